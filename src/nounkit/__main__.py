@@ -1,0 +1,3 @@
+from nounkit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""Compiling a noun into a pydantic v2 model.
+
+Every compiled model derives from :class:`Entity`, which rejects unknown
+fields, reads values with JSON's types (see ``fields``) and raises
+``nounkit.ValidationError`` naming the noun, the field path and the value.
+Rules and computed values are not the model's business: they are behaviour,
+run by the dispatcher, so the model and the generated JSON Schema can accept
+exactly the same documents.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import ValidationError as PydanticValidationError
+
+from nounkit.compiler.fields import EXPECTED, field_type, relationship_type
+from nounkit.errors import FieldError, ValidationError
+from nounkit.language.spec import NounDef
+
+__all__ = ["Entity", "compile_model", "field_name"]
+
+
+class Entity(BaseModel):
+    """Base class of every compiled noun model."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        regex_engine="python-re",  # the same regular expressions jsonschema runs
+        validate_by_alias=True,
+        validate_by_name=False,
+        serialize_by_alias=True,
+        allow_inf_nan=False,
+        frozen=False,
+    )
+
+    __noun__: ClassVar[NounDef]
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            self.__pydantic_validator__.validate_python(data, self_instance=self)
+        except PydanticValidationError as exc:
+            raise validation_error(type(self).__noun__, exc, data) from exc
+
+    # Validates exactly as BaseModel.__init__ does; without this mark pydantic would treat the
+    # override as a custom __init__ and call it from inside validation.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: Any = None,
+        from_attributes: bool | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        try:
+            return cls.__pydantic_validator__.validate_python(
+                obj, strict=strict, from_attributes=from_attributes, context=context
+            )
+        except PydanticValidationError as exc:
+            raise validation_error(cls.__noun__, exc, obj) from exc
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: Any = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        try:
+            return cls.__pydantic_validator__.validate_json(json_data, strict=strict,
+                                                            context=context)
+        except PydanticValidationError as exc:
+            raise validation_error(cls.__noun__, exc, None) from exc
+
+
+def field_name(name: str) -> str:
+    """The Python attribute for a property: its own name unless that would shadow pydantic."""
+    if keyword.iskeyword(name) or name.startswith("model_") or hasattr(BaseModel, name):
+        return f"{name}_"
+    return name
+
+
+def compile_model(noun: NounDef) -> type[Entity]:
+    """Build the pydantic model of one noun."""
+    fields: dict[str, Any] = {}
+    for name, prop in noun.properties.items():
+        annotation, info = field_type(prop)
+        fields[field_name(name)] = (annotation, _aliased(info, name))
+    for name, rel in noun.relationships.items():
+        annotation, info = relationship_type(rel)
+        fields[field_name(name)] = (annotation, _aliased(info, name))
+    model: type[Entity] = create_model(  # type: ignore[call-overload]
+        noun.name,
+        __base__=Entity,
+        __doc__=noun.description or f"A {noun.singular}.",
+        __module__="nounkit.models",
+        **fields,
+    )
+    model.__noun__ = noun
+    return model
+
+
+def _aliased(info: Any, name: str) -> Any:
+    if field_name(name) != name:
+        info = Field(alias=name, **{
+            k: v for k, v in info._attributes_set.items() if k != "alias"
+        })
+    return info
+
+
+def validation_error(noun: NounDef, exc: PydanticValidationError, data: Any) -> ValidationError:
+    """Turn pydantic's report into one error per field, in the noun language's words."""
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for error in exc.errors(include_url=False):
+        grouped.setdefault(_path(noun, error["loc"]), []).append(error)
+    found = [_field_error(noun, path, errors) for path, errors in grouped.items()]
+    ident = data.get("id") if isinstance(data, Mapping) else None
+    return ValidationError(noun.name, found, id=ident if isinstance(ident, str) else None)
+
+
+def _path(noun: NounDef, loc: tuple[Any, ...]) -> str:
+    """Field name plus array index; the rest of pydantic's location names its own unions."""
+    if not loc:
+        return ""
+    head = str(loc[0])
+    prop = noun.properties.get(head)
+    many = prop.array if prop is not None else (
+        head in noun.relationships and noun.relationships[head].many
+    )
+    if many and len(loc) > 1 and isinstance(loc[1], int):
+        return f"{head}[{loc[1]}]"
+    return head
+
+
+def _field_error(noun: NounDef, path: str, errors: list[Mapping[str, Any]]) -> FieldError:
+    head = path.split("[", 1)[0]
+    first = errors[0]
+    value = first.get("input")
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        import difflib
+
+        known = [*noun.properties, *noun.relationships]
+        close = difflib.get_close_matches(head, known, n=1)
+        tip = f"; did you mean {close[0]!r}?" if close else ""
+        return FieldError(path, f"unknown field: {noun.name} has no property {head!r}{tip}",
+                          value)
+    if kind == "missing":
+        return FieldError(path, "required", None)
+    # Of a union's complaints, a broken bound says more than "wrong type".
+    telling = [e for e in errors if not e["type"].endswith("_type")
+               and e["type"] not in ("string_pattern_mismatch",)] or errors
+    prop = noun.properties.get(head)
+    chosen = telling[0]
+    if prop is not None and (chosen["type"].endswith("_type") or (
+        chosen["type"] == "string_pattern_mismatch" and prop.pattern is None
+    )):
+        item = " (each item)" if prop.array and "[" in path else ""
+        return FieldError(path, f"expected {EXPECTED[prop.type]}{item}", value)
+    if head in noun.relationships and chosen["type"].endswith("_type"):
+        rel = noun.relationships[head]
+        what = "a list of ids" if rel.many and "[" not in path else "an id (a string)"
+        return FieldError(path, f"expected {what} of {rel.target}", value)
+    return FieldError(path, str(chosen["msg"]), chosen.get("input", value))

@@ -1,0 +1,1 @@
+"""The noun language: reading YAML, checking it, and the definitions it yields."""

@@ -1,0 +1,952 @@
+"""The expression language of noun ``rules`` and ``computed`` values.
+
+Precedence, lowest first::
+
+    or  ·  and  ·  not  ·  == != < <= > >= in, not in, is null, is not null
+    + -  ·  * /  ·  unary -  ·  literals, names, calls, [lists], (groups)
+
+Comparisons do not chain. Source is tokenized and parsed once, then compiled
+into nested closures; it never reaches ``eval``, ``exec`` or ``compile``.
+
+Null follows SQL so that a rule reading a missing optional value holds and a
+computed value with missing inputs is null: arithmetic, comparisons and
+functions (except ``coalesce``) give null when an operand is null, and so does
+division by zero; ``and``, ``or`` and ``not`` use three-valued logic. A name
+missing from the values reads as null. Mixing kinds (``'a' + 1``, ``'a' < 1``,
+``1 == '1'``) raises `EvaluationError`; ``true`` is not a number. A date meets
+a datetime as midnight UTC, and a naive datetime is read as UTC.
+
+Functions: ``min``/``max`` (of their arguments, or of one list argument),
+``abs``, ``round(x[, digits])`` (half away from zero, as spreadsheets do),
+``len``, ``coalesce``, ``now()`` (UTC, one instant per evaluation), ``today()``
+(UTC), ``days_between(a, b)`` (floor of b - a in days) and
+``seconds_between(a, b)``. Sources are limited to `MAX_LENGTH` characters and
+`MAX_DEPTH` levels of nesting, counting brackets, calls and operands of
+operators, so neither parsing nor evaluation can exhaust Python's stack.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import operator
+import re
+import string
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import Any
+
+__all__ = [
+    "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "EvaluationError",
+    "Expression",
+    "ExpressionError",
+    "parse",
+]
+
+MAX_LENGTH = 2000
+MAX_DEPTH = 64
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _where(source: str, position: int) -> str:
+    start = source.rfind("\n", 0, position) + 1
+    column = f"column {position - start + 1}"
+    if "\n" not in source:
+        return column
+    line = source.count("\n", 0, position) + 1
+    return f"line {line}, {column}"
+
+
+def _caret(source: str, position: int) -> str:
+    start = source.rfind("\n", 0, position) + 1
+    end = source.find("\n", position)
+    line = source[start : len(source) if end == -1 else end]
+    # Tabs are kept so the caret lines up however the terminal expands them.
+    pad = "".join(c if c == "\t" else " " for c in source[start:position])
+    return f"{line}\n{pad}^"
+
+
+class _LocatedError(Exception):
+    def __init__(self, message: str, source: str, position: int) -> None:
+        # All three go to args so the error survives pickling (worker processes).
+        super().__init__(message, source, position)
+        self.message = message
+        self.source = source
+        self.position = position
+
+    def __str__(self) -> str:
+        return self.message
+
+    def caret(self) -> str:
+        """The offending line of source, then a ``^`` under the position."""
+        return _caret(self.source, self.position)
+
+
+class ExpressionError(_LocatedError):
+    """The source is not a valid expression; ``position`` is the 0-based offset of the culprit."""
+
+
+class EvaluationError(_LocatedError):
+    """Evaluation met values it cannot combine, such as ``'a' + 1``."""
+
+
+class _Mismatch(Exception):
+    """Raised by value helpers; the compiled node adds where it happened."""
+
+
+# ------------------------------------------------------------------------ tokens
+
+_KEYWORDS = frozenset({"and", "or", "not", "in", "is", "true", "false", "null"})
+_CONSTANTS = {"true": True, "false": False, "null": None}
+# Spellings from other languages that would otherwise read as (always null) property names.
+_LOOKALIKES = {
+    **{k: k for k in _KEYWORDS},
+    "none": "null",
+    "nil": "null",
+    "&&": "and",
+    "||": "or",
+}
+_IDENT_START = frozenset(string.ascii_letters + "_")
+_IDENT = _IDENT_START | frozenset(string.digits)
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t", "r": "\r", "0": "\0"}
+_OPERATORS = ("==", "!=", "<=", ">=", "+", "-", "*", "/", "(", ")", "[", "]", ",", "<", ">")
+_CHAR_HINTS = {
+    "=": "did you mean '=='?",
+    "!": "did you mean '!=' or 'not'?",
+    "&": "did you mean 'and'?",
+    "|": "did you mean 'or'?",
+    ".": "there is no '.' access: expressions read the noun's own properties by name",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # "number", "string", "name", "keyword", "op" or "end"
+    text: str
+    pos: int
+    value: Any = None
+
+    def describe(self) -> str:
+        return "end of expression" if self.kind == "end" else repr(self.text)
+
+
+def _error(
+    source: str, pos: int, culprit: str, rest: str = "", hint: str | None = None
+) -> ExpressionError:
+    message = f"{culprit} at {_where(source, pos)}{rest}" + (f" ({hint})" if hint else "")
+    return ExpressionError(message, source, pos)
+
+
+def _tokenize(source: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, n = 0, len(source)
+    while i < n:
+        c = source[i]
+        if c.isspace():
+            i += 1
+        elif c in _IDENT_START:
+            j = i + 1
+            while j < n and source[j] in _IDENT:
+                j += 1
+            word = source[i:j]
+            tokens.append(_Token("keyword" if word in _KEYWORDS else "name", word, i, word))
+            i = j
+        elif c in string.digits:
+            tokens.append(_number(source, i))
+            i += len(tokens[-1].text)
+        elif c in "'\"":
+            tokens.append(_string(source, i))
+            i += len(tokens[-1].text)
+        else:
+            op = next((o for o in _OPERATORS if source.startswith(o, i)), None)
+            if op is None:
+                hint = _CHAR_HINTS.get(c)
+                if c == "." and source[i + 1 : i + 2].isdigit():
+                    hint = "write a leading digit, as in 0.5"
+                if source.startswith(("&&", "||"), i):
+                    hint = f"did you mean {_LOOKALIKES[source[i : i + 2]]!r}?"
+                raise _error(source, i, f"unexpected character {c!r}", hint=hint)
+            tokens.append(_Token("op", op, i))
+            i += len(op)
+    tokens.append(_Token("end", "", n))
+    return tokens
+
+
+def _number(source: str, i: int) -> _Token:
+    match = _NUMBER.match(source, i)
+    assert match is not None  # the caller saw a digit
+    text = match.group()
+    end = match.end()
+    if end < len(source) and (source[end] in _IDENT or source[end] == "."):
+        while end < len(source) and (source[end] in _IDENT or source[end] == "."):
+            end += 1
+        raise _error(source, i, f"malformed number {source[i:end]!r}")
+    if text.isdigit():
+        return _Token("number", text, i, int(text))
+    value = float(text)
+    if math.isinf(value):
+        raise _error(source, i, f"number {text!r}", " is too large")
+    return _Token("number", text, i, value)
+
+
+def _string(source: str, i: int) -> _Token:
+    quote = source[i]
+    chars: list[str] = []
+    j = i + 1
+    while j < len(source):
+        c = source[j]
+        if c == quote:
+            return _Token("string", source[i : j + 1], i, "".join(chars))
+        if c != "\\":
+            chars.append(c)
+            j += 1
+            continue
+        escape, hexits = source[j + 1 : j + 2], source[j + 2 : j + 6]
+        if escape and escape in _ESCAPES:
+            chars.append(_ESCAPES[escape])
+            j += 2
+        elif escape == "u" and len(hexits) == 4 and all(h in string.hexdigits for h in hexits):
+            chars.append(chr(int(hexits, 16)))
+            j += 6
+        else:
+            shown = source[j : j + 2] if escape != "u" else source[j : j + 6]
+            raise _error(
+                source,
+                j,
+                f"unknown escape '{shown}'",
+                hint="use \\\\ \\' \\\" \\n \\t \\r \\0 or \\uXXXX",
+            )
+    raise _error(source, i, "unterminated string starting", hint=f"close it with {quote!r}")
+
+
+# --------------------------------------------------------------------------- tree
+
+
+@dataclass(slots=True)
+class _Literal:
+    pos: int
+    value: Any
+
+
+@dataclass(slots=True)
+class _Name:
+    pos: int
+    name: str
+
+
+@dataclass(slots=True)
+class _List:
+    pos: int
+    items: list[_Node]
+
+
+@dataclass(slots=True)
+class _Negate:
+    pos: int
+    operand: _Node
+
+
+@dataclass(slots=True)
+class _Not:
+    pos: int
+    operand: _Node
+
+
+@dataclass(slots=True)
+class _Arith:
+    """``first`` followed by same-precedence steps; flat so long sums never nest deeply."""
+
+    pos: int
+    first: _Node
+    rest: list[tuple[str, int, _Node]]
+
+
+@dataclass(slots=True)
+class _Logic:
+    pos: int
+    op: str
+    operands: list[_Node]
+
+
+@dataclass(slots=True)
+class _Compare:
+    pos: int  # of the operator
+    op: str
+    left: _Node
+    right: _Node
+
+
+@dataclass(slots=True)
+class _IsNull:
+    pos: int
+    negated: bool
+    operand: _Node
+
+
+@dataclass(slots=True)
+class _Call:
+    pos: int
+    name: str
+    args: list[_Node]
+
+
+_Node = _Literal | _Name | _List | _Negate | _Not | _Arith | _Logic | _Compare | _IsNull | _Call
+
+# ------------------------------------------------------------------------- parser
+
+# Binding powers; the operand of prefix 'not' binds at _NOT, of unary '-' at _PRODUCT.
+_OR, _AND, _NOT, _CMP, _SUM, _PRODUCT = 1, 2, 3, 4, 5, 6
+_INFIX = {
+    "or": _OR,
+    "and": _AND,
+    **dict.fromkeys(("==", "!=", "<", "<=", ">", ">=", "in", "not in", "is"), _CMP),
+    "+": _SUM,
+    "-": _SUM,
+    "*": _PRODUCT,
+    "/": _PRODUCT,
+}
+_ARITY: dict[str, tuple[int, int | None]] = {
+    "min": (1, None),
+    "max": (1, None),
+    "abs": (1, 1),
+    "round": (1, 2),
+    "len": (1, 1),
+    "coalesce": (1, None),
+    "now": (0, 0),
+    "today": (0, 0),
+    "days_between": (2, 2),
+    "seconds_between": (2, 2),
+}
+FUNCTIONS: frozenset[str] = frozenset(_ARITY)
+
+
+def _takes(low: int, high: int | None) -> str:
+    if high is None:
+        return f"takes at least {low} argument{'s' if low != 1 else ''}"
+    if low == high == 0:
+        return "takes no arguments"
+    if low == high:
+        return f"takes {low} argument{'s' if low != 1 else ''}"
+    return f"takes {low} or {high} arguments"
+
+
+class _Parser:
+    """A Pratt parser; its depth counter is what keeps Python's stack out of reach."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.tokens = _tokenize(source)
+        self.index = 0
+        self.depth = -1
+        self.names: set[str] = set()
+
+    def peek(self, ahead: int = 0) -> _Token:
+        return self.tokens[min(self.index + ahead, len(self.tokens) - 1)]
+
+    def advance(self) -> _Token:
+        token = self.peek()
+        self.index = min(self.index + 1, len(self.tokens) - 1)
+        return token
+
+    def is_op(self, token: _Token, text: str) -> bool:
+        return token.kind == "op" and token.text == text
+
+    def unexpected(self, token: _Token, hint: str | None = None) -> ExpressionError:
+        if hint is None and token.kind == "name" and token.text.lower() in _LOOKALIKES:
+            hint = f"did you mean {_LOOKALIKES[token.text.lower()]!r}?"
+        return _error(self.source, token.pos, f"unexpected {token.describe()}", hint=hint)
+
+    def parse(self) -> _Node:
+        if self.peek().kind == "end":
+            raise _error(self.source, 0, "empty expression")
+        node = self.expression(0, self.peek())
+        token = self.peek()
+        if token.kind != "end":
+            operand = token.kind in ("name", "number", "string")
+            hint = (
+                "missing operator?" if operand and token.text.lower() not in _LOOKALIKES else None
+            )
+            raise self.unexpected(token, hint)
+        return node
+
+    def expression(self, rbp: int, opener: _Token) -> _Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _error(
+                self.source, opener.pos, opener.describe(), f" nests deeper than {MAX_DEPTH} levels"
+            )
+        left = self.prefix(rbp)
+        chain = 0  # binding power of the operator that built `left` in this loop
+        while True:
+            token = self.peek()
+            op = self.infix(token)
+            if op is None or _INFIX[op] <= rbp:
+                break
+            bp = _INFIX[op]
+            if bp == _CMP:
+                if chain == _CMP:
+                    raise _error(
+                        self.source,
+                        token.pos,
+                        f"chained comparison {op!r}",
+                        hint="join comparisons with 'and'",
+                    )
+                left = self.comparison(left, op)
+            else:
+                self.advance()
+                right = self.expression(bp, token)
+                if bp in (_SUM, _PRODUCT):
+                    if chain == bp and isinstance(left, _Arith):
+                        left.rest.append((op, token.pos, right))
+                    else:
+                        left = _Arith(left.pos, left, [(op, token.pos, right)])
+                elif chain == bp and isinstance(left, _Logic):
+                    left.operands.append(right)
+                else:
+                    left = _Logic(left.pos, op, [left, right])
+            chain = bp
+        self.depth -= 1
+        return left
+
+    def infix(self, token: _Token) -> str | None:
+        if token.kind == "op" and token.text in _INFIX:
+            return token.text
+        if token.kind == "keyword":
+            if token.text in ("and", "or", "in", "is"):
+                return token.text
+            after = self.peek(1)
+            if token.text == "not" and after.kind == "keyword" and after.text == "in":
+                return "not in"
+        return None
+
+    def comparison(self, left: _Node, op: str) -> _Node:
+        token = self.advance()
+        if op == "not in":
+            self.advance()
+        if op == "is":
+            negated = self.peek().kind == "keyword" and self.peek().text == "not"
+            if negated:
+                self.advance()
+            after = self.advance()
+            if after.kind != "keyword" or after.text != "null":
+                hint = "expected 'null' after " + ("'is not'" if negated else "'is'")
+                raise self.unexpected(after, hint)
+            return _IsNull(token.pos, negated, left)
+        return _Compare(token.pos, op, left, self.expression(_CMP, token))
+
+    def prefix(self, rbp: int) -> _Node:
+        token = self.advance()
+        if token.kind in ("number", "string"):
+            return _Literal(token.pos, token.value)
+        if token.kind == "keyword":
+            if token.text in _CONSTANTS:
+                return _Literal(token.pos, _CONSTANTS[token.text])
+            if token.text == "not":
+                if rbp > _NOT:
+                    raise self.unexpected(token, "put 'not ...' in parentheses here")
+                return _Not(token.pos, self.expression(_NOT, token))
+            raise self.unexpected(token)
+        if token.kind == "name":
+            if self.is_op(self.peek(), "("):
+                return self.call(token)
+            if token.text.lower() in _LOOKALIKES:
+                # 'True' or 'None' would read as an always-null property; refuse the surprise.
+                raise self.unexpected(token)
+            self.names.add(token.text)
+            return _Name(token.pos, token.text)
+        if self.is_op(token, "("):
+            inner = self.expression(0, token)
+            closer = self.advance()
+            if not self.is_op(closer, ")"):
+                raise self.unexpected(
+                    closer, f"expected ')' to close '(' at {_where(self.source, token.pos)}"
+                )
+            return inner
+        if self.is_op(token, "["):
+            return _List(token.pos, self.sequence(token, "]"))
+        if self.is_op(token, "-"):
+            return _Negate(token.pos, self.expression(_PRODUCT, token))
+        raise self.unexpected(token)
+
+    def sequence(self, opener: _Token, closer: str) -> list[_Node]:
+        items: list[_Node] = []
+        if self.is_op(self.peek(), closer):
+            self.advance()
+            return items
+        while True:
+            items.append(self.expression(0, opener))
+            token = self.advance()
+            if self.is_op(token, closer):
+                return items
+            if not self.is_op(token, ","):
+                where = _where(self.source, opener.pos)
+                raise self.unexpected(
+                    token, f"expected ',' or '{closer}' to close {opener.text!r} at {where}"
+                )
+
+    def call(self, name: _Token) -> _Node:
+        function = name.text
+        if function not in _ARITY:
+            close = difflib.get_close_matches(function.lower(), sorted(FUNCTIONS), n=1)
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else "functions: " + ", ".join(sorted(FUNCTIONS))
+            )
+            raise _error(self.source, name.pos, f"unknown function {function!r}", hint=hint)
+        args = self.sequence(self.advance(), ")")
+        low, high = _ARITY[function]
+        if len(args) < low or (high is not None and len(args) > high):
+            rest = f" {_takes(low, high)}, got {len(args)}"
+            raise _error(self.source, name.pos, function, rest)
+        return _Call(name.pos, function, args)
+
+
+# ------------------------------------------------------------------------- values
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, datetime):
+        return "datetime"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, Mapping):
+        return "object"
+    return type(value).__name__
+
+
+def _instant(value: date) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+def _temporal_pair(a: date, b: date) -> tuple[date, date]:
+    # Two plain dates compare exactly; a datetime drags both onto the UTC timeline.
+    if not isinstance(a, datetime) and not isinstance(b, datetime):
+        return a, b
+    return _instant(a), _instant(b)
+
+
+def _cannot(op: str, a: Any, b: Any) -> _Mismatch:
+    return _Mismatch(f"cannot apply {op!r} to {_kind(a)} and {_kind(b)}")
+
+
+def _add(a: Any, b: Any) -> Any:
+    if (_is_number(a) and _is_number(b)) or (isinstance(a, str) and isinstance(b, str)):
+        return a + b
+    raise _cannot("+", a, b)
+
+
+def _sub(a: Any, b: Any) -> Any:
+    if _is_number(a) and _is_number(b):
+        return a - b
+    raise _cannot("-", a, b)
+
+
+def _mul(a: Any, b: Any) -> Any:
+    if _is_number(a) and _is_number(b):
+        return a * b
+    raise _cannot("*", a, b)
+
+
+def _div(a: Any, b: Any) -> Any:
+    if _is_number(a) and _is_number(b):
+        return None if b == 0 else a / b
+    raise _cannot("/", a, b)
+
+
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": _add, "-": _sub, "*": _mul, "/": _div}
+
+
+def _equal(a: Any, b: Any, op: str) -> bool:
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    if isinstance(a, date) and isinstance(b, date):
+        x, y = _temporal_pair(a, b)
+        return x == y
+    kind = _kind(a)
+    if kind != _kind(b):
+        raise _Mismatch(f"cannot compare {kind} with {_kind(b)} using {op!r}")
+    return bool(a == b)
+
+
+def _ordering(op: str, test: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def compare(a: Any, b: Any) -> bool:
+        if (_is_number(a) and _is_number(b)) or (isinstance(a, str) and isinstance(b, str)):
+            return test(a, b)
+        if isinstance(a, date) and isinstance(b, date):
+            return test(*_temporal_pair(a, b))
+        raise _Mismatch(f"cannot compare {_kind(a)} with {_kind(b)} using {op!r}")
+
+    return compare
+
+
+def _contains(item: Any, container: Any) -> bool:
+    if isinstance(container, str):
+        if not isinstance(item, str):
+            raise _Mismatch(f"cannot look for a {_kind(item)} in a string")
+        return item in container
+    if isinstance(container, list | tuple):
+        # Lists may mix kinds, so an element of another kind is simply not a match.
+        for element in container:
+            try:
+                if _equal(item, element, "in"):
+                    return True
+            except _Mismatch:
+                pass
+        return False
+    raise _Mismatch(f"'in' needs a list or a string on its right, got {_kind(container)}")
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: _equal(a, b, "=="),
+    "!=": lambda a, b: not _equal(a, b, "!="),
+    "<": _ordering("<", operator.lt),
+    "<=": _ordering("<=", operator.le),
+    ">": _ordering(">", operator.gt),
+    ">=": _ordering(">=", operator.ge),
+    "in": _contains,
+    "not in": lambda a, b: not _contains(a, b),
+}
+
+
+def _extreme(name: str, pick: Callable[..., Any], args: Sequence[Any]) -> Any:
+    items = args
+    if len(args) == 1 and isinstance(args[0], list | tuple):
+        items = args[0]
+        if not items or any(item is None for item in items):
+            return None
+    kinds = {_kind(item) for item in items}
+    if kinds in ({"number"}, {"string"}, {"date"}):
+        return pick(items)
+    if kinds <= {"date", "datetime"}:
+        return pick(items, key=_instant)
+    got = " and ".join(sorted(kinds))
+    raise _Mismatch(f"{name} needs numbers, strings or dates of one kind, got {got}")
+
+
+def _abs(args: Sequence[Any]) -> Any:
+    if not _is_number(args[0]):
+        raise _Mismatch(f"abs needs a number, got {_kind(args[0])}")
+    return abs(args[0])
+
+
+def _len(args: Sequence[Any]) -> Any:
+    if not isinstance(args[0], str | list | tuple | Mapping):
+        raise _Mismatch(f"len needs a string, list or object, got {_kind(args[0])}")
+    return len(args[0])
+
+
+# Wide enough for any float at any clamped digit count, so quantize never signals.
+_ROUNDING = Context(prec=1000, Emin=-10_000, Emax=10_000)
+_ROUND_LIMIT = 400  # past this many digits either way a float is unchanged or zero
+
+
+def _round(args: Sequence[Any]) -> Any:
+    """Half away from zero, as in spreadsheets and SQL, rather than Python's half to even."""
+    x = args[0]
+    if not _is_number(x):
+        raise _Mismatch(f"round needs a number, got {_kind(x)}")
+    digits = 0
+    if len(args) == 2:
+        digits = args[1]
+        if not isinstance(digits, int) or isinstance(digits, bool):
+            raise _Mismatch(f"round needs a whole number of digits, got {_kind(digits)}")
+    if isinstance(x, int):
+        if digits >= 0:
+            return int(x)
+        step = 10 ** min(-digits, 5000)
+        whole = (abs(x) + step // 2) // step * step
+        return whole if x >= 0 else -whole
+    if not math.isfinite(x):
+        raise _Mismatch(f"round cannot round {x}")
+    if digits > _ROUND_LIMIT:
+        return x
+    digits = max(digits, -_ROUND_LIMIT)
+    exact = Decimal(repr(x)).quantize(
+        Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=_ROUNDING
+    )
+    return int(exact) if len(args) == 1 else float(exact)
+
+
+def _between(name: str, args: Sequence[Any]) -> tuple[Any, Any]:
+    a, b = args
+    if not (isinstance(a, date) and isinstance(b, date)):
+        raise _Mismatch(f"{name} needs dates or datetimes, got {_kind(a)} and {_kind(b)}")
+    return _temporal_pair(a, b)
+
+
+def _days_between(args: Sequence[Any]) -> Any:
+    a, b = _between("days_between", args)
+    return (b - a).days  # timedelta.days is already the floor
+
+
+def _seconds_between(args: Sequence[Any]) -> Any:
+    a, b = _between("seconds_between", args)
+    return (b - a).total_seconds()
+
+
+_STRICT: dict[str, Callable[[Sequence[Any]], Any]] = {
+    "min": lambda args: _extreme("min", min, args),
+    "max": lambda args: _extreme("max", max, args),
+    "abs": _abs,
+    "round": _round,
+    "len": _len,
+    "days_between": _days_between,
+    "seconds_between": _seconds_between,
+}
+
+# ----------------------------------------------------------------------- compiler
+
+
+class _Context:
+    __slots__ = ("_now", "values")
+
+    def __init__(self, values: Mapping[str, Any], now: datetime | None) -> None:
+        self.values = values
+        self._now = now
+
+    def now(self) -> datetime:
+        # Fixed on first use, so every now() in one evaluation is the same instant.
+        if self._now is None:
+            self._now = datetime.now(UTC)
+        return self._now
+
+
+_Run = Callable[[_Context], Any]
+
+
+class _Compiler:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, pos: int, problem: str) -> EvaluationError:
+        where = _where(self.source, pos)
+        return EvaluationError(f"{problem} at {where} of {self.source!r}", self.source, pos)
+
+    def compile(self, node: _Node) -> _Run:
+        match node:
+            case _Literal(value=value):
+                return lambda ctx: value
+            case _Name(name=name):
+                return lambda ctx: ctx.values.get(name)
+            case _List(items=items):
+                parts = [self.compile(item) for item in items]
+                return lambda ctx: [part(ctx) for part in parts]
+            case _Negate():
+                return self.negate(node)
+            case _Not():
+                return self.invert(node)
+            case _Arith():
+                return self.arith(node)
+            case _Logic():
+                return self.logic(node)
+            case _Compare():
+                return self.compare(node)
+            case _IsNull(negated=negated, operand=operand):
+                inner = self.compile(operand)
+                if negated:
+                    return lambda ctx: inner(ctx) is not None
+                return lambda ctx: inner(ctx) is None
+            case _Call():
+                return self.call(node)
+
+    def negate(self, node: _Negate) -> _Run:
+        inner, fail, pos = self.compile(node.operand), self.fail, node.pos
+
+        def run(ctx: _Context) -> Any:
+            value = inner(ctx)
+            if value is None:
+                return None
+            if not _is_number(value):
+                raise fail(pos, f"cannot apply '-' to {_kind(value)}")
+            return -value
+
+        return run
+
+    def invert(self, node: _Not) -> _Run:
+        inner, fail, pos = self.compile(node.operand), self.fail, node.pos
+
+        def run(ctx: _Context) -> Any:
+            value = inner(ctx)
+            if value is None:
+                return None
+            if not isinstance(value, bool):
+                raise fail(pos, f"'not' needs true, false or null, got {_kind(value)}")
+            return not value
+
+        return run
+
+    def arith(self, node: _Arith) -> _Run:
+        first, fail = self.compile(node.first), self.fail
+        steps = [(_ARITH[op], op, pos, self.compile(n)) for op, pos, n in node.rest]
+
+        def run(ctx: _Context) -> Any:
+            total = first(ctx)
+            for apply, op, pos, part in steps:
+                if total is None:
+                    return None
+                value = part(ctx)
+                if value is None:
+                    return None
+                try:
+                    total = apply(total, value)
+                except _Mismatch as exc:
+                    raise fail(pos, str(exc)) from None
+                except ArithmeticError:
+                    raise fail(pos, f"result of {op!r} is out of range") from None
+            return total
+
+        return run
+
+    def logic(self, node: _Logic) -> _Run:
+        parts = [(n.pos, self.compile(n)) for n in node.operands]
+        fail, op = self.fail, node.op
+        # SQL: a decisive operand wins even beside null; otherwise null is contagious.
+        decisive = op == "or"
+
+        def run(ctx: _Context) -> Any:
+            result: bool | None = not decisive
+            for pos, part in parts:
+                value = part(ctx)
+                if value is None:
+                    result = None
+                elif not isinstance(value, bool):
+                    raise fail(pos, f"{op!r} needs true, false or null, got {_kind(value)}")
+                elif value is decisive:
+                    return decisive
+            return result
+
+        return run
+
+    def compare(self, node: _Compare) -> _Run:
+        left, right = self.compile(node.left), self.compile(node.right)
+        test, fail, pos, op = _COMPARISONS[node.op], self.fail, node.pos, node.op
+
+        def run(ctx: _Context) -> Any:
+            a = left(ctx)
+            if a is None:
+                return None
+            b = right(ctx)
+            if b is None:
+                return None
+            try:
+                return test(a, b)
+            except _Mismatch as exc:
+                raise fail(pos, str(exc)) from None
+            except ArithmeticError:
+                raise fail(pos, f"{op!r} met a date out of range") from None
+
+        return run
+
+    def call(self, node: _Call) -> _Run:
+        parts = [self.compile(arg) for arg in node.args]
+        if node.name == "coalesce":
+
+            def first_present(ctx: _Context) -> Any:
+                for part in parts:
+                    value = part(ctx)
+                    if value is not None:
+                        return value
+                return None
+
+            return first_present
+        if node.name == "now":
+            return lambda ctx: ctx.now()
+        if node.name == "today":
+            return lambda ctx: ctx.now().date()
+        function, fail, pos, name = _STRICT[node.name], self.fail, node.pos, node.name
+
+        def run(ctx: _Context) -> Any:
+            args = []
+            for part in parts:
+                value = part(ctx)
+                if value is None:
+                    return None
+                args.append(value)
+            try:
+                return function(args)
+            except _Mismatch as exc:
+                raise fail(pos, str(exc)) from None
+            except (ArithmeticError, ValueError) as exc:
+                raise fail(pos, f"{name} failed: {exc}") from None
+
+        return run
+
+
+# ----------------------------------------------------------------------- public
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """A parsed expression; equal and hashed by its source text."""
+
+    source: str
+    names: frozenset[str] = field(init=False, compare=False, repr=False)
+    _run: _Run = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        source: Any = self.source
+        if not isinstance(source, str):
+            raise ExpressionError(
+                f"an expression must be text, not {type(source).__name__}", str(source), 0
+            )
+        if len(source) > MAX_LENGTH:
+            raise ExpressionError(
+                f"expression is longer than {MAX_LENGTH} characters ({len(source)})",
+                source,
+                MAX_LENGTH,
+            )
+        try:
+            parser = _Parser(source)
+            tree = parser.parse()
+            run = _Compiler(source).compile(tree)
+        except RecursionError:  # the depth limit should prevent this; never let it escape
+            raise ExpressionError("expression nests too deeply", source, 0) from None
+        object.__setattr__(self, "names", frozenset(parser.names))
+        object.__setattr__(self, "_run", run)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Closures do not pickle; the source is all it takes to rebuild.
+        return (Expression, (self.source,))
+
+    def evaluate(self, values: Mapping[str, Any], *, now: datetime | None = None) -> Any:
+        """The value over ``values`` (a missing name is null); ``now`` fixes the clock."""
+        try:
+            return self._run(_Context(values, None if now is None else _utc(now)))
+        except RecursionError:
+            raise EvaluationError(
+                f"{self.source!r} nests too deeply to evaluate here", self.source, 0
+            ) from None
+
+
+def parse(source: str) -> Expression:
+    """Parse ``source`` once; raises `ExpressionError` pointing at the culprit."""
+    return Expression(source)

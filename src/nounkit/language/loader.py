@@ -1,0 +1,801 @@
+"""Reading noun files: YAML, then the noun language's JSON Schema, then meaning.
+
+Every problem found is collected and raised together in one DefinitionError,
+each with its file, line, column, path inside the noun and a hint. The three
+passes stop a noun early only where going on would report nonsense: a noun
+whose shape is wrong is not checked for meaning, but its name still counts, so
+relationships to it do not also fail.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path as FsPath
+from typing import Any
+
+from nounkit.errors import DefinitionError, Problem
+from nounkit.language import expressions, inflect
+from nounkit.language.spec import (
+    MISSING,
+    ActionDef,
+    ActionKind,
+    LifecycleDef,
+    Location,
+    NounDef,
+    PropertyDef,
+    RelationshipDef,
+    RuleDef,
+    TransitionDef,
+)
+from nounkit.language.types import (
+    ENUM_TYPES,
+    NUMERIC_TYPES,
+    STRING_TYPES,
+    canonical_type,
+    property_schema,
+)
+from nounkit.language.yamlsource import MAX_BYTES, Positions, YamlDocument, YamlProblem, read_yaml
+
+__all__ = ["language_schema", "load_nouns", "noun_files"]
+
+Path = tuple[str | int, ...]
+_BUILTIN_KINDS: Mapping[str, ActionKind] = {
+    "create": "create",
+    "update": "update",
+    "delete": "delete",
+}
+
+
+@cache
+def language_schema() -> dict[str, Any]:
+    """The JSON Schema of a noun file, as shipped in the package."""
+    text = resources.files("nounkit.language").joinpath("noun.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _language_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(language_schema())
+
+
+@cache
+def _value_validator(schema_text: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(
+        json.loads(schema_text), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def noun_files(paths: Iterable[str | FsPath]) -> tuple[list[FsPath], list[Problem]]:
+    """Every ``*.yaml``/``*.yml`` file named or found below the paths, in sorted order."""
+    files: list[FsPath] = []
+    problems: list[Problem] = []
+    for entry in paths:
+        path = FsPath(entry)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(
+                Problem(str(path), 0, 0, "", "no such file or directory",
+                        "name a noun file or a folder of them")
+            )
+    seen: set[FsPath] = set()
+    unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
+    return unique, problems
+
+
+def load_nouns(
+    paths: Iterable[str | FsPath], *, external: Iterable[str] = ()
+) -> dict[str, NounDef]:
+    """Load, check and return every noun under ``paths``; raise DefinitionError on any problem."""
+    files, problems = noun_files(paths)
+    documents: list[YamlDocument] = []
+    for file in files:
+        document = _read(file, problems)
+        if document is not None:
+            documents.append(document)
+    return check_documents(documents, external=external, problems=problems)
+
+
+def _read(file: FsPath, problems: list[Problem]) -> YamlDocument | None:
+    name = str(file)
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            problems.append(
+                Problem(name, 1, 1, "", f"file is {size:,} bytes; noun files are limited "
+                        f"to {MAX_BYTES:,}", "split the nouns across several files")
+            )
+            return None
+        raw = file.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, 0, 0, "", f"cannot read: {exc.strerror or exc}"))
+        return None
+    try:
+        return read_yaml(raw, name)
+    except YamlProblem as exc:
+        problems.append(Problem(name, exc.line, exc.column, "", exc.message, exc.hint))
+        return None
+
+
+def check_documents(
+    documents: Sequence[YamlDocument],
+    *,
+    external: Iterable[str] = (),
+    problems: list[Problem] | None = None,
+) -> dict[str, NounDef]:
+    """Check parsed documents together; raise DefinitionError listing every problem."""
+    checker = _Checker(set(external), problems if problems is not None else [])
+    nouns = checker.run(documents)
+    if checker.problems:
+        raise DefinitionError(checker.problems)
+    return nouns
+
+
+def _dotted(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+@dataclass
+class _Source:
+    """One noun's raw declaration and where to point at it."""
+
+    name: str
+    file: str
+    data: dict[str, Any]
+    positions: Positions
+
+    def location(self, path: Path, *, key: bool = False) -> Location:
+        line, column = self.positions.of((self.name, *path), key=key)
+        return Location(self.file, line, column)
+
+
+@dataclass
+class _Checker:
+    external: set[str]
+    problems: list[Problem]
+    declared: dict[str, _Source] = field(default_factory=dict)
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def report(
+        self, src: _Source, path: Path, message: str, hint: str | None = None, *, key: bool = False
+    ) -> None:
+        where = src.location(path, key=key)
+        self.problems.append(
+            Problem(src.file, where.line, where.column, _dotted((src.name, *path)), message, hint)
+        )
+
+    # -- pass 1 and 2: shape -----------------------------------------------------------------
+
+    def run(self, documents: Sequence[YamlDocument]) -> dict[str, NounDef]:
+        shaped: list[_Source] = []
+        for document in documents:
+            shaped.extend(self._shape(document))
+        nouns: dict[str, NounDef] = {}
+        for src in shaped:
+            noun = self._noun(src)
+            if noun is not None:
+                nouns[noun.name] = noun
+        self._check_names(nouns)
+        self._check_links(nouns)
+        return nouns
+
+    def _shape(self, document: YamlDocument) -> Iterator[_Source]:
+        data, positions = document.data, document.positions
+        if data is None:
+            return
+        if not isinstance(data, dict):
+            line, column = positions.of(())
+            self.problems.append(
+                Problem(document.file, line, column, "",
+                        f"a noun file is a mapping of noun names to definitions, not a "
+                        f"{_json_type(data)}",
+                        "write `NounName:` at the start of a line, its definition indented below")
+            )
+            return
+        broken: set[str] = set()
+        for error in _language_validator().iter_errors(data):
+            problem = self._schema_problem(document, error)
+            self.problems.append(problem)
+            if error.absolute_path:
+                broken.add(str(error.absolute_path[0]))
+        for name, body in data.items():
+            if name.startswith("x-"):
+                continue
+            if name in self.declared:
+                first = self.declared[name]
+                line, column = positions.of((name,), key=True)
+                where = first.location((), key=True)
+                self.problems.append(
+                    Problem(document.file, line, column, name,
+                            f"noun {name!r} is declared twice (first at {where})",
+                            "give one of them another name, or delete one")
+                )
+                continue
+            src = _Source(name, document.file, body if isinstance(body, dict) else {}, positions)
+            self.declared[name] = src
+            if name not in broken and isinstance(body, dict | None):
+                src.data = body or {}
+                yield src
+
+    def _schema_problem(self, document: YamlDocument, error: Any) -> Problem:
+        from jsonschema.exceptions import best_match
+
+        if error.context:  # anyOf: report the alternative that came closest
+            error = best_match(error.context)
+        path: Path = tuple(error.absolute_path)
+        validator = error.validator
+        hint: str | None = None
+        key = False
+        if validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            patterns = list(error.schema.get("patternProperties", {}))
+            extras = [
+                k for k in error.instance
+                if k not in allowed and not any(re.search(p, k) for p in patterns)
+            ]
+            extra = extras[0] if extras else "?"
+            path = (*path, extra)
+            key = True
+            if not path[:-1]:  # top level: a noun name
+                message = f"{extra!r} is not a noun name"
+                hint = "noun names are PascalCase, such as ServiceCustomer"
+            else:
+                message = f"unknown key {extra!r}"
+                hint = _did_you_mean(extra, allowed) or (
+                    "allowed keys: " + ", ".join(sorted(allowed))
+                )
+        elif validator == "enum":
+            message = f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+            if isinstance(error.instance, str):
+                hint = _did_you_mean(error.instance, map(str, error.validator_value))
+        elif validator == "type":
+            wanted = error.validator_value
+            wanted_text = " or ".join(wanted) if isinstance(wanted, list) else wanted
+            message = f"expected {wanted_text}, got {_json_type(error.instance)} {error.instance!r}"
+        elif validator == "required":
+            message = error.message.replace("is a required property", "is required")
+            hint = None
+        elif validator == "pattern" and isinstance(error.instance, str):
+            message = f"{error.instance!r} is not a valid name here"
+            hint = _pattern_hint(error.validator_value)
+        elif validator == "propertyNames":
+            message = f"{error.instance!r} is not a valid name"
+            hint = "names start with a letter and hold letters, digits and _"
+        else:
+            message = error.message
+        line, column = document.positions.of(path, key=key)
+        return Problem(document.file, line, column, _dotted(path), message, hint)
+
+    # -- pass 3: meaning ---------------------------------------------------------------------
+
+    def _noun(self, src: _Source) -> NounDef | None:
+        data = src.data
+        before = len(self.problems)
+        singular = data.get("singular") or inflect.kebab(src.name)
+        plural = data.get("plural") or inflect.plural(singular)
+        properties = self._properties(src, data.get("properties") or {}, ("properties",))
+        if "id" not in properties:
+            # Every noun is addressable; one that does not declare an id gets a string one.
+            properties = {"id": PropertyDef("id", "string", "Identifier"), **properties}
+        else:
+            self._check_id(src, properties["id"])
+        relationships = self._relationships(src, data.get("relationships") or {}, properties)
+        events = self._events(src, data.get("events") or [])
+        lifecycle_raw = data.get("lifecycle")
+        transitions = set((lifecycle_raw or {}).get("transitions") or {})
+        actions = self._actions(src, data.get("actions") or [], set(events), transitions)
+        lifecycle = (
+            self._lifecycle(src, lifecycle_raw, properties, actions)
+            if lifecycle_raw is not None else None
+        )
+        computed_order = self._computed_order(src, properties)
+        rules = self._rules(src, data.get("rules") or [], properties)
+        tenant = data.get("tenant")
+        if tenant is not None:
+            prop = properties.get(tenant)
+            if prop is None:
+                self.report(src, ("tenant",), f"tenant property {tenant!r} is not declared",
+                            _did_you_mean(tenant, properties) or "declare it under properties")
+            elif prop.type not in STRING_TYPES | {"uuid"} or prop.array:
+                self.report(src, ("tenant",), f"tenant property {tenant!r} must be a string")
+        if len(self.problems) > before:
+            return None
+        return NounDef(
+            name=src.name,
+            singular=singular,
+            plural=plural,
+            description=data.get("description"),
+            properties=properties,
+            relationships=relationships,
+            actions=actions,
+            events=tuple(events),
+            class_iri=data.get("class"),
+            lifecycle=lifecycle,
+            rules=tuple(rules),
+            tenant=tenant,
+            computed_order=computed_order,
+            location=src.location((), key=True),
+            raw=data,
+        )
+
+    def _check_id(self, src: _Source, prop: PropertyDef) -> None:
+        if prop.type not in ("string", "uuid") or prop.array:
+            self.report(src, ("properties", "id", "type"),
+                        f"id must be a string or uuid, not {prop.type}{'[]' if prop.array else ''}",
+                        "ids are strings; leave id out to get a generated one")
+        if prop.optional or prop.computed is not None:
+            self.report(src, ("properties", "id"), "id cannot be optional or computed",
+                        "an id not given on create is generated")
+
+    def _properties(
+        self, src: _Source, raw: Mapping[str, Any], at: Path
+    ) -> dict[str, PropertyDef]:
+        props: dict[str, PropertyDef] = {}
+        for name, spec in raw.items():
+            prop = self._property(src, name, spec, (*at, name))
+            if prop is not None:
+                props[name] = prop
+        return props
+
+    def _property(
+        self, src: _Source, name: str, spec: Mapping[str, Any], at: Path
+    ) -> PropertyDef | None:
+        before = len(self.problems)
+        kind = canonical_type(spec["type"])
+        array = bool(spec.get("array", False))
+        numeric_keys = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+        for key in numeric_keys:
+            if key in spec and kind not in NUMERIC_TYPES:
+                self.report(src, (*at, key), f"{key} applies to number and integer, not {kind}",
+                            key=True)
+        for key in ("minLength", "maxLength", "pattern"):
+            if key in spec and kind not in STRING_TYPES:
+                self.report(src, (*at, key), f"{key} applies to text types, not {kind}", key=True)
+        for low, high in (("minimum", "maximum"), ("minLength", "maxLength"),
+                          ("exclusiveMinimum", "exclusiveMaximum")):
+            if low in spec and high in spec and spec[low] > spec[high]:
+                self.report(src, (*at, low), f"{low} {spec[low]} is above {high} {spec[high]}")
+        if kind == "integer":
+            for key in numeric_keys:
+                if isinstance(spec.get(key), float) and not spec[key].is_integer():
+                    self.report(src, (*at, key), f"{key} of an integer must be whole")
+        pattern = spec.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.report(src, (*at, "pattern"), f"pattern {pattern!r} is not a valid regular "
+                            f"expression: {exc}")
+        if "enum" in spec and kind not in ENUM_TYPES:
+            self.report(src, (*at, "enum"), f"enum applies to text, number, integer, boolean "
+                        f"and uuid, not {kind}", key=True)
+        if spec.get("unique") and (array or kind == "json"):
+            self.report(src, (*at, "unique"), "unique needs a single scalar value, not "
+                        + ("an array" if array else "json"), key=True)
+        computed = None
+        if "computed" in spec:
+            computed = self._expression(src, spec["computed"], (*at, "computed"))
+            if "default" in spec:
+                self.report(src, (*at, "default"), "a computed property takes no default",
+                            "drop default: the value is worked out from the expression", key=True)
+        if len(self.problems) > before:
+            return None
+        enum = spec.get("enum")
+        prop = PropertyDef(
+            name=name,
+            type=kind,
+            description=spec.get("description"),
+            optional=bool(spec.get("optional", False)),
+            array=array,
+            default=spec.get("default", MISSING),
+            examples=tuple(spec.get("examples", ())),
+            enum=tuple(enum) if enum is not None else None,
+            minimum=spec.get("minimum"),
+            maximum=spec.get("maximum"),
+            exclusive_minimum=spec.get("exclusiveMinimum"),
+            exclusive_maximum=spec.get("exclusiveMaximum"),
+            min_length=spec.get("minLength"),
+            max_length=spec.get("maxLength"),
+            pattern=pattern,
+            unique=bool(spec.get("unique", False)),
+            index=bool(spec.get("index", False)),
+            iri=spec.get("iri"),
+            computed=computed,
+            deprecated=spec.get("deprecated", False),
+            location=src.location(at, key=True),
+            raw=spec,
+        )
+        if enum is not None:
+            self._check_values(src, prop, list(enum), (*at, "enum"), "enum value", single=True)
+        if prop.has_default:
+            self._check_values(src, prop, [prop.default], (*at, "default"), "default")
+        return prop
+
+    def _check_values(
+        self, src: _Source, prop: PropertyDef, values: list[Any], at: Path, what: str,
+        *, single: bool = False,
+    ) -> None:
+        """Values written in the definition must be values the property accepts."""
+        bare = PropertyDef(name=prop.name, type=prop.type, array=prop.array and not single,
+                           minimum=prop.minimum, maximum=prop.maximum,
+                           exclusive_minimum=prop.exclusive_minimum,
+                           exclusive_maximum=prop.exclusive_maximum,
+                           min_length=prop.min_length, max_length=prop.max_length,
+                           pattern=prop.pattern,
+                           enum=prop.enum if what == "default" else None,
+                           optional=prop.optional)
+        validator = _value_validator(json.dumps(property_schema(bare), sort_keys=True))
+        for index, value in enumerate(values):
+            error = next(iter(validator.iter_errors(value)), None)
+            if error is not None:
+                sub = (*at, index) if single else at
+                self.report(src, sub, f"{what} {value!r} does not fit the property: "
+                            f"{_short(error.message)}",
+                            f"a {prop.type}{' array' if prop.array and not single else ''} value "
+                            f"within the property's constraints")
+
+    def _expression(self, src: _Source, text: str, at: Path) -> expressions.Expression | None:
+        try:
+            return expressions.parse(text)
+        except expressions.ExpressionError as exc:
+            self.report(src, at, f"bad expression {text!r}: {exc.message}",
+                        "here:\n        " + exc.caret().replace("\n", "\n        "))
+            return None
+
+    def _relationships(
+        self, src: _Source, raw: Mapping[str, Any], properties: Mapping[str, PropertyDef]
+    ) -> dict[str, RelationshipDef]:
+        result: dict[str, RelationshipDef] = {}
+        for name, spec in raw.items():
+            at: Path = ("relationships", name)
+            if name in properties:
+                self.report(src, at, f"{name!r} is both a property and a relationship",
+                            "rename one of them", key=True)
+                continue
+            written = spec["type"]
+            many = written.endswith("[]")
+            result[name] = RelationshipDef(
+                name=name,
+                target=written[:-2] if many else written,
+                many=many,
+                required=bool(spec.get("required", not many)),
+                description=spec.get("description"),
+                backref=spec.get("backref"),
+                location=src.location(at, key=True),
+                raw=spec,
+            )
+        return result
+
+    def _events(self, src: _Source, raw: Sequence[str]) -> list[str]:
+        seen: dict[str, int] = {}
+        for index, event in enumerate(raw):
+            if event in seen:
+                self.report(src, ("events", index), f"event {event!r} is listed twice "
+                            f"(also at position {seen[event] + 1})", "list each event once")
+            else:
+                seen[event] = index
+        return list(seen)
+
+    def _actions(
+        self, src: _Source, raw: Any, events: set[str], transitions: set[str]
+    ) -> dict[str, ActionDef]:
+        entries: list[tuple[str, dict[str, Any], Path]] = []
+        if isinstance(raw, dict):
+            entries = [(n, o or {}, ("actions", n)) for n, o in raw.items()]
+        else:
+            for index, item in enumerate(raw):
+                if isinstance(item, str):
+                    entries.append((item, {}, ("actions", index)))
+                else:
+                    ((name, options),) = item.items()
+                    entries.append((name, options or {}, ("actions", index, name)))
+        actions: dict[str, ActionDef] = {}
+        for name, options, at in entries:
+            if name in actions:
+                self.report(src, at, f"action {name!r} is declared twice",
+                            "declare each action once")
+                continue
+            declared_kind = options.get("kind")
+            kind: ActionKind
+            if declared_kind is not None:
+                kind = declared_kind
+            elif name in transitions:
+                kind = "transition"
+            else:
+                kind = _BUILTIN_KINDS.get(name, "custom")
+            if kind == "transition" and name not in transitions:
+                self.report(src, (*at, "kind"), f"action {name!r} is a transition, but "
+                            "lifecycle.transitions does not list it",
+                            f"add `{name}: {{from: ..., to: ...}}` under lifecycle.transitions")
+            elif name in transitions and kind != "transition":
+                self.report(src, (*at, "kind"), f"action {name!r} is listed in "
+                            f"lifecycle.transitions but declared kind {kind!r}",
+                            "drop `kind:` or the transition")
+            emits = options.get("emits") or inflect.past_tense(name)
+            if emits not in events:
+                how = "declares" if options.get("emits") else "emits by default"
+                self.report(src, at, f"action {name!r} {how} event {emits!r}, which is not "
+                            "in events",
+                            f"add {emits!r} to events, or name a declared event with "
+                            f"`emits:` ({', '.join(sorted(events)) or 'none declared'})")
+            inputs = self._properties(src, options.get("input") or {}, (*at, "input"))
+            roles = options.get("roles")
+            actions[name] = ActionDef(
+                name=name,
+                kind=kind,
+                emits=emits,
+                input=inputs,
+                roles=tuple(roles) if roles is not None else None,
+                description=options.get("description"),
+                location=src.location(at, key=isinstance(at[-1], str)),
+            )
+        return actions
+
+    def _lifecycle(
+        self,
+        src: _Source,
+        raw: Mapping[str, Any],
+        properties: Mapping[str, PropertyDef],
+        actions: Mapping[str, ActionDef],
+    ) -> LifecycleDef | None:
+        before = len(self.problems)
+        at: Path = ("lifecycle",)
+        prop_name = raw.get("property", "status")
+        prop = properties.get(prop_name)
+        if prop is None:
+            self.report(src, (*at, "property") if "property" in raw else at,
+                        f"lifecycle property {prop_name!r} is not declared",
+                        _did_you_mean(prop_name, properties)
+                        or f"declare a {prop_name!r} property, or name one with "
+                        "lifecycle.property")
+            return None
+        if prop.type not in STRING_TYPES or prop.array:
+            self.report(src, (*at, "property"), f"lifecycle property {prop_name!r} must be a "
+                        f"string, not {prop.type}{'[]' if prop.array else ''}")
+            return None
+        states: list[str]
+        if "states" in raw:
+            states = list(raw["states"])
+            if prop.enum is not None:
+                for index, state in enumerate(states):
+                    if state not in prop.enum:
+                        self.report(src, (*at, "states", index), f"state {state!r} is not in "
+                                    f"{prop_name}'s enum", "add it to the enum, or drop it")
+        elif prop.enum is not None:
+            states = [str(v) for v in prop.enum]
+        else:
+            self.report(src, at, f"lifecycle has no states: give `states:` or an enum on "
+                        f"{prop_name!r}",
+                        "examples are hints and never define states", key=True)
+            return None
+        known = set(states)
+
+        def check_state(state: str, where: Path) -> None:
+            if state not in known:
+                self.report(src, where, f"unknown state {state!r}",
+                            _did_you_mean(state, states) or f"states: {', '.join(states)}")
+
+        initial = raw.get("initial", states[0])
+        check_state(initial, (*at, "initial"))
+        final_raw = raw.get("final", [])
+        final_list = [final_raw] if isinstance(final_raw, str) else list(final_raw)
+        for index, state in enumerate(final_list):
+            check_state(state, (*at, "final") if isinstance(final_raw, str) else (*at, "final",
+                                                                                  index))
+        final = frozenset(final_list)
+        if initial in final:
+            self.report(src, (*at, "initial"), f"initial state {initial!r} is final",
+                        "an entity could never leave it")
+        transitions: dict[str, TransitionDef] = {}
+        for action, spec in (raw.get("transitions") or {}).items():
+            where: Path = (*at, "transitions", action)
+            if action not in actions:
+                self.report(src, where, f"transition for undeclared action {action!r}",
+                            _did_you_mean(action, actions) or "add it to actions", key=True)
+                continue
+            source_raw, target_raw = spec["from"], spec["to"]
+            from_any = source_raw == "*"
+            if from_any:
+                sources = known - final
+            else:
+                listed = [source_raw] if isinstance(source_raw, str) else list(source_raw)
+                for index, state in enumerate(listed):
+                    sub = (*where, "from") if isinstance(source_raw, str) else (
+                        *where, "from", index)
+                    check_state(state, sub)
+                    if state in final:
+                        self.report(src, sub, f"transition {action!r} leaves final state "
+                                    f"{state!r}", "final states have no way out; drop it from "
+                                    "`from` or from `final`")
+                sources = set(listed)
+            targets = [target_raw] if isinstance(target_raw, str) else list(target_raw)
+            for index, state in enumerate(targets):
+                check_state(state, (*where, "to") if isinstance(target_raw, str) else (
+                    *where, "to", index))
+            transitions[action] = TransitionDef(action, frozenset(sources), tuple(targets),
+                                                from_any)
+        if len(self.problems) > before:
+            return None
+        reached = {initial}
+        frontier = [initial]
+        while frontier:
+            state = frontier.pop()
+            for t in transitions.values():
+                if state in t.sources:
+                    for target in t.targets:
+                        if target not in reached:
+                            reached.add(target)
+                            frontier.append(target)
+        for index, state in enumerate(states):
+            if state not in reached:
+                self.report(src, (*at, "states", index) if "states" in raw else at,
+                            f"state {state!r} is not reached by any transition from "
+                            f"{initial!r}", "add a transition into it, or drop the state")
+        if len(self.problems) > before:
+            return None
+        return LifecycleDef(prop_name, tuple(states), initial, final, transitions)
+
+    def _computed_order(
+        self, src: _Source, properties: Mapping[str, PropertyDef]
+    ) -> tuple[str, ...]:
+        """Computed properties sorted so each comes after the computed ones it reads."""
+        computed = {n: p for n, p in properties.items() if p.computed is not None}
+        for name, prop in computed.items():
+            assert prop.computed is not None
+            for ref in sorted(prop.computed.names - set(properties)):
+                self.report(src, ("properties", name, "computed"),
+                            f"expression reads {ref!r}, which is not a property",
+                            _did_you_mean(ref, properties) or "expressions read the noun's "
+                            "own properties")
+        order: list[str] = []
+        state: dict[str, int] = {}  # 1: visiting, 2: done
+
+        def visit(name: str, trail: list[str]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                cycle = " -> ".join([*trail[trail.index(name):], name])
+                self.report(src, ("properties", name, "computed"),
+                            f"computed values depend on each other in a cycle: {cycle}",
+                            "break the cycle by storing one of them")
+                return
+            state[name] = 1
+            expr = computed[name].computed
+            assert expr is not None
+            for ref in sorted(expr.names & set(computed)):
+                visit(ref, [*trail, name])
+            state[name] = 2
+            order.append(name)
+
+        for name in computed:
+            visit(name, [])
+        return tuple(order)
+
+    def _rules(
+        self, src: _Source, raw: Sequence[Mapping[str, Any]],
+        properties: Mapping[str, PropertyDef],
+    ) -> list[RuleDef]:
+        rules: list[RuleDef] = []
+        for index, spec in enumerate(raw):
+            at: Path = ("rules", index, "check")
+            expr = self._expression(src, spec["check"], at)
+            if expr is None:
+                continue
+            missing = sorted(expr.names - set(properties))
+            for ref in missing:
+                self.report(src, at, f"rule reads {ref!r}, which is not a property",
+                            _did_you_mean(ref, properties)
+                            or "rules read the noun's own properties")
+            if not missing:
+                rules.append(RuleDef(spec["check"], expr, spec.get("message"),
+                                     src.location(at)))
+        return rules
+
+    # -- across nouns ------------------------------------------------------------------------
+
+    def _check_names(self, nouns: Mapping[str, NounDef]) -> None:
+        """Singulars and plurals name collections and URLs, so no two nouns may share one."""
+        owners: dict[str, tuple[str, str]] = {}
+        for noun in nouns.values():
+            src = self.declared[noun.name]
+            forms = [("singular", noun.singular)]
+            if noun.plural != noun.singular:
+                forms.append(("plural", noun.plural))
+            for form, word in forms:
+                owner = owners.get(word)
+                if owner is not None:
+                    other, other_form = owner
+                    where = self.declared[other].location(
+                        (other_form,) if other_form in self.declared[other].data else (), key=True
+                    )
+                    self.report(src, (form,) if form in src.data else (),
+                                f"{form} {word!r} is also the {other_form} of {other} "
+                                f"(declared at {where})",
+                                f"set `{form}:` on one of them to another word", key=True)
+                else:
+                    owners[word] = (noun.name, form)
+
+    def _check_links(self, nouns: Mapping[str, NounDef]) -> None:
+        known = set(self.declared) | self.external
+        for noun in nouns.values():
+            src = self.declared[noun.name]
+            for rel in noun.relationships.values():
+                at: Path = ("relationships", rel.name)
+                if rel.target not in known:
+                    self.report(src, (*at, "type"), f"relationship target {rel.target!r} is "
+                                "not a declared noun",
+                                _did_you_mean(rel.target, known) or "declare the noun, or list "
+                                "it under `external` in the configuration")
+                    continue
+                if rel.backref is None:
+                    continue
+                target = nouns.get(rel.target)
+                if target is None:
+                    continue  # external, or itself broken and reported already
+                inverse = target.relationships.get(rel.backref)
+                if inverse is None or inverse.target != noun.name:
+                    wanted = f"{noun.name}[]" if not rel.many else noun.name
+                    found = "is missing" if inverse is None else (
+                        f"points at {inverse.target}, not {noun.name}")
+                    self.report(src, (*at, "backref"),
+                                f"backref {rel.backref!r}: {rel.target}.{rel.backref} {found}",
+                                f"declare `{rel.backref}: {{type: {wanted}}}` under "
+                                f"{rel.target}.relationships")
+                elif inverse.backref is not None and inverse.backref != rel.name:
+                    self.report(src, (*at, "backref"),
+                                f"backref {rel.backref!r} disagrees with {rel.target}."
+                                f"{rel.backref}.backref {inverse.backref!r}",
+                                f"make both sides name each other ({rel.name!r} and "
+                                f"{rel.backref!r})")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    return "mapping"
+
+
+def _short(message: str) -> str:
+    return message if len(message) < 120 else message[:117] + "..."
+
+
+def _pattern_hint(pattern: str) -> str:
+    hints = {
+        "^[A-Za-z][A-Za-z0-9_]*$": "names start with a letter and hold letters, digits and _",
+        "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "kebab-case: lowercase words joined by -",
+        "^[A-Z][A-Za-z0-9]*(\\[\\])?$": "a noun name (PascalCase), with [] for to-many",
+    }
+    return hints.get(pattern, f"it must match {pattern}")

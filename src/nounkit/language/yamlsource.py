@@ -1,0 +1,297 @@
+"""Safe YAML reading that remembers where every value stood.
+
+Values are built from the parser's event stream with an explicit stack rather
+than by PyYAML's composer: libyaml's composer recurses in C and crashes the
+interpreter on deeply nested input, and the pure-Python one raises
+RecursionError. Only JSON-shaped data comes out: mappings with string keys,
+sequences, strings, numbers, booleans and null. Timestamps stay strings, so a
+noun file means the same thing as the equivalent JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Positions", "YamlDocument", "read_yaml"]
+
+MAX_BYTES = 1 << 20  # a noun file is hand-written; a megabyte is already absurd
+MAX_DEPTH = 64
+MAX_NODES = 100_000  # counted after alias expansion, which is how alias bombs blow up
+
+Path = tuple[str | int, ...]
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null")}
+_TIMESTAMP = f"{_TAG}timestamp"
+_MERGE = f"{_TAG}merge"
+_SEQ, _MAP = f"{_TAG}seq", f"{_TAG}map"
+_constructor = SafeConstructor()
+
+
+@dataclass
+class Positions:
+    """1-based (line, column) of values and of mapping keys, by path."""
+
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """The position of ``path`` (its key, when ``key``), else of its nearest ancestor."""
+        if key and path in self.keys:
+            return self.keys[path]
+        for cut in range(len(path), -1, -1):
+            where = self.values.get(path[:cut])
+            if where is not None:
+                return where
+        return (1, 1)
+
+
+@dataclass
+class YamlDocument:
+    file: str
+    data: Any
+    positions: Positions
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as safe, JSON-shaped YAML."""
+
+    def __init__(self, message: str, line: int, column: int, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column, self.hint = message, line, column, hint
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def _scalar(loader: Any, event: Any) -> Any:
+    where = _mark(event)
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag == _TIMESTAMP:
+        return event.value
+    if tag not in _SCALAR_TAGS:
+        raise YamlProblem(
+            f"tag {event.tag or tag!r} is not allowed",
+            *where,
+            hint="noun files take plain YAML only: strings, numbers, booleans, null, "
+            "lists and mappings",
+        )
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        value = SafeConstructor.yaml_constructors[tag](_constructor, node)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise YamlProblem(f"cannot read {event.value!r} as {tag[len(_TAG):]}: {exc}", *where) from exc
+    if isinstance(value, float) and not math.isfinite(value):
+        raise YamlProblem(f"{event.value!r} is not a JSON number", *where)
+    return value
+
+
+class _MergeKey:
+    def __repr__(self) -> str:
+        return "<<"
+
+
+_MERGE_KEY: Any = _MergeKey()
+
+
+class _Frame:
+    """A mapping or sequence being built, and the key waiting for its value."""
+
+    __slots__ = ("anchor", "container", "key", "key_where", "path", "seen", "start")
+
+    def __init__(self, container: Any, path: Path, anchor: str | None, start: int) -> None:
+        self.container = container
+        self.path = path
+        self.anchor = anchor
+        self.start = start
+        self.key: Any = None  # None: the next value is a key
+        self.key_where = (1, 1)
+        self.seen: dict[str, tuple[int, int]] = {}
+
+    def wants_key(self) -> bool:
+        return isinstance(self.container, dict) and self.key is None
+
+    def child_path(self) -> Path:
+        if isinstance(self.container, list):
+            return (*self.path, len(self.container))
+        return self.path if self.key is _MERGE_KEY else (*self.path, self.key)
+
+
+class _Builder:
+    """Turns one document's events into plain values, counting expanded nodes."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.positions = Positions()
+        self.anchors: dict[str, tuple[Any, int]] = {}  # value, node count after expansion
+        self.nodes = 0
+        self.stack: list[_Frame] = []
+
+    def _count(self, n: int, where: tuple[int, int]) -> None:
+        self.nodes += n
+        if self.nodes > MAX_NODES:
+            raise YamlProblem(
+                f"the document expands to more than {MAX_NODES:,} values",
+                *where,
+                hint="aliases (*name) that repeat large anchors multiply; write the "
+                "definitions out or split the file",
+            )
+
+    def build(self, events: Iterator[Any]) -> Any:
+        root: Any = None
+        done = False
+        for event in events:
+            where = _mark(event)
+            if isinstance(event, yaml.DocumentStartEvent) and done:
+                raise YamlProblem(
+                    "more than one YAML document in the file",
+                    *where,
+                    hint="put all nouns of a file in one document (no second '---')",
+                )
+            frame = self.stack[-1] if self.stack else None
+            if isinstance(event, yaml.ScalarEvent):
+                if frame is not None and frame.wants_key():
+                    self._key(frame, event, where)
+                    continue
+                value = _scalar(self.loader, event)
+                self._count(1, where)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                self._check_tag(event)
+                if frame is not None and frame.wants_key():
+                    raise YamlProblem("a mapping key must be a plain scalar", *where)
+                if len(self.stack) >= MAX_DEPTH:
+                    raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", *where)
+                path = frame.child_path() if frame is not None else ()
+                self.positions.values.setdefault(path, where)
+                self._count(1, where)
+                empty: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
+                self.stack.append(_Frame(empty, path, event.anchor, self.nodes))
+                continue
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                done_frame = self.stack.pop()
+                value = done_frame.container
+                where = self.positions.values.get(done_frame.path, where)
+                if done_frame.anchor:
+                    self.anchors[done_frame.anchor] = (value, self.nodes - done_frame.start + 1)
+                frame = self.stack[-1] if self.stack else None
+            elif isinstance(event, yaml.AliasEvent):
+                if frame is not None and frame.wants_key():
+                    raise YamlProblem("a mapping key must be a plain scalar", *where)
+                if event.anchor not in self.anchors:
+                    raise YamlProblem(
+                        f"alias *{event.anchor} refers to no finished anchor",
+                        *where,
+                        hint="an alias may only follow the end of its anchor",
+                    )
+                value, size = self.anchors[event.anchor]
+                self._count(size, where)
+            else:
+                continue
+            if frame is None:
+                root, done = value, True
+            else:
+                self._place(frame, value, where)
+        return root
+
+    def _key(self, frame: _Frame, event: Any, where: tuple[int, int]) -> None:
+        self._check_tag(event)
+        self._count(1, where)
+        tag = event.tag or self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        # Keys are names: "on", "no" or "null" mean themselves, not YAML 1.1 values.
+        frame.key = _MERGE_KEY if tag == _MERGE else event.value
+        frame.key_where = where
+
+    def _place(self, frame: _Frame, value: Any, where: tuple[int, int]) -> None:
+        container = frame.container
+        if isinstance(container, list):
+            self.positions.values.setdefault((*frame.path, len(container)), where)
+            container.append(value)
+            return
+        key, key_where = frame.key, frame.key_where
+        frame.key = None
+        if key is _MERGE_KEY:
+            self._merge(container, value, frame.path, where)
+            return
+        if key in frame.seen:
+            line, col = frame.seen[key]
+            raise YamlProblem(
+                f"duplicate key {key!r} (first written at line {line}, column {col})",
+                *key_where,
+                hint="a mapping holds each key once; merge the two entries",
+            )
+        frame.seen[key] = key_where
+        sub = (*frame.path, key)
+        self.positions.keys[sub] = key_where
+        self.positions.values.setdefault(sub, where)
+        container[key] = value
+
+    def _check_tag(self, event: Any) -> None:
+        tag = event.tag
+        if tag in (None, "!", _SEQ, _MAP, f"{_TAG}str"):
+            return
+        raise YamlProblem(
+            f"tag {tag!r} is not allowed",
+            *_mark(event),
+            hint="noun files take plain YAML only: strings, numbers, booleans, null, "
+            "lists and mappings",
+        )
+
+    def _merge(
+        self, target: dict[str, Any], value: Any, path: Path, where: tuple[int, int]
+    ) -> None:
+        for source in value if isinstance(value, list) else [value]:
+            if not isinstance(source, dict):
+                raise YamlProblem("'<<' merges mappings only", *where)
+            for key, item in source.items():
+                # Keys written in the mapping itself win over merged ones, whatever the order.
+                if key not in target:
+                    target[key] = item
+                    self.positions.values.setdefault((*path, key), where)
+
+
+def read_yaml(text: str | bytes, file: str) -> YamlDocument:
+    """Parse one YAML document safely; raise YamlProblem with a position when it cannot."""
+    if len(text) > MAX_BYTES:
+        raise YamlProblem(
+            f"file is {len(text):,} bytes; noun files are limited to {MAX_BYTES:,}",
+            1,
+            1,
+            hint="split the nouns across several files",
+        )
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise YamlProblem(f"not UTF-8 text: {exc.reason} at byte {exc.start}", 1, 1) from exc
+    loader = _Loader(text)
+    builder = _Builder(loader)
+
+    def events() -> Iterator[Any]:
+        while loader.check_event():
+            yield loader.get_event()
+
+    try:
+        data = builder.build(events())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise YamlProblem(f"YAML syntax: {message}", line, col) from exc
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML syntax: {exc}", 1, 1) from exc
+    finally:
+        loader.dispose()
+    return YamlDocument(file, data, builder.positions)
