@@ -40,8 +40,9 @@ class Config:
         name = str(file)
 
         def bad(key: str, message: str, hint: str | None = None) -> None:
-            problems.append(Problem(name, 0, 0, f"nounkit.{key}" if key else "nounkit",
-                                    message, hint))
+            problems.append(
+                Problem(name, 0, 0, f"nounkit.{key}" if key else "nounkit", message, hint)
+            )
 
         if not isinstance(data, dict):
             bad("", "the configuration must be a mapping of settings")
@@ -50,8 +51,11 @@ class Config:
         for key, value in data.items():
             if key not in _KEYS:
                 close = difflib.get_close_matches(str(key), _KEYS, n=1)
-                bad(str(key), f"unknown setting {key!r}",
-                    f"did you mean {close[0]!r}?" if close else "settings: " + ", ".join(_KEYS))
+                bad(
+                    str(key),
+                    f"unknown setting {key!r}",
+                    f"did you mean {close[0]!r}?" if close else "settings: " + ", ".join(_KEYS),
+                )
             elif key in ("nouns", "external", "handlers"):
                 items = [value] if isinstance(value, str) else value
                 if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
@@ -82,16 +86,18 @@ def find_config(start: Path | None = None) -> Config:
             try:
                 document = read_yaml(yaml_file.read_bytes(), str(yaml_file))
             except YamlProblem as exc:
-                raise DefinitionError([Problem(str(yaml_file), exc.line, exc.column, "",
-                                               exc.message, exc.hint)]) from exc
+                raise DefinitionError(
+                    [Problem(str(yaml_file), exc.line, exc.column, "", exc.message, exc.hint)]
+                ) from exc
             return Config.from_mapping(document.data or {}, yaml_file)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
                 table = tomllib.loads(pyproject.read_text("utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise DefinitionError([Problem(str(pyproject), 0, 0, "", f"cannot read: {exc}")]
-                                      ) from exc
+                raise DefinitionError(
+                    [Problem(str(pyproject), 0, 0, "", f"cannot read: {exc}")]
+                ) from exc
             section = table.get("tool", {}).get("nounkit")
             if section is not None:
                 return Config.from_mapping(section, pyproject)

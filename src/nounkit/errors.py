@@ -104,18 +104,14 @@ class ValidationError(NounkitError, ValueError):
     ``errors`` lists every failing field.
     """
 
-    def __init__(
-        self, noun: str, errors: Sequence[FieldError], *, id: str | None = None
-    ) -> None:
+    def __init__(self, noun: str, errors: Sequence[FieldError], *, id: str | None = None) -> None:
         self.noun = noun
         self.id = id
         self.errors = list(errors)
         subject = f"{noun} {id!r}" if id is not None else noun
         count = len(self.errors)
         lines = "\n".join(f"  {noun}.{e}" if e.path else f"  {noun}: {e}" for e in self.errors)
-        super().__init__(
-            f"{subject}: {count} invalid value{'s' if count != 1 else ''}:\n{lines}"
-        )
+        super().__init__(f"{subject}: {count} invalid value{'s' if count != 1 else ''}:\n{lines}")
 
 
 class NotFound(NounkitError, LookupError):

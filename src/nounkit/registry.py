@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from os import PathLike
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +69,7 @@ class Registry:
         if model is None:
             from nounkit.compiler.models import compile_model
 
-            model = self._models[name] = compile_model(self.noun(name))
+            model = self._models[name] = compile_model(self.noun(name), self._nouns)
         return model
 
     def validate(self, name: str, data: Any) -> Entity:

@@ -14,10 +14,17 @@ import keyword
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, Field, create_model
 from pydantic import ValidationError as PydanticValidationError
 
-from nounkit.compiler.fields import EXPECTED, field_type, relationship_type
+from nounkit.compiler.fields import (
+    ENTITY_CONFIG,
+    EXPECTED,
+    Text,
+    field_type,
+    relationship_type,
+    value_type,
+)
 from nounkit.errors import FieldError, ValidationError
 from nounkit.language.spec import NounDef
 
@@ -27,15 +34,7 @@ __all__ = ["Entity", "compile_model", "field_name"]
 class Entity(BaseModel):
     """Base class of every compiled noun model."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        regex_engine="python-re",  # the same regular expressions jsonschema runs
-        validate_by_alias=True,
-        validate_by_name=False,
-        serialize_by_alias=True,
-        allow_inf_nan=False,
-        frozen=False,
-    )
+    model_config = ENTITY_CONFIG
 
     __noun__: ClassVar[NounDef]
 
@@ -62,9 +61,10 @@ class Entity(BaseModel):
         by_name: bool | None = None,
     ) -> Self:
         try:
-            return cls.__pydantic_validator__.validate_python(
+            model: Self = cls.__pydantic_validator__.validate_python(
                 obj, strict=strict, from_attributes=from_attributes, context=context
             )
+            return model
         except PydanticValidationError as exc:
             raise validation_error(cls.__noun__, exc, obj) from exc
 
@@ -80,8 +80,10 @@ class Entity(BaseModel):
         by_name: bool | None = None,
     ) -> Self:
         try:
-            return cls.__pydantic_validator__.validate_json(json_data, strict=strict,
-                                                            context=context)
+            model: Self = cls.__pydantic_validator__.validate_json(
+                json_data, strict=strict, context=context
+            )
+            return model
         except PydanticValidationError as exc:
             raise validation_error(cls.__noun__, exc, None) from exc
 
@@ -93,16 +95,18 @@ def field_name(name: str) -> str:
     return name
 
 
-def compile_model(noun: NounDef) -> type[Entity]:
-    """Build the pydantic model of one noun."""
+def compile_model(noun: NounDef, nouns: Mapping[str, NounDef] | None = None) -> type[Entity]:
+    """Build the pydantic model of one noun; ``nouns`` gives relationship targets' id types."""
     fields: dict[str, Any] = {}
     for name, prop in noun.properties.items():
         annotation, info = field_type(prop)
         fields[field_name(name)] = (annotation, _aliased(info, name))
     for name, rel in noun.relationships.items():
-        annotation, info = relationship_type(rel)
+        target = (nouns or {}).get(rel.target)
+        id_type = value_type(target.properties["id"]) if target is not None else Text
+        annotation, info = relationship_type(rel, id_type)
         fields[field_name(name)] = (annotation, _aliased(info, name))
-    model: type[Entity] = create_model(  # type: ignore[call-overload]
+    model: type[Entity] = create_model(
         noun.name,
         __base__=Entity,
         __doc__=noun.description or f"A {noun.singular}.",
@@ -115,9 +119,7 @@ def compile_model(noun: NounDef) -> type[Entity]:
 
 def _aliased(info: Any, name: str) -> Any:
     if field_name(name) != name:
-        info = Field(alias=name, **{
-            k: v for k, v in info._attributes_set.items() if k != "alias"
-        })
+        info = Field(alias=name, **{k: v for k, v in info._attributes_set.items() if k != "alias"})
     return info
 
 
@@ -137,8 +139,10 @@ def _path(noun: NounDef, loc: tuple[Any, ...]) -> str:
         return ""
     head = str(loc[0])
     prop = noun.properties.get(head)
-    many = prop.array if prop is not None else (
-        head in noun.relationships and noun.relationships[head].many
+    many = (
+        prop.array
+        if prop is not None
+        else (head in noun.relationships and noun.relationships[head].many)
     )
     if many and len(loc) > 1 and isinstance(loc[1], int):
         return f"{head}[{loc[1]}]"
@@ -156,18 +160,21 @@ def _field_error(noun: NounDef, path: str, errors: list[Mapping[str, Any]]) -> F
         known = [*noun.properties, *noun.relationships]
         close = difflib.get_close_matches(head, known, n=1)
         tip = f"; did you mean {close[0]!r}?" if close else ""
-        return FieldError(path, f"unknown field: {noun.name} has no property {head!r}{tip}",
-                          value)
+        return FieldError(path, f"unknown field: {noun.name} has no property {head!r}{tip}", value)
     if kind == "missing":
         return FieldError(path, "required", None)
     # Of a union's complaints, a broken bound says more than "wrong type".
-    telling = [e for e in errors if not e["type"].endswith("_type")
-               and e["type"] not in ("string_pattern_mismatch",)] or errors
+    telling = [
+        e
+        for e in errors
+        if not e["type"].endswith("_type") and e["type"] not in ("string_pattern_mismatch",)
+    ] or errors
     prop = noun.properties.get(head)
     chosen = telling[0]
-    if prop is not None and (chosen["type"].endswith("_type") or (
-        chosen["type"] == "string_pattern_mismatch" and prop.pattern is None
-    )):
+    if prop is not None and (
+        chosen["type"].endswith("_type")
+        or (chosen["type"] == "string_pattern_mismatch" and prop.pattern is None)
+    ):
         item = " (each item)" if prop.array and "[" in path else ""
         return FieldError(path, f"expected {EXPECTED[prop.type]}{item}", value)
     if head in noun.relationships and chosen["type"].endswith("_type"):

@@ -12,10 +12,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from os import PathLike
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -76,7 +78,7 @@ def _value_validator(schema_text: str) -> Any:
     )
 
 
-def noun_files(paths: Iterable[str | FsPath]) -> tuple[list[FsPath], list[Problem]]:
+def noun_files(paths: Iterable[str | PathLike[str]]) -> tuple[list[FsPath], list[Problem]]:
     """Every ``*.yaml``/``*.yml`` file named or found below the paths, in sorted order."""
     files: list[FsPath] = []
     problems: list[Problem] = []
@@ -91,16 +93,23 @@ def noun_files(paths: Iterable[str | FsPath]) -> tuple[list[FsPath], list[Proble
             files.append(path)
         else:
             problems.append(
-                Problem(str(path), 0, 0, "", "no such file or directory",
-                        "name a noun file or a folder of them")
+                Problem(
+                    str(path),
+                    0,
+                    0,
+                    "",
+                    "no such file or directory",
+                    "name a noun file or a folder of them",
+                )
             )
-    seen: set[FsPath] = set()
-    unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
-    return unique, problems
+    unique: dict[FsPath, FsPath] = {}
+    for file in files:  # a file named twice, or inside a folder also named, loads once
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values()), problems
 
 
 def load_nouns(
-    paths: Iterable[str | FsPath], *, external: Iterable[str] = ()
+    paths: Iterable[str | PathLike[str]], *, external: Iterable[str] = ()
 ) -> dict[str, NounDef]:
     """Load, check and return every noun under ``paths``; raise DefinitionError on any problem."""
     files, problems = noun_files(paths)
@@ -118,8 +127,14 @@ def _read(file: FsPath, problems: list[Problem]) -> YamlDocument | None:
         size = file.stat().st_size
         if size > MAX_BYTES:
             problems.append(
-                Problem(name, 1, 1, "", f"file is {size:,} bytes; noun files are limited "
-                        f"to {MAX_BYTES:,}", "split the nouns across several files")
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    f"file is {size:,} bytes; noun files are limited to {MAX_BYTES:,}",
+                    "split the nouns across several files",
+                )
             )
             return None
         raw = file.read_bytes()
@@ -129,7 +144,8 @@ def _read(file: FsPath, problems: list[Problem]) -> YamlDocument | None:
     try:
         return read_yaml(raw, name)
     except YamlProblem as exc:
-        problems.append(Problem(name, exc.line, exc.column, "", exc.message, exc.hint))
+        path = _dotted(exc.path) if exc.path else ""
+        problems.append(Problem(name, exc.line, exc.column, path, exc.message, exc.hint))
         return None
 
 
@@ -178,6 +194,9 @@ class _Checker:
     external: set[str]
     problems: list[Problem]
     declared: dict[str, _Source] = field(default_factory=dict)
+    # Properties of the noun being checked that are written but broken (and reported): other
+    # parts of the noun that name them must not also say they are not declared.
+    unchecked: set[str] = field(default_factory=set)
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -211,29 +230,38 @@ class _Checker:
         if not isinstance(data, dict):
             line, column = positions.of(())
             self.problems.append(
-                Problem(document.file, line, column, "",
-                        f"a noun file is a mapping of noun names to definitions, not a "
-                        f"{_json_type(data)}",
-                        "write `NounName:` at the start of a line, its definition indented below")
+                Problem(
+                    document.file,
+                    line,
+                    column,
+                    "",
+                    f"a noun file is a mapping of noun names to definitions, not a "
+                    f"{_json_type(data)}",
+                    "write `NounName:` at the start of a line, its definition indented below",
+                )
             )
             return
         broken: set[str] = set()
         for error in _language_validator().iter_errors(data):
-            problem = self._schema_problem(document, error)
-            self.problems.append(problem)
+            self.problems.extend(self._schema_problems(document, error))
             if error.absolute_path:
                 broken.add(str(error.absolute_path[0]))
         for name, body in data.items():
-            if name.startswith("x-"):
-                continue
+            if name.startswith("x-") or not _NOUN_NAME.fullmatch(name):
+                continue  # x-: a place for anchors; a bad name is reported by the schema
             if name in self.declared:
                 first = self.declared[name]
                 line, column = positions.of((name,), key=True)
                 where = first.location((), key=True)
                 self.problems.append(
-                    Problem(document.file, line, column, name,
-                            f"noun {name!r} is declared twice (first at {where})",
-                            "give one of them another name, or delete one")
+                    Problem(
+                        document.file,
+                        line,
+                        column,
+                        name,
+                        f"noun {name!r} is declared twice (first at {where})",
+                        "give one of them another name, or delete one",
+                    )
                 )
                 continue
             src = _Source(name, document.file, body if isinstance(body, dict) else {}, positions)
@@ -242,54 +270,115 @@ class _Checker:
                 src.data = body or {}
                 yield src
 
-    def _schema_problem(self, document: YamlDocument, error: Any) -> Problem:
-        from jsonschema.exceptions import best_match
-
-        if error.context:  # anyOf: report the alternative that came closest
-            error = best_match(error.context)
+    def _schema_problems(self, document: YamlDocument, error: Any) -> list[Problem]:
+        """One JSON Schema error as problems in the noun language's own words."""
+        if error.validator in ("anyOf", "oneOf") and error.context:
+            return self._alternative_problems(document, error)
         path: Path = tuple(error.absolute_path)
         validator = error.validator
-        hint: str | None = None
-        key = False
-        if validator == "additionalProperties" and isinstance(error.instance, dict):
+        instance = error.instance
+        if validator == "additionalProperties" and isinstance(instance, dict):
             allowed = set(error.schema.get("properties", {}))
             patterns = list(error.schema.get("patternProperties", {}))
             extras = [
-                k for k in error.instance
+                k
+                for k in instance
                 if k not in allowed and not any(re.search(p, k) for p in patterns)
             ]
-            extra = extras[0] if extras else "?"
-            path = (*path, extra)
-            key = True
-            if not path[:-1]:  # top level: a noun name
-                message = f"{extra!r} is not a noun name"
-                hint = "noun names are PascalCase, such as ServiceCustomer"
-            else:
-                message = f"unknown key {extra!r}"
-                hint = _did_you_mean(extra, allowed) or (
-                    "allowed keys: " + ", ".join(sorted(allowed))
-                )
-        elif validator == "enum":
-            message = f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
-            if isinstance(error.instance, str):
-                hint = _did_you_mean(error.instance, map(str, error.validator_value))
+            return [self._unknown_key(document, path, extra, allowed) for extra in extras]
+        hint: str | None = None
+        key = False
+        if validator == "enum":
+            choices = list(error.validator_value)
+            message = f"{_short(repr(instance))} is not one of {', '.join(map(str, choices))}"
+            if isinstance(instance, str):
+                hint = _did_you_mean(instance, map(str, choices))
         elif validator == "type":
             wanted = error.validator_value
-            wanted_text = " or ".join(wanted) if isinstance(wanted, list) else wanted
-            message = f"expected {wanted_text}, got {_json_type(error.instance)} {error.instance!r}"
+            message = f"expected {_type_words(wanted)}, got {_described(instance)}"
+            hint = _type_hint(wanted, instance)
         elif validator == "required":
-            message = error.message.replace("is a required property", "is required")
-            hint = None
-        elif validator == "pattern" and isinstance(error.instance, str):
-            message = f"{error.instance!r} is not a valid name here"
+            missing = next((k for k in error.validator_value if k not in instance), "?")
+            message = f"{missing!r} is required"
+            hint = _required_hint(path, missing)
+        elif list(error.relative_schema_path)[-2:-1] == ["propertyNames"]:
+            path = (*path, str(instance))  # the key itself is wrong: point at it
+            key = True
+            message = f"{instance!r} is not a valid name"
+            hint = _pattern_hint(_NAME)
+        elif validator == "pattern" and isinstance(instance, str):
+            kind = _NAME_KINDS.get(error.validator_value, "value")
+            message = f"{instance!r} is not a valid {kind}"
             hint = _pattern_hint(error.validator_value)
-        elif validator == "propertyNames":
-            message = f"{error.instance!r} is not a valid name"
-            hint = "names start with a letter and hold letters, digits and _"
+        elif validator == "minItems" and error.validator_value == 1:
+            message = "must not be empty"
+            hint = _EMPTY_HINTS.get(str(path[-1]) if path else "", "list at least one entry")
+        elif validator == "minLength" and isinstance(instance, str) and not instance:
+            message = "must not be empty"
+        elif validator in ("minProperties", "maxProperties") and _in_actions(path):
+            message = f"an action entry names exactly one action, not {len(instance)}"
+            hint = "write `- name` or `- name: {options}`, one action per line"
+        elif validator == "minimum":
+            message = f"must be at least {error.validator_value}, not {instance!r}"
         else:
             message = error.message
         line, column = document.positions.of(path, key=key)
-        return Problem(document.file, line, column, _dotted(path), message, hint)
+        return [Problem(document.file, line, column, _dotted(path), message, hint)]
+
+    def _alternative_problems(self, document: YamlDocument, error: Any) -> list[Problem]:
+        """anyOf: report the problems of the alternative whose type the value has.
+
+        The noun language's alternatives differ by type (a string or a list; a
+        list or a mapping), so the value's own type says which one was meant.
+        """
+        branches: dict[Any, list[Any]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        wanted: list[str] = []
+        for errors in branches.values():
+            roots = [e for e in errors if e.validator == "type" and not e.relative_path]
+            if not roots:
+                return [p for sub in errors for p in self._schema_problems(document, sub)]
+            for root in roots:
+                kinds = root.validator_value
+                for kind in kinds if isinstance(kinds, list) else [kinds]:
+                    if kind not in wanted:
+                        wanted.append(kind)
+        path: Path = tuple(error.absolute_path)
+        line, column = document.positions.of(path)
+        return [
+            Problem(
+                document.file,
+                line,
+                column,
+                _dotted(path),
+                f"expected {_type_words(wanted)}, got {_described(error.instance)}",
+                _type_hint(wanted, error.instance),
+            )
+        ]
+
+    def _unknown_key(
+        self, document: YamlDocument, path: Path, extra: str, allowed: set[str]
+    ) -> Problem:
+        line, column = document.positions.of((*path, extra), key=True)
+        if not path:  # top level: a noun name
+            message = f"{extra!r} is not a noun name"
+            if extra in _NOUN_KEYS:
+                hint = f"`{extra}:` belongs inside a noun: indent it under the noun's name"
+            else:
+                pascal = "".join(
+                    w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", extra) if w
+                )
+                hint = "noun names are PascalCase, such as ServiceCustomer"
+                if _NOUN_NAME.fullmatch(pascal):
+                    hint += f"; did you mean {pascal!r}?"
+                hint += " (top-level keys starting with x- are ignored)"
+        else:
+            message = f"unknown key {extra!r}"
+            hint = _did_you_mean(extra, allowed) or ("allowed keys: " + ", ".join(sorted(allowed)))
+            if extra == "required" and "optional" in allowed:
+                hint = "properties are required unless they say `optional: true`"
+        return Problem(document.file, line, column, _dotted((*path, extra)), message, hint)
 
     # -- pass 3: meaning ---------------------------------------------------------------------
 
@@ -298,7 +387,9 @@ class _Checker:
         before = len(self.problems)
         singular = data.get("singular") or inflect.kebab(src.name)
         plural = data.get("plural") or inflect.plural(singular)
-        properties = self._properties(src, data.get("properties") or {}, ("properties",))
+        written = data.get("properties") or {}
+        properties = self._properties(src, written, ("properties",))
+        self.unchecked = set(written) - set(properties)
         if "id" not in properties:
             # Every noun is addressable; one that does not declare an id gets a string one.
             properties = {"id": PropertyDef("id", "string", "Identifier"), **properties}
@@ -311,16 +402,23 @@ class _Checker:
         actions = self._actions(src, data.get("actions") or [], set(events), transitions)
         lifecycle = (
             self._lifecycle(src, lifecycle_raw, properties, actions)
-            if lifecycle_raw is not None else None
+            if lifecycle_raw is not None
+            else None
         )
         computed_order = self._computed_order(src, properties)
         rules = self._rules(src, data.get("rules") or [], properties)
         tenant = data.get("tenant")
         if tenant is not None:
             prop = properties.get(tenant)
-            if prop is None:
-                self.report(src, ("tenant",), f"tenant property {tenant!r} is not declared",
-                            _did_you_mean(tenant, properties) or "declare it under properties")
+            if prop is None and tenant in self.unchecked:
+                pass  # broken, and reported already
+            elif prop is None:
+                self.report(
+                    src,
+                    ("tenant",),
+                    f"tenant property {tenant!r} is not declared",
+                    _did_you_mean(tenant, properties) or "declare it under properties",
+                )
             elif prop.type not in STRING_TYPES | {"uuid"} or prop.array:
                 self.report(src, ("tenant",), f"tenant property {tenant!r} must be a string")
         if len(self.problems) > before:
@@ -345,16 +443,23 @@ class _Checker:
 
     def _check_id(self, src: _Source, prop: PropertyDef) -> None:
         if prop.type not in ("string", "uuid") or prop.array:
-            self.report(src, ("properties", "id", "type"),
-                        f"id must be a string or uuid, not {prop.type}{'[]' if prop.array else ''}",
-                        "ids are strings; leave id out to get a generated one")
-        if prop.optional or prop.computed is not None:
-            self.report(src, ("properties", "id"), "id cannot be optional or computed",
-                        "an id not given on create is generated")
+            self.report(
+                src,
+                ("properties", "id", "type"),
+                f"id must be a string or uuid, not {prop.type}{'[]' if prop.array else ''}",
+                "ids are strings; leave id out to get a generated one",
+            )
+        for key, bad in (("optional", prop.optional), ("computed", prop.computed is not None)):
+            if bad:
+                self.report(
+                    src,
+                    ("properties", "id", key),
+                    f"id cannot be {key}",
+                    f"drop `{key}:`; an id not given on create is generated",
+                    key=True,
+                )
 
-    def _properties(
-        self, src: _Source, raw: Mapping[str, Any], at: Path
-    ) -> dict[str, PropertyDef]:
+    def _properties(self, src: _Source, raw: Mapping[str, Any], at: Path) -> dict[str, PropertyDef]:
         props: dict[str, PropertyDef] = {}
         for name, spec in raw.items():
             prop = self._property(src, name, spec, (*at, name))
@@ -371,38 +476,86 @@ class _Checker:
         numeric_keys = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
         for key in numeric_keys:
             if key in spec and kind not in NUMERIC_TYPES:
-                self.report(src, (*at, key), f"{key} applies to number and integer, not {kind}",
-                            key=True)
+                self.report(
+                    src,
+                    (*at, key),
+                    f"{key} applies to number and integer, not {kind}",
+                    "use minLength/maxLength for the length of text"
+                    if kind in STRING_TYPES
+                    else f"drop {key}, or change the type",
+                    key=True,
+                )
         for key in ("minLength", "maxLength", "pattern"):
             if key in spec and kind not in STRING_TYPES:
-                self.report(src, (*at, key), f"{key} applies to text types, not {kind}", key=True)
-        for low, high in (("minimum", "maximum"), ("minLength", "maxLength"),
-                          ("exclusiveMinimum", "exclusiveMaximum")):
+                self.report(
+                    src,
+                    (*at, key),
+                    f"{key} applies to text types ({', '.join(sorted(STRING_TYPES))}), not {kind}",
+                    "use minimum/maximum to bound a number"
+                    if kind in NUMERIC_TYPES and key != "pattern"
+                    else f"drop {key}, or change the type",
+                    key=True,
+                )
+        for low, high in (
+            ("minimum", "maximum"),
+            ("minLength", "maxLength"),
+            ("exclusiveMinimum", "exclusiveMaximum"),
+        ):
             if low in spec and high in spec and spec[low] > spec[high]:
-                self.report(src, (*at, low), f"{low} {spec[low]} is above {high} {spec[high]}")
+                self.report(
+                    src,
+                    (*at, low),
+                    f"{low} {spec[low]} is above {high} {spec[high]}: no value could fit",
+                    f"swap them, or lower {low}",
+                )
         if kind == "integer":
             for key in numeric_keys:
                 if isinstance(spec.get(key), float) and not spec[key].is_integer():
-                    self.report(src, (*at, key), f"{key} of an integer must be whole")
+                    self.report(
+                        src,
+                        (*at, key),
+                        f"{key} {spec[key]} of an integer property must be a whole number",
+                        "round it, or make the property a number",
+                    )
         pattern = spec.get("pattern")
         if pattern is not None:
             try:
-                re.compile(pattern)
+                with warnings.catch_warnings():  # "possible nested set" and the like
+                    warnings.simplefilter("ignore")
+                    re.compile(pattern)
             except re.error as exc:
-                self.report(src, (*at, "pattern"), f"pattern {pattern!r} is not a valid regular "
-                            f"expression: {exc}")
+                self.report(
+                    src,
+                    (*at, "pattern"),
+                    f"pattern {pattern!r} is not a valid regular expression: {exc}",
+                    "check brackets and escapes; in YAML, single-quote a pattern "
+                    "so that backslashes stay as written",
+                )
         if "enum" in spec and kind not in ENUM_TYPES:
-            self.report(src, (*at, "enum"), f"enum applies to text, number, integer, boolean "
-                        f"and uuid, not {kind}", key=True)
+            self.report(
+                src,
+                (*at, "enum"),
+                f"enum applies to text, number, integer, boolean and uuid, not {kind}",
+                key=True,
+            )
         if spec.get("unique") and (array or kind == "json"):
-            self.report(src, (*at, "unique"), "unique needs a single scalar value, not "
-                        + ("an array" if array else "json"), key=True)
+            self.report(
+                src,
+                (*at, "unique"),
+                "unique needs a single scalar value, not " + ("an array" if array else "json"),
+                key=True,
+            )
         computed = None
         if "computed" in spec:
             computed = self._expression(src, spec["computed"], (*at, "computed"))
             if "default" in spec:
-                self.report(src, (*at, "default"), "a computed property takes no default",
-                            "drop default: the value is worked out from the expression", key=True)
+                self.report(
+                    src,
+                    (*at, "default"),
+                    "a computed property takes no default",
+                    "drop default: the value is worked out from the expression",
+                    key=True,
+                )
         if len(self.problems) > before:
             return None
         enum = spec.get("enum")
@@ -437,34 +590,55 @@ class _Checker:
         return prop
 
     def _check_values(
-        self, src: _Source, prop: PropertyDef, values: list[Any], at: Path, what: str,
-        *, single: bool = False,
+        self,
+        src: _Source,
+        prop: PropertyDef,
+        values: list[Any],
+        at: Path,
+        what: str,
+        *,
+        single: bool = False,
     ) -> None:
         """Values written in the definition must be values the property accepts."""
-        bare = PropertyDef(name=prop.name, type=prop.type, array=prop.array and not single,
-                           minimum=prop.minimum, maximum=prop.maximum,
-                           exclusive_minimum=prop.exclusive_minimum,
-                           exclusive_maximum=prop.exclusive_maximum,
-                           min_length=prop.min_length, max_length=prop.max_length,
-                           pattern=prop.pattern,
-                           enum=prop.enum if what == "default" else None,
-                           optional=prop.optional)
+        bare = PropertyDef(
+            name=prop.name,
+            type=prop.type,
+            array=prop.array and not single,
+            minimum=prop.minimum,
+            maximum=prop.maximum,
+            exclusive_minimum=prop.exclusive_minimum,
+            exclusive_maximum=prop.exclusive_maximum,
+            min_length=prop.min_length,
+            max_length=prop.max_length,
+            pattern=prop.pattern,
+            enum=prop.enum if what == "default" else None,
+            optional=prop.optional,
+        )
         validator = _value_validator(json.dumps(property_schema(bare), sort_keys=True))
         for index, value in enumerate(values):
             error = next(iter(validator.iter_errors(value)), None)
             if error is not None:
                 sub = (*at, index) if single else at
-                self.report(src, sub, f"{what} {value!r} does not fit the property: "
-                            f"{_short(error.message)}",
-                            f"a {prop.type}{' array' if prop.array and not single else ''} value "
-                            f"within the property's constraints")
+                self.report(
+                    src,
+                    sub,
+                    f"{what} {_short(repr(value))} does not fit the property: "
+                    f"{_short(error.message)}",
+                    f"give {_article(prop.type)} {prop.type}"
+                    f"{' list' if prop.array and not single else ''} value "
+                    "that meets the property's own constraints",
+                )
 
     def _expression(self, src: _Source, text: str, at: Path) -> expressions.Expression | None:
         try:
             return expressions.parse(text)
         except expressions.ExpressionError as exc:
-            self.report(src, at, f"bad expression {text!r}: {exc.message}",
-                        "here:\n        " + exc.caret().replace("\n", "\n        "))
+            self.report(
+                src,
+                at,
+                f"bad expression {text!r}: {exc.message}",
+                "here:\n        " + exc.caret().replace("\n", "\n        "),
+            )
             return None
 
     def _relationships(
@@ -473,9 +647,14 @@ class _Checker:
         result: dict[str, RelationshipDef] = {}
         for name, spec in raw.items():
             at: Path = ("relationships", name)
-            if name in properties:
-                self.report(src, at, f"{name!r} is both a property and a relationship",
-                            "rename one of them", key=True)
+            if name in properties or name in self.unchecked:
+                self.report(
+                    src,
+                    at,
+                    f"{name!r} is both a property and a relationship",
+                    "rename one of them",
+                    key=True,
+                )
                 continue
             written = spec["type"]
             many = written.endswith("[]")
@@ -495,8 +674,12 @@ class _Checker:
         seen: dict[str, int] = {}
         for index, event in enumerate(raw):
             if event in seen:
-                self.report(src, ("events", index), f"event {event!r} is listed twice "
-                            f"(also at position {seen[event] + 1})", "list each event once")
+                self.report(
+                    src,
+                    ("events", index),
+                    f"event {event!r} is listed twice (also at position {seen[event] + 1})",
+                    "list each event once",
+                )
             else:
                 seen[event] = index
         return list(seen)
@@ -516,9 +699,17 @@ class _Checker:
                     entries.append((name, options or {}, ("actions", index, name)))
         actions: dict[str, ActionDef] = {}
         for name, options, at in entries:
+            named = isinstance(at[-1], str)  # ("actions", i, name): point at the name
             if name in actions:
-                self.report(src, at, f"action {name!r} is declared twice",
-                            "declare each action once")
+                first = actions[name].location
+                self.report(
+                    src,
+                    at,
+                    f"action {name!r} is declared twice"
+                    + (f" (first at line {first.line}, column {first.column})" if first else ""),
+                    "declare each action once",
+                    key=named,
+                )
                 continue
             declared_kind = options.get("kind")
             kind: ActionKind
@@ -529,20 +720,40 @@ class _Checker:
             else:
                 kind = _BUILTIN_KINDS.get(name, "custom")
             if kind == "transition" and name not in transitions:
-                self.report(src, (*at, "kind"), f"action {name!r} is a transition, but "
-                            "lifecycle.transitions does not list it",
-                            f"add `{name}: {{from: ..., to: ...}}` under lifecycle.transitions")
+                self.report(
+                    src,
+                    (*at, "kind"),
+                    f"action {name!r} is a transition, but lifecycle.transitions does not list it",
+                    f"add `{name}: {{from: ..., to: ...}}` under lifecycle.transitions",
+                )
             elif name in transitions and kind != "transition":
-                self.report(src, (*at, "kind"), f"action {name!r} is listed in "
-                            f"lifecycle.transitions but declared kind {kind!r}",
-                            "drop `kind:` or the transition")
+                self.report(
+                    src,
+                    (*at, "kind"),
+                    f"action {name!r} is listed in "
+                    f"lifecycle.transitions but declared kind {kind!r}",
+                    "drop `kind:` or the transition",
+                )
             emits = options.get("emits") or inflect.past_tense(name)
             if emits not in events:
-                how = "declares" if options.get("emits") else "emits by default"
-                self.report(src, at, f"action {name!r} {how} event {emits!r}, which is not "
-                            "in events",
-                            f"add {emits!r} to events, or name a declared event with "
-                            f"`emits:` ({', '.join(sorted(events)) or 'none declared'})")
+                declared = bool(options.get("emits"))
+                how = (
+                    f"emits {emits!r}"
+                    if declared
+                    else f"emits {emits!r} by default (derived from the verb)"
+                )
+                self.report(
+                    src,
+                    (*at, "emits") if declared else at,
+                    f"action {name!r} {how}, which is not in events",
+                    (
+                        f"add {emits!r} to events, or set `emits:` to one of the declared "
+                        if re.fullmatch(_NAME, emits)
+                        else "set `emits:` to one of the declared "
+                    )
+                    + f"events ({', '.join(sorted(events)) or 'none declared'})",
+                    key=named and not declared,
+                )
             inputs = self._properties(src, options.get("input") or {}, (*at, "input"))
             roles = options.get("roles")
             actions[name] = ActionDef(
@@ -567,16 +778,25 @@ class _Checker:
         at: Path = ("lifecycle",)
         prop_name = raw.get("property", "status")
         prop = properties.get(prop_name)
+        if prop is None and prop_name in self.unchecked:
+            return None  # broken, and reported already
         if prop is None:
-            self.report(src, (*at, "property") if "property" in raw else at,
-                        f"lifecycle property {prop_name!r} is not declared",
-                        _did_you_mean(prop_name, properties)
-                        or f"declare a {prop_name!r} property, or name one with "
-                        "lifecycle.property")
+            self.report(
+                src,
+                (*at, "property") if "property" in raw else at,
+                f"lifecycle property {prop_name!r} is not declared",
+                _did_you_mean(prop_name, properties)
+                or f"declare a {prop_name!r} property, or name one with lifecycle.property",
+                key="property" not in raw,
+            )
             return None
         if prop.type not in STRING_TYPES or prop.array:
-            self.report(src, (*at, "property"), f"lifecycle property {prop_name!r} must be a "
-                        f"string, not {prop.type}{'[]' if prop.array else ''}")
+            self.report(
+                src,
+                (*at, "property"),
+                f"lifecycle property {prop_name!r} must be a "
+                f"string, not {prop.type}{'[]' if prop.array else ''}",
+            )
             return None
         states: list[str]
         if "states" in raw:
@@ -584,39 +804,61 @@ class _Checker:
             if prop.enum is not None:
                 for index, state in enumerate(states):
                     if state not in prop.enum:
-                        self.report(src, (*at, "states", index), f"state {state!r} is not in "
-                                    f"{prop_name}'s enum", "add it to the enum, or drop it")
+                        self.report(
+                            src,
+                            (*at, "states", index),
+                            f"state {state!r} is not in {prop_name}'s enum",
+                            "add it to the enum, or drop it",
+                        )
         elif prop.enum is not None:
             states = [str(v) for v in prop.enum]
         else:
-            self.report(src, at, f"lifecycle has no states: give `states:` or an enum on "
-                        f"{prop_name!r}",
-                        "examples are hints and never define states", key=True)
+            self.report(
+                src,
+                at,
+                f"lifecycle has no states: give `states:` or an enum on {prop_name!r}",
+                "examples are hints and never define states",
+                key=True,
+            )
             return None
         known = set(states)
 
         def check_state(state: str, where: Path) -> None:
             if state not in known:
-                self.report(src, where, f"unknown state {state!r}",
-                            _did_you_mean(state, states) or f"states: {', '.join(states)}")
+                self.report(
+                    src,
+                    where,
+                    f"unknown state {state!r}",
+                    _did_you_mean(state, states) or f"states: {', '.join(states)}",
+                )
 
         initial = raw.get("initial", states[0])
         check_state(initial, (*at, "initial"))
         final_raw = raw.get("final", [])
         final_list = [final_raw] if isinstance(final_raw, str) else list(final_raw)
         for index, state in enumerate(final_list):
-            check_state(state, (*at, "final") if isinstance(final_raw, str) else (*at, "final",
-                                                                                  index))
+            check_state(
+                state, (*at, "final") if isinstance(final_raw, str) else (*at, "final", index)
+            )
         final = frozenset(final_list)
         if initial in final:
-            self.report(src, (*at, "initial"), f"initial state {initial!r} is final",
-                        "an entity could never leave it")
+            self.report(
+                src,
+                (*at, "initial"),
+                f"initial state {initial!r} is final",
+                "an entity could never leave it",
+            )
         transitions: dict[str, TransitionDef] = {}
         for action, spec in (raw.get("transitions") or {}).items():
             where: Path = (*at, "transitions", action)
             if action not in actions:
-                self.report(src, where, f"transition for undeclared action {action!r}",
-                            _did_you_mean(action, actions) or "add it to actions", key=True)
+                self.report(
+                    src,
+                    where,
+                    f"transition for undeclared action {action!r}",
+                    _did_you_mean(action, actions) or "add it to actions",
+                    key=True,
+                )
                 continue
             source_raw, target_raw = spec["from"], spec["to"]
             from_any = source_raw == "*"
@@ -625,20 +867,26 @@ class _Checker:
             else:
                 listed = [source_raw] if isinstance(source_raw, str) else list(source_raw)
                 for index, state in enumerate(listed):
-                    sub = (*where, "from") if isinstance(source_raw, str) else (
-                        *where, "from", index)
+                    sub = (
+                        (*where, "from") if isinstance(source_raw, str) else (*where, "from", index)
+                    )
                     check_state(state, sub)
                     if state in final:
-                        self.report(src, sub, f"transition {action!r} leaves final state "
-                                    f"{state!r}", "final states have no way out; drop it from "
-                                    "`from` or from `final`")
+                        self.report(
+                            src,
+                            sub,
+                            f"transition {action!r} leaves final state {state!r}",
+                            "final states have no way out; drop it from `from` or from `final`",
+                        )
                 sources = set(listed)
             targets = [target_raw] if isinstance(target_raw, str) else list(target_raw)
             for index, state in enumerate(targets):
-                check_state(state, (*where, "to") if isinstance(target_raw, str) else (
-                    *where, "to", index))
-            transitions[action] = TransitionDef(action, frozenset(sources), tuple(targets),
-                                                from_any)
+                check_state(
+                    state, (*where, "to") if isinstance(target_raw, str) else (*where, "to", index)
+                )
+            transitions[action] = TransitionDef(
+                action, frozenset(sources), tuple(targets), from_any
+            )
         if len(self.problems) > before:
             return None
         reached = {initial}
@@ -653,9 +901,12 @@ class _Checker:
                             frontier.append(target)
         for index, state in enumerate(states):
             if state not in reached:
-                self.report(src, (*at, "states", index) if "states" in raw else at,
-                            f"state {state!r} is not reached by any transition from "
-                            f"{initial!r}", "add a transition into it, or drop the state")
+                self.report(
+                    src,
+                    (*at, "states", index) if "states" in raw else at,
+                    f"state {state!r} is not reached by any transition from {initial!r}",
+                    "add a transition into it, or drop the state",
+                )
         if len(self.problems) > before:
             return None
         return LifecycleDef(prop_name, tuple(states), initial, final, transitions)
@@ -667,11 +918,13 @@ class _Checker:
         computed = {n: p for n, p in properties.items() if p.computed is not None}
         for name, prop in computed.items():
             assert prop.computed is not None
-            for ref in sorted(prop.computed.names - set(properties)):
-                self.report(src, ("properties", name, "computed"),
-                            f"expression reads {ref!r}, which is not a property",
-                            _did_you_mean(ref, properties) or "expressions read the noun's "
-                            "own properties")
+            for ref in sorted(prop.computed.names - set(properties) - self.unchecked):
+                self.report(
+                    src,
+                    ("properties", name, "computed"),
+                    f"expression reads {ref!r}, which is not a property",
+                    _did_you_mean(ref, properties) or "expressions read the noun's own properties",
+                )
         order: list[str] = []
         state: dict[str, int] = {}  # 1: visiting, 2: done
 
@@ -679,10 +932,13 @@ class _Checker:
             if state.get(name) == 2:
                 return
             if state.get(name) == 1:
-                cycle = " -> ".join([*trail[trail.index(name):], name])
-                self.report(src, ("properties", name, "computed"),
-                            f"computed values depend on each other in a cycle: {cycle}",
-                            "break the cycle by storing one of them")
+                cycle = " -> ".join([*trail[trail.index(name) :], name])
+                self.report(
+                    src,
+                    ("properties", name, "computed"),
+                    f"computed values depend on each other in a cycle: {cycle}",
+                    "break the cycle by storing one of them",
+                )
                 return
             state[name] = 1
             expr = computed[name].computed
@@ -697,7 +953,9 @@ class _Checker:
         return tuple(order)
 
     def _rules(
-        self, src: _Source, raw: Sequence[Mapping[str, Any]],
+        self,
+        src: _Source,
+        raw: Sequence[Mapping[str, Any]],
         properties: Mapping[str, PropertyDef],
     ) -> list[RuleDef]:
         rules: list[RuleDef] = []
@@ -706,14 +964,16 @@ class _Checker:
             expr = self._expression(src, spec["check"], at)
             if expr is None:
                 continue
-            missing = sorted(expr.names - set(properties))
+            missing = sorted(expr.names - set(properties) - self.unchecked)
             for ref in missing:
-                self.report(src, at, f"rule reads {ref!r}, which is not a property",
-                            _did_you_mean(ref, properties)
-                            or "rules read the noun's own properties")
+                self.report(
+                    src,
+                    at,
+                    f"rule reads {ref!r}, which is not a property",
+                    _did_you_mean(ref, properties) or "rules read the noun's own properties",
+                )
             if not missing:
-                rules.append(RuleDef(spec["check"], expr, spec.get("message"),
-                                     src.location(at)))
+                rules.append(RuleDef(spec["check"], expr, spec.get("message"), src.location(at)))
         return rules
 
     # -- across nouns ------------------------------------------------------------------------
@@ -733,10 +993,14 @@ class _Checker:
                     where = self.declared[other].location(
                         (other_form,) if other_form in self.declared[other].data else (), key=True
                     )
-                    self.report(src, (form,) if form in src.data else (),
-                                f"{form} {word!r} is also the {other_form} of {other} "
-                                f"(declared at {where})",
-                                f"set `{form}:` on one of them to another word", key=True)
+                    self.report(
+                        src,
+                        (form,) if form in src.data else (),
+                        f"{form} {word!r} is also the {other_form} of {other} "
+                        f"(declared at {where})",
+                        f"set `{form}:` on one of them to another word",
+                        key=True,
+                    )
                 else:
                     owners[word] = (noun.name, form)
 
@@ -747,10 +1011,13 @@ class _Checker:
             for rel in noun.relationships.values():
                 at: Path = ("relationships", rel.name)
                 if rel.target not in known:
-                    self.report(src, (*at, "type"), f"relationship target {rel.target!r} is "
-                                "not a declared noun",
-                                _did_you_mean(rel.target, known) or "declare the noun, or list "
-                                "it under `external` in the configuration")
+                    self.report(
+                        src,
+                        (*at, "type"),
+                        f"relationship target {rel.target!r} is not a declared noun",
+                        _did_you_mean(rel.target, known)
+                        or "declare the noun, or list it under `external` in the configuration",
+                    )
                     continue
                 if rel.backref is None:
                     continue
@@ -760,18 +1027,26 @@ class _Checker:
                 inverse = target.relationships.get(rel.backref)
                 if inverse is None or inverse.target != noun.name:
                     wanted = f"{noun.name}[]" if not rel.many else noun.name
-                    found = "is missing" if inverse is None else (
-                        f"points at {inverse.target}, not {noun.name}")
-                    self.report(src, (*at, "backref"),
-                                f"backref {rel.backref!r}: {rel.target}.{rel.backref} {found}",
-                                f"declare `{rel.backref}: {{type: {wanted}}}` under "
-                                f"{rel.target}.relationships")
+                    found = (
+                        "is missing"
+                        if inverse is None
+                        else (f"points at {inverse.target}, not {noun.name}")
+                    )
+                    self.report(
+                        src,
+                        (*at, "backref"),
+                        f"backref {rel.backref!r}: {rel.target}.{rel.backref} {found}",
+                        f"declare `{rel.backref}: {{type: {json.dumps(wanted)}}}` under "
+                        f"{rel.target}.relationships",
+                    )
                 elif inverse.backref is not None and inverse.backref != rel.name:
-                    self.report(src, (*at, "backref"),
-                                f"backref {rel.backref!r} disagrees with {rel.target}."
-                                f"{rel.backref}.backref {inverse.backref!r}",
-                                f"make both sides name each other ({rel.name!r} and "
-                                f"{rel.backref!r})")
+                    self.report(
+                        src,
+                        (*at, "backref"),
+                        f"backref {rel.backref!r} disagrees with {rel.target}."
+                        f"{rel.backref}.backref {inverse.backref!r}",
+                        f"make both sides name each other ({rel.name!r} and {rel.backref!r})",
+                    )
 
 
 def _json_type(value: Any) -> str:
@@ -788,14 +1063,93 @@ def _json_type(value: Any) -> str:
     return "mapping"
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _short(message: str) -> str:
     return message if len(message) < 120 else message[:117] + "..."
 
 
+_NAME = "^[A-Za-z][A-Za-z0-9_]*$"
+_KEBAB = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+_TARGET = "^[A-Z][A-Za-z0-9]*(\\[\\])?$"
+_IRI = "^[A-Za-z][A-Za-z0-9+.-]*:[^\\s]+$"
+_NAME_KINDS = {_NAME: "name", _KEBAB: "kebab-case word", _TARGET: "noun name", _IRI: "IRI"}
+_NOUN_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
+_NOUN_KEYS = frozenset(language_schema()["$defs"]["noun"]["properties"])
+_EMPTY_HINTS = {
+    "enum": "list the allowed values, or drop enum",
+    "states": "list the states, or drop `states:` to take them from the property's enum",
+    "from": "name a state, a list of states, or '*'",
+    "to": "name a state, or a list of states the handler chooses from",
+}
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+def _type_words(wanted: str | Sequence[str]) -> str:
+    kinds = [wanted] if isinstance(wanted, str) else list(wanted)
+    return " or ".join(_TYPE_NAMES.get(k, k) for k in kinds if k != "null") or "nothing"
+
+
+def _described(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    return f"{_json_type(value)} {_short(repr(value))}"
+
+
+def _type_hint(wanted: str | Sequence[str], value: Any) -> str | None:
+    kinds = {wanted} if isinstance(wanted, str) else set(wanted)
+    if value is None:
+        return "the key has no value: write one after the colon, or delete the key"
+    if kinds == {"boolean"}:
+        return "write true or false, without quotes"
+    if "string" in kinds and isinstance(value, bool | int | float):
+        return (
+            f"quote it to make it a string: '{value}'"
+            if not isinstance(value, bool)
+            else ("quote it to make it a string (YAML reads yes/no/on/off/true/false as booleans)")
+        )
+    if kinds & {"number", "integer"} and isinstance(value, str):
+        return "write the number without quotes"
+    if kinds == {"object"}:
+        return "write `key: value` entries indented below it"
+    if kinds == {"array"}:
+        return "write a list: `[a, b]`, or one `- item` per line"
+    return None
+
+
+def _required_hint(path: Path, missing: str) -> str:
+    if missing == "type" and len(path) >= 2 and path[-2] == "relationships":
+        return "add `type: Target` (or `type: Target[]` for to-many)"
+    if missing == "type":
+        return "add `type:`, one of " + ", ".join(
+            language_schema()["$defs"]["property"]["properties"]["type"]["enum"]
+        )
+    if missing == "transitions":
+        return "add `transitions:` mapping each action to {from: ..., to: ...}"
+    if missing in ("from", "to"):
+        return f"add `{missing}:` naming a state or a list of states"
+    return f"add `{missing}:`"
+
+
+def _in_actions(path: Path) -> bool:
+    return len(path) >= 2 and path[1] == "actions"
+
+
 def _pattern_hint(pattern: str) -> str:
     hints = {
-        "^[A-Za-z][A-Za-z0-9_]*$": "names start with a letter and hold letters, digits and _",
-        "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "kebab-case: lowercase words joined by -",
-        "^[A-Z][A-Za-z0-9]*(\\[\\])?$": "a noun name (PascalCase), with [] for to-many",
+        _NAME: "names start with a letter and hold letters, digits and _",
+        _KEBAB: "kebab-case: lowercase words joined by -",
+        _TARGET: "a noun name (PascalCase), with [] for to-many",
+        _IRI: "a CURIE such as schema:name, or an absolute IRI",
     }
     return hints.get(pattern, f"it must match {pattern}")

@@ -61,11 +61,23 @@ class YamlDocument:
 
 
 class YamlProblem(Exception):
-    """A file that cannot be read as safe, JSON-shaped YAML."""
+    """A file that cannot be read as safe, JSON-shaped YAML.
 
-    def __init__(self, message: str, line: int, column: int, hint: str | None = None) -> None:
+    ``path`` is where in the document it happened (``("ServiceCustomer", "properties")``),
+    when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        line: int,
+        column: int,
+        hint: str | None = None,
+        path: Path | None = None,
+    ) -> None:
         super().__init__(message)
         self.message, self.line, self.column, self.hint = message, line, column, hint
+        self.path = path
 
 
 def _mark(event: Any) -> tuple[int, int]:
@@ -81,20 +93,36 @@ def _scalar(loader: Any, event: Any) -> Any:
     if tag == _TIMESTAMP:
         return event.value
     if tag not in _SCALAR_TAGS:
-        raise YamlProblem(
-            f"tag {event.tag or tag!r} is not allowed",
-            *where,
-            hint="noun files take plain YAML only: strings, numbers, booleans, null, "
-            "lists and mappings",
-        )
+        raise _tag_problem(event.tag or tag, where)
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         value = SafeConstructor.yaml_constructors[tag](_constructor, node)
-    except (yaml.YAMLError, ValueError) as exc:
-        raise YamlProblem(f"cannot read {event.value!r} as {tag[len(_TAG):]}: {exc}", *where) from exc
+    except (yaml.YAMLError, ValueError, KeyError, TypeError, OverflowError) as exc:
+        # An explicit tag on a value it does not fit (`!!bool maybe`), or an integer too
+        # long for Python to read (more than 4,300 digits).
+        shown = event.value if len(event.value) <= 40 else event.value[:37] + "..."
+        raise YamlProblem(
+            f"cannot read {shown!r} as {tag[len(_TAG) :]}",
+            *where,
+            hint="drop the `!!` tag; plain YAML values need none"
+            if event.tag not in (None, "!")
+            else "write a shorter number, or quote it to make it a string",
+        ) from exc
     if isinstance(value, float) and not math.isfinite(value):
-        raise YamlProblem(f"{event.value!r} is not a JSON number", *where)
+        raise YamlProblem(
+            f"{event.value!r} is not a JSON number",
+            *where,
+            hint="numbers in noun files are finite; leave the key out for no limit",
+        )
     return value
+
+
+def _tag_problem(tag: str, where: tuple[int, int]) -> YamlProblem:
+    shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+    hint = "noun files take plain YAML only: strings, numbers, booleans, null, lists and mappings"
+    if shown.startswith("!!python/"):
+        hint = "Python tags would build Python objects (or run code) and are never read; " + hint
+    return YamlProblem(f"tag {shown} is not allowed", *where, hint=hint)
 
 
 class _MergeKey:
@@ -149,6 +177,15 @@ class _Builder:
             )
 
     def build(self, events: Iterator[Any]) -> Any:
+        try:
+            return self._build(events)
+        except YamlProblem as exc:
+            if exc.path is None and self.stack:
+                frame = self.stack[-1]
+                exc.path = frame.path if frame.wants_key() else frame.child_path()
+            raise
+
+    def _build(self, events: Iterator[Any]) -> Any:
         root: Any = None
         done = False
         for event in events:
@@ -173,7 +210,12 @@ class _Builder:
                 if frame is not None and frame.wants_key():
                     raise YamlProblem("a mapping key must be a plain scalar", *where)
                 if len(self.stack) >= MAX_DEPTH:
-                    raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", *where)
+                    raise YamlProblem(
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        *where,
+                        hint="noun definitions need only a few levels; close the brackets "
+                        "you opened",
+                    )
                 path = frame.child_path() if frame is not None else ()
                 self.positions.values.setdefault(path, where)
                 self._count(1, where)
@@ -190,11 +232,18 @@ class _Builder:
             elif isinstance(event, yaml.AliasEvent):
                 if frame is not None and frame.wants_key():
                     raise YamlProblem("a mapping key must be a plain scalar", *where)
+                if any(open_frame.anchor == event.anchor for open_frame in self.stack):
+                    raise YamlProblem(
+                        f"alias *{event.anchor} is inside its own anchor &{event.anchor} "
+                        "(a recursive structure)",
+                        *where,
+                        hint="noun files hold trees, not cycles; write the inner part out",
+                    )
                 if event.anchor not in self.anchors:
                     raise YamlProblem(
-                        f"alias *{event.anchor} refers to no finished anchor",
+                        f"alias *{event.anchor} refers to no anchor &{event.anchor} before it",
                         *where,
-                        hint="an alias may only follow the end of its anchor",
+                        hint="define `&name` on a value first; an alias may only follow it",
                     )
                 value, size = self.anchors[event.anchor]
                 self._count(size, where)
@@ -231,6 +280,7 @@ class _Builder:
                 f"duplicate key {key!r} (first written at line {line}, column {col})",
                 *key_where,
                 hint="a mapping holds each key once; merge the two entries",
+                path=(*frame.path, key),
             )
         frame.seen[key] = key_where
         sub = (*frame.path, key)
@@ -240,14 +290,15 @@ class _Builder:
 
     def _check_tag(self, event: Any) -> None:
         tag = event.tag
-        if tag in (None, "!", _SEQ, _MAP, f"{_TAG}str"):
+        if isinstance(event, yaml.SequenceStartEvent):
+            fine: tuple[str | None, ...] = (None, "!", _SEQ)
+        elif isinstance(event, yaml.MappingStartEvent):
+            fine = (None, "!", _MAP)
+        else:
+            fine = (None, "!", f"{_TAG}str")
+        if tag in fine:
             return
-        raise YamlProblem(
-            f"tag {tag!r} is not allowed",
-            *_mark(event),
-            hint="noun files take plain YAML only: strings, numbers, booleans, null, "
-            "lists and mappings",
-        )
+        raise _tag_problem(tag, _mark(event))
 
     def _merge(
         self, target: dict[str, Any], value: Any, path: Path, where: tuple[int, int]
@@ -272,10 +323,19 @@ def read_yaml(text: str | bytes, file: str) -> YamlDocument:
             hint="split the nouns across several files",
         )
     if isinstance(text, bytes):
+        raw = text
         try:
-            text = text.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise YamlProblem(f"not UTF-8 text: {exc.reason} at byte {exc.start}", 1, 1) from exc
+            line = raw.count(b"\n", 0, exc.start) + 1
+            before = raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start]  # valid UTF-8
+            column = len(before.decode("utf-8")) + 1
+            raise YamlProblem(
+                f"not UTF-8 text: {exc.reason} (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                line,
+                column,
+                hint="save the file as UTF-8",
+            ) from exc
     loader = _Loader(text)
     builder = _Builder(loader)
 
@@ -286,12 +346,43 @@ def read_yaml(text: str | bytes, file: str) -> YamlDocument:
     try:
         data = builder.build(events())
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise YamlProblem(f"YAML syntax: {message}", line, col) from exc
+        raise _syntax_problem(exc, text) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc}", 1, 1) from exc
     finally:
         loader.dispose()
     return YamlDocument(file, data, builder.positions)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    """A parser error as a problem at the parser's position, naming where the construct began."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = exc.problem or exc.context or "not valid YAML"
+    if exc.context and exc.problem:
+        context = exc.context
+        began = exc.context_mark
+        if began is not None and (began.line + 1, began.column + 1) != (line, col):
+            context += f" that starts at line {began.line + 1}, column {began.column + 1}"
+        message += f" ({context})"
+    lines = text.splitlines()
+    culprit = lines[line - 1][col - 1 : col] if 0 < line <= len(lines) else ""
+    hint = None
+    if "cannot start any token" in message and culprit:
+        message = message.replace("found character", f"found character {culprit!r}")
+        hint = (
+            "YAML indents with spaces, not tabs"
+            if culprit == "\t"
+            else f"quote a value that starts with {culprit!r}"
+        )
+    elif "mapping values are not allowed" in message:
+        hint = "quote a value that holds ': ', or start a new line for a nested mapping"
+    elif "expected '-' indicator" in message:
+        hint = "every item of a list starts with '- ' in the same column"
+    elif "expected ',' or ']'" in message or "expected ',' or '}'" in message:
+        hint = "close the bracket, or quote a value that holds [ ] { } or ,"
+    elif "did not find expected key" in message or "expected <block end>" in message:
+        hint = "check the indentation: keys of one mapping line up in one column"
+    elif "unexpected end of stream" in message:
+        hint = "close the quote"
+    return YamlProblem(f"YAML syntax: {message}", line, col, hint=hint)

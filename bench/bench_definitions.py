@@ -1,0 +1,856 @@
+"""Benchmark: loading, checking and compiling noun definitions, and validating with the models.
+
+Run from anywhere (``--quick`` takes about 20 s, the full run about 2 minutes)::
+
+    python bench/bench_definitions.py [--quick] [--only SECTION[,SECTION]] [--profile]
+
+Sections (see bench/README.md for what each figure means):
+
+  catalog     the shipped catalog, in-process: Registry.load and compiling its models
+  process     ``nounkit check nouns`` as a whole process, against bare ``python -c pass``
+  generated   N generated nouns of 20 properties: load+check and compile, per noun
+  validation  10,000 instances through a compiled model and hand-written pydantic models
+
+Prints figures and PASS/MISS against the targets; it never fails on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import math
+import pstats
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from _common import (
+    NOUNS,
+    ROOT,
+    Stats,
+    banner,
+    fmt_ms,
+    fmt_ratio,
+    fmt_us,
+    machine,
+    print_table,
+    repeat,
+    timed,
+    verdict,
+)
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+
+from nounkit import Registry
+
+# The issue's targets.
+PROCESS_TARGET = 0.300  # s, `nounkit check nouns` as a whole process
+GENERATED_TARGET = 3.0  # s, 1,000 nouns loaded, checked and compiled
+GENERATED_TARGET_N = 1000
+LINEAR_SLOPE = 1.15  # log-log slope of time over N; 1.0 is linear, 2.0 quadratic
+VALIDATION_TARGET = 1.2  # compiled model / careful hand-written model, time per instance
+INSTANCES = 10_000
+
+
+# -- catalog, in-process ------------------------------------------------------------------------
+
+_COLD = """
+import json, time
+t0 = time.perf_counter()
+from nounkit import Registry
+t1 = time.perf_counter()
+reg = Registry.load("nouns")
+t2 = time.perf_counter()
+for name in reg.nouns:
+    reg.model(name)
+t3 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "load": t2 - t1, "compile": t3 - t2, "n": len(reg.nouns)}))
+"""
+
+
+def bench_catalog(runs: int, cold_runs: int, profile: bool) -> None:
+    banner("1. The catalog (nouns/), in-process")
+    nouns = Registry.load(NOUNS).nouns
+    count = len(nouns)
+
+    def compile_all() -> None:
+        reg = Registry(nouns)  # a fresh registry: models are cached per registry
+        for name in reg.nouns:
+            reg.model(name)
+
+    load = repeat(lambda: Registry.load(NOUNS), runs)
+    comp = repeat(compile_all, runs)
+    both = Stats(tuple(a + b for a, b in zip(load.samples, comp.samples, strict=True)))
+
+    cold: dict[str, list[float]] = {"import": [], "load": [], "compile": []}
+    for _ in range(cold_runs):
+        done = subprocess.run(
+            [sys.executable, "-c", _COLD], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        for key, value in json.loads(done.stdout.strip().splitlines()[-1]).items():
+            if key in cold:
+                cold[key].append(value)
+    cold_stats = {k: Stats(tuple(v)) for k, v in cold.items()}
+    cold_stats["total"] = Stats(
+        tuple(sum(parts) for parts in zip(*(cold[k] for k in ("load", "compile")), strict=True))
+    )
+
+    print(
+        f"  {count} nouns. Warm: median of {runs} runs in this process, each on a new Registry\n"
+        f"  (process-wide caches, such as the noun language's JSON Schema validator, stay warm).\n"
+        f"  First use: median of {cold_runs} new processes, timed inside them."
+    )
+    print()
+    rows = []
+    for label, warm, key in (
+        ("import nounkit", None, "import"),
+        ("Registry.load (read + check)", load, "load"),
+        (f"compile all {count} models", comp, "compile"),
+        ("load + compile", both, "total"),
+    ):
+        first = cold_stats[key].median
+        rows.append(
+            [
+                label,
+                fmt_ms(warm.median) if warm else "-",
+                warm.spread_ms() if warm else "-",
+                f"{warm.median / count * 1e3:.2f} ms" if warm else "-",
+                fmt_ms(first),
+                fmt_ratio(first / warm.median) if warm else "-",
+            ]
+        )
+    print_table(["step", "warm median", "min..max ms", "per noun", "first use", "first/warm"], rows)
+    print("  No target of its own: it is the in-process part of the whole-process check (2.).")
+    if profile:
+        _profile("compile all catalog models (fresh registry)", compile_all)
+
+
+# -- whole process ------------------------------------------------------------------------------
+
+
+def bench_process(runs: int) -> None:
+    banner("2. `nounkit check nouns` as a whole process")
+    script = Path(sys.executable).with_name("nounkit")
+    found = str(script) if script.exists() else shutil.which("nounkit")
+    commands: list[tuple[str, list[str]]] = [
+        ("python -c pass (baseline)", [sys.executable, "-c", "pass"]),
+        ("python -c 'import pydantic'", [sys.executable, "-c", "import pydantic"]),
+        ("python -m nounkit check nouns", [sys.executable, "-m", "nounkit", "check", "nouns"]),
+    ]
+    if found:
+        commands.append(("nounkit check nouns (script)", [found, "check", "nouns"]))
+    for _, argv in commands:  # warm the file cache and write .pyc files before timing
+        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            print(f"  {' '.join(argv)} exited {done.returncode}:\n{done.stderr}")
+            return
+    samples: dict[str, list[float]] = {label: [] for label, _ in commands}
+    for _ in range(runs):  # interleaved, so drift in machine load hits every command alike
+        for label, argv in commands:
+            start = time.perf_counter()
+            subprocess.run(argv, cwd=ROOT, capture_output=True, check=True)
+            samples[label].append(time.perf_counter() - start)
+    stats = {label: Stats(tuple(v)) for label, v in samples.items()}
+    base = stats[commands[0][0]].median
+    print(
+        f"  Wall time of the whole process, median of {runs} interleaved runs (cwd: {ROOT}).\n"
+        "  Peer: LinkML's generators need about 1 s just to start (not measured here)."
+    )
+    print()
+    rows = []
+    for label, _ in commands:
+        s = stats[label]
+        check = "check" in label
+        rows.append(
+            [
+                label,
+                fmt_ms(s.median),
+                s.spread_ms(),
+                fmt_ratio(s.median / base),
+                fmt_ms(s.median - base),
+                f"< {PROCESS_TARGET * 1e3:.0f} ms" if check else "-",
+                verdict(s.median, PROCESS_TARGET) if check else "-",
+            ]
+        )
+    print_table(
+        ["command", "median", "min..max ms", "vs python", "over python", "target", "result"],
+        rows,
+    )
+    if not found:
+        print("  (the `nounkit` console script was not found next to python or on PATH)")
+
+
+# -- generated nouns ----------------------------------------------------------------------------
+
+_DOMAINS = ("Fleet", "Ledger", "Asset", "Claim", "Course", "Parcel", "Studio", "Vendor")
+_KINDS = ("Order", "Record", "Booking", "Category", "Status", "Report", "Item")
+PER_FILE = 25
+
+
+def noun_name(i: int) -> str:
+    return f"{_DOMAINS[i % len(_DOMAINS)]}{i:05d}{_KINDS[i % len(_KINDS)]}"
+
+
+def generated_noun(i: int, n: int) -> dict[str, Any]:
+    """One noun of 20 properties of every type, with constraints, links, actions and events."""
+    rng = random.Random(i)
+    properties: dict[str, Any] = {
+        "id": {"type": "string", "description": "Identifier"},
+        "title": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100 + i % 50,
+            "iri": "schema:name",
+        },
+        "summary": {"type": "text", "optional": True, "description": "A short summary"},
+        "notes": {"type": "markdown", "optional": True},
+        "code": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]+$", "unique": True, "index": True},
+        "contactEmail": {"type": "email", "optional": True, "iri": "schema:email"},
+        "homepage": {"type": "url", "optional": True},
+        "externalRef": {"type": "uuid", "optional": True},
+        "quantity": {"type": "integer", "minimum": 0, "default": i % 5},
+        "unitPrice": {"type": "number", "minimum": 0, "description": "Price of one unit"},
+        "discount": {"type": "number", "minimum": 0, "maximum": 1, "optional": True},
+        "total": {
+            "type": "number",
+            "optional": True,
+            "computed": "unitPrice * quantity * (1 - coalesce(discount, 0))",
+        },
+        "active": {"type": "boolean", "default": True},
+        "tags": {"type": "string", "array": True, "optional": True, "maxLength": 40},
+        "priority": {
+            "type": "string",
+            "enum": ["low", "normal", "high", "urgent"],
+            "default": "normal",
+        },
+        "startsOn": {"type": "date", "optional": True},
+        "createdAt": {"type": "datetime", "description": "When it was created"},
+        "updatedAt": {"type": "timestamp", "optional": True},
+        "attributes": {"type": "json", "optional": True},
+        "status": {"type": "string", "examples": ["draft", "active", "archived"]},
+    }
+    relationships: dict[str, Any] = {}
+    if i > 0:
+        relationships["parent"] = {
+            "type": noun_name(i - 1),
+            "required": False,
+            "backref": "children",
+        }
+    if i < n - 1:
+        relationships["children"] = {"type": f"{noun_name(i + 1)}[]", "backref": "parent"}
+    if i > 1:
+        relationships["related"] = {"type": f"{noun_name(rng.randrange(i - 1))}[]"}
+    return {
+        "description": f"Generated noun number {i}",
+        "class": "schema:Thing",
+        "properties": properties,
+        "relationships": relationships,
+        "actions": [
+            "create",
+            "update",
+            "delete",
+            "activate",
+            {"archive": {"roles": ["admin"]}},
+            {"recalculate": {"input": {"factor": {"type": "number", "exclusiveMinimum": 0}}}},
+            {"addTag": {"input": {"tag": {"type": "string", "minLength": 1}}}},
+        ],
+        "events": [
+            *("created", "updated", "deleted", "activated", "archived"),
+            *("recalculated", "tagAdded"),
+        ],
+        "lifecycle": {
+            "property": "status",
+            "states": ["draft", "active", "archived"],
+            "initial": "draft",
+            "final": ["archived"],
+            "transitions": {
+                "activate": {"from": "draft", "to": "active"},
+                "archive": {"from": "*", "to": "archived"},
+            },
+        },
+        "rules": [
+            {"check": "updatedAt >= createdAt", "message": "updatedAt must not be before createdAt"}
+        ],
+    }
+
+
+def write_nouns(folder: Path, n: int) -> int:
+    """Write ``n`` nouns, PER_FILE to a file, in nested folders; return the number of files."""
+    files = 0
+    for start in range(0, n, PER_FILE):
+        chunk = {noun_name(i): generated_noun(i, n) for i in range(start, min(start + PER_FILE, n))}
+        path = folder / f"group{files // 10:02d}" / f"nouns{files:03d}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(chunk, sort_keys=False, default_flow_style=None, width=100)
+        path.write_text(f"# {len(chunk)} generated nouns\n{text}", encoding="utf-8")
+        files += 1
+    return files
+
+
+def _slope(points: Sequence[tuple[int, float]]) -> float:
+    """Least-squares slope of log(time) over log(N): 1 is linear growth, 2 quadratic."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+
+
+def bench_generated(sizes: Sequence[int], runs: int, profile: bool) -> None:
+    banner("3. Generated nouns (20 properties each)")
+    print(
+        "  Each noun: 20 properties of every type (string, text, markdown, email, url, uuid,\n"
+        "  integer, number, boolean, date, datetime, json, an array and an enum) with bounds,\n"
+        "  lengths, a pattern, defaults and a computed value; 2-3 relationships (parent and\n"
+        "  children backrefs, a to-many to an earlier noun); 7 actions (a lifecycle of 2\n"
+        f"  transitions, 2 with input) and 7 events; one rule. {PER_FILE} nouns per YAML file,\n"
+        "  in nested folders.\n"
+        f"  Median of {runs} run(s) per size; compile uses a new Registry of the loaded nouns."
+    )
+    print()
+    results: list[tuple[int, int, Stats, Stats]] = []
+    with tempfile.TemporaryDirectory(prefix="nounkit-bench-") as tmp:
+        for n in sizes:
+            folder = Path(tmp) / f"n{n}"
+            files = write_nouns(folder, n)
+            holder: dict[str, Registry] = {}
+
+            def load(folder: Path = folder, holder: dict[str, Registry] = holder) -> None:
+                holder["reg"] = Registry.load(folder)
+
+            def compile_all(holder: dict[str, Registry] = holder) -> None:
+                reg = Registry(holder["reg"].nouns)
+                for name in reg.nouns:
+                    reg.model(name)
+
+            loads, comps = [], []
+            for _ in range(runs):
+                loads.append(timed(load))
+                comps.append(timed(compile_all))
+            if len(holder["reg"].nouns) != n:
+                print(f"  expected {n} nouns, loaded {len(holder['reg'].nouns)}")
+            results.append((n, files, Stats(tuple(loads)), Stats(tuple(comps))))
+            if profile and n == GENERATED_TARGET_N:
+                _profile(f"load + check {n} generated nouns", load)
+                _profile(f"compile {n} generated nouns", compile_all)
+            holder.clear()
+
+    rows = []
+    for n, files, lo, co in results:
+        total = lo.median + co.median
+        rows.append(
+            [
+                str(n),
+                str(files),
+                fmt_ms(lo.median),
+                f"{lo.median / n * 1e3:.2f} ms",
+                fmt_ms(co.median),
+                f"{co.median / n * 1e3:.2f} ms",
+                fmt_ms(total),
+                f"{total / n * 1e3:.2f} ms",
+            ]
+        )
+    print_table(
+        ["nouns", "files", "load+check", "per noun", "compile", "per noun", "total", "per noun"],
+        rows,
+    )
+    print()
+    growth = [r for r in results if r[0] >= 100]
+    summary = []
+    at_target = next((r for r in results if r[0] == GENERATED_TARGET_N), None)
+    if at_target is not None:
+        n, _, lo, co = at_target
+        total = lo.median + co.median
+        summary.append(
+            [
+                f"{n} nouns: load + check + compile",
+                f"{total:.2f} s",
+                f"{GENERATED_TARGET:.1f} s",
+                fmt_ratio(total / GENERATED_TARGET),
+                f"< {GENERATED_TARGET:.1f} s",
+                verdict(total, GENERATED_TARGET),
+            ]
+        )
+        summary.append([f"{n} nouns: compile only", f"{co.median:.2f} s", "-", "-", "-", "-"])
+    if len(growth) >= 2:
+        first, last = growth[0], growth[-1]
+        for label, pick in (
+            ("load+check", lambda r: r[2].median),
+            ("compile", lambda r: r[3].median),
+            ("total", lambda r: r[2].median + r[3].median),
+        ):
+            slope = _slope([(r[0], pick(r)) for r in growth])
+            per_first, per_last = pick(first) / first[0], pick(last) / last[0]
+            summary.append(
+                [
+                    f"growth of {label}, N {first[0]}..{last[0]}",
+                    f"slope {slope:.2f}",
+                    "1.00 (linear)",
+                    f"per noun {fmt_ratio(per_last / per_first)}",
+                    f"slope <= {LINEAR_SLOPE}",
+                    verdict(slope, LINEAR_SLOPE),
+                ]
+            )
+    print_table(["figure", "value", "baseline", "ratio", "target", "result"], summary)
+    print(
+        "  slope: least-squares slope of log(time) over log(N) for N >= 100 (1 = linear);\n"
+        f"  per noun: cost per noun at N={growth[-1][0] if growth else '?'} over cost per noun at "
+        f"N={growth[0][0] if growth else '?'}."
+    )
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+Id = Annotated[StrictStr, Field(min_length=1)]
+Number = StrictInt | StrictFloat
+NonNegative = Annotated[StrictInt | StrictFloat, Field(ge=0)]
+Score = Annotated[StrictInt | StrictFloat, Field(ge=0, le=100)]
+CAREFUL = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class CarefulEntitlement(BaseModel):
+    """ServiceEntitlement as a careful user writes it: JSON's types, no coercion."""
+
+    model_config = CAREFUL
+    id: StrictStr
+    name: StrictStr
+    description: StrictStr | None = None
+    type: StrictStr
+    code: StrictStr | None = None
+    value: Any = None
+    limit: NonNegative | None = None
+    unlimited: StrictBool | None = None
+    usedAmount: NonNegative | None = None
+    remainingAmount: Number | None = None
+    usagePercent: NonNegative | None = None
+    resetPeriod: StrictStr | None = None
+    resetAt: datetime | None = None
+    lastResetAt: datetime | None = None
+    source: StrictStr | None = None
+    sourceId: StrictStr | None = None
+    validFrom: datetime | None = None
+    validUntil: datetime | None = None
+    status: StrictStr
+    customer: Id
+    subscription: Id | None = None
+    plan: Id | None = None
+
+
+class PlainEntitlement(BaseModel):
+    """ServiceEntitlement written quickly: pydantic's default (lax) types and extra handling."""
+
+    id: str
+    name: str
+    description: str | None = None
+    type: str
+    code: str | None = None
+    value: Any = None
+    limit: float | None = Field(None, ge=0)
+    unlimited: bool | None = None
+    usedAmount: float | None = Field(None, ge=0)
+    remainingAmount: float | None = None
+    usagePercent: float | None = Field(None, ge=0)
+    resetPeriod: str | None = None
+    resetAt: datetime | None = None
+    lastResetAt: datetime | None = None
+    source: str | None = None
+    sourceId: str | None = None
+    validFrom: datetime | None = None
+    validUntil: datetime | None = None
+    status: str
+    customer: str
+    subscription: str | None = None
+    plan: str | None = None
+
+
+class CarefulCustomer(BaseModel):
+    """ServiceCustomer as a careful user writes it."""
+
+    model_config = CAREFUL
+    id: StrictStr
+    externalId: StrictStr | None = None
+    name: StrictStr
+    email: StrictStr | None = None
+    phone: StrictStr | None = None
+    type: StrictStr
+    company: StrictStr | None = None
+    industry: StrictStr | None = None
+    size: StrictStr | None = None
+    country: StrictStr | None = None
+    timezone: StrictStr | None = None
+    locale: StrictStr | None = None
+    billingEmail: StrictStr | None = None
+    billingAddress: dict[str, Any] | None = None
+    taxId: StrictStr | None = None
+    defaultCurrency: StrictStr | None = None
+    paymentMethod: StrictStr | None = None
+    healthScore: Score | None = None
+    riskLevel: StrictStr | None = None
+    lifetimeValue: NonNegative | None = None
+    monthlySpend: NonNegative | None = None
+    lastActivityAt: datetime | None = None
+    engagementScore: Number | None = None
+    createdAt: datetime | None = None
+    firstPurchaseAt: datetime | None = None
+    status: StrictStr
+    subscriptions: list[Id] = Field(default_factory=list)
+    orders: list[Id] = Field(default_factory=list)
+    invoices: list[Id] = Field(default_factory=list)
+    entitlements: list[Id] = Field(default_factory=list)
+    tickets: list[Id] = Field(default_factory=list)
+    segment: Id | None = None
+
+
+class PlainCustomer(BaseModel):
+    """ServiceCustomer written quickly."""
+
+    id: str
+    externalId: str | None = None
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    type: str
+    company: str | None = None
+    industry: str | None = None
+    size: str | None = None
+    country: str | None = None
+    timezone: str | None = None
+    locale: str | None = None
+    billingEmail: str | None = None
+    billingAddress: dict[str, Any] | None = None
+    taxId: str | None = None
+    defaultCurrency: str | None = None
+    paymentMethod: str | None = None
+    healthScore: float | None = Field(None, ge=0, le=100)
+    riskLevel: str | None = None
+    lifetimeValue: float | None = Field(None, ge=0)
+    monthlySpend: float | None = Field(None, ge=0)
+    lastActivityAt: datetime | None = None
+    engagementScore: float | None = None
+    createdAt: datetime | None = None
+    firstPurchaseAt: datetime | None = None
+    status: str
+    subscriptions: list[str] = []
+    orders: list[str] = []
+    invoices: list[str] = []
+    entitlements: list[str] = []
+    tickets: list[str] = []
+    segment: str | None = None
+
+
+_EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
+_OFFSETS = (UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5)))
+
+
+class _Data:
+    """Deterministic, realistic instances: half as Python sends them, half as JSON does."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.as_json = False
+
+    def maybe(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    def instant(self, after: datetime | None = None) -> tuple[datetime, Any]:
+        base = after or _EPOCH
+        moment = base + timedelta(seconds=self.rng.randrange(1, 60 * 86400))
+        if not self.as_json:
+            return moment, moment
+        moment = moment.astimezone(self.rng.choice(_OFFSETS))
+        if self.maybe(0.3):
+            moment = moment.replace(microsecond=self.rng.randrange(1000) * 1000)
+            text = moment.isoformat(timespec="milliseconds")
+        else:
+            text = moment.isoformat()
+        return moment, text.replace("+00:00", "Z")
+
+    def amount(self, high: float) -> int | float:
+        return (
+            self.rng.randrange(int(high))
+            if self.maybe(0.5)
+            else round(self.rng.uniform(0, high), 2)
+        )
+
+    def ids(self, prefix: str, most: int) -> list[str]:
+        return [
+            f"{prefix}_{self.rng.randrange(10**6):06d}" for _ in range(self.rng.randrange(most + 1))
+        ]
+
+
+def entitlements(count: int) -> list[dict[str, Any]]:
+    gen = _Data(random.Random(0))
+    rng = gen.rng
+    out = []
+    for i in range(count):
+        gen.as_json = i % 2 == 1
+        d: dict[str, Any] = {
+            "id": f"ent_{i:06d}",
+            "name": rng.choice(["API calls", "Seats", "Storage", "Priority support", "SSO"]),
+            "type": rng.choice(["feature", "quota", "access", "capability", "addon"]),
+            "status": rng.choice(["active", "active", "active", "exhausted", "suspended"]),
+            "customer": f"cus_{rng.randrange(10**6):06d}",
+        }
+        if gen.maybe(0.5):
+            d["description"] = "Included with the plan"
+        if gen.maybe(0.6):
+            d["code"] = f"ENT_{rng.randrange(100):02d}"
+        if gen.maybe(0.5):
+            d["value"] = rng.choice(
+                [{"seats": rng.randrange(1, 50)}, True, "pro", ["eu", "us"], {"tier": "gold"}]
+            )
+        if gen.maybe(0.7):
+            d["limit"] = gen.amount(10_000)
+            d["usedAmount"] = gen.amount(d["limit"] or 1)
+            d["usagePercent"] = round(100 * d["usedAmount"] / (d["limit"] or 1), 1)
+        else:
+            d["unlimited"] = gen.maybe(0.5)
+        if gen.maybe(0.6):
+            d["resetPeriod"] = rng.choice(["daily", "weekly", "monthly", "yearly", "never"])
+            d["resetAt"] = gen.instant()[1]
+            if gen.maybe(0.7):
+                d["lastResetAt"] = gen.instant()[1]
+        if gen.maybe(0.8):
+            d["source"] = rng.choice(["plan", "addon", "trial", "promotion", "manual"])
+            if gen.maybe(0.6):
+                d["sourceId"] = f"plan_{rng.randrange(100):03d}"
+        if gen.maybe(0.8):
+            start, d["validFrom"] = gen.instant()
+            if gen.maybe(0.7):
+                d["validUntil"] = gen.instant(start)[1]
+        if gen.maybe(0.6):
+            d["subscription"] = f"sub_{rng.randrange(10**6):06d}"
+        if gen.maybe(0.4):
+            d["plan"] = f"plan_{rng.randrange(100):03d}"
+        out.append(d)
+    return out
+
+
+def customers(count: int) -> list[dict[str, Any]]:
+    gen = _Data(random.Random(0))
+    rng = gen.rng
+    first = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Ken", "Margaret", "Linus"]
+    last = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Thompson", "Hamilton"]
+    out = []
+    for i in range(count):
+        gen.as_json = i % 2 == 1
+        name = f"{rng.choice(first)} {rng.choice(last)}"
+        d: dict[str, Any] = {
+            "id": f"cus_{i:06d}",
+            "name": name,
+            "type": rng.choice(["individual", "business", "enterprise", "partner"]),
+            "status": rng.choice(["prospect", "active", "active", "at-risk", "churned"]),
+        }
+        optional: dict[str, tuple[float, Callable[[], Any]]] = {
+            "externalId": (0.5, lambda: f"crm-{rng.randrange(10**8)}"),
+            "email": (0.8, lambda n=name: f"{n.split()[0].lower()}@example.com"),
+            "phone": (0.5, lambda: f"+49 30 {rng.randrange(10**7):07d}"),
+            "company": (0.6, lambda: rng.choice(["Acme GmbH", "Initech", "Globex Inc."])),
+            "industry": (0.5, lambda: rng.choice(["retail", "saas", "logistics"])),
+            "size": (0.5, lambda: rng.choice(["startup", "smb", "mid-market", "enterprise"])),
+            "country": (0.7, lambda: rng.choice(["DE", "US", "FR", "JP"])),
+            "timezone": (0.6, lambda: rng.choice(["Europe/Berlin", "America/New_York"])),
+            "locale": (0.6, lambda: rng.choice(["de-DE", "en-US", "fr-FR"])),
+            "billingEmail": (0.4, lambda: "billing@example.com"),
+            "billingAddress": (
+                0.5,
+                lambda: {
+                    "line1": f"{rng.randrange(1, 200)} Main Street",
+                    "city": rng.choice(["Berlin", "Boston", "Lyon"]),
+                    "postalCode": f"{rng.randrange(10**5):05d}",
+                    "country": "DE",
+                },
+            ),
+            "taxId": (0.3, lambda: f"DE{rng.randrange(10**9):09d}"),
+            "defaultCurrency": (0.6, lambda: rng.choice(["EUR", "USD"])),
+            "paymentMethod": (0.5, lambda: f"pm_{rng.randrange(10**6):06d}"),
+            "healthScore": (0.7, lambda: gen.amount(100)),
+            "riskLevel": (0.5, lambda: rng.choice(["low", "medium", "high", "critical"])),
+            "lifetimeValue": (0.7, lambda: gen.amount(50_000)),
+            "monthlySpend": (0.7, lambda: gen.amount(2_000)),
+            "lastActivityAt": (0.8, lambda: gen.instant()[1]),
+            "engagementScore": (0.5, lambda: round(rng.uniform(-1, 1), 3)),
+            "createdAt": (0.9, lambda: gen.instant()[1]),
+            "firstPurchaseAt": (0.6, lambda: gen.instant()[1]),
+            "subscriptions": (0.7, lambda: gen.ids("sub", 3)),
+            "orders": (0.7, lambda: gen.ids("ord", 5)),
+            "invoices": (0.7, lambda: gen.ids("inv", 6)),
+            "entitlements": (0.7, lambda: gen.ids("ent", 4)),
+            "tickets": (0.7, lambda: gen.ids("tkt", 2)),
+            "segment": (0.4, lambda: f"seg_{rng.randrange(20):02d}"),
+        }
+        for key, (chance, make) in optional.items():
+            if gen.maybe(chance):
+                d[key] = make()
+        out.append(d)
+    return out
+
+
+def _same_results(models: Sequence[type[BaseModel]], data: Sequence[dict[str, Any]]) -> list[str]:
+    """Every model accepts every instance, and they read it to equal values."""
+    problems = []
+    names = [set(m.model_fields) for m in models]
+    for model, fields in zip(models[1:], names[1:], strict=True):
+        if fields != names[0]:
+            problems.append(
+                f"{model.__name__} fields differ from {models[0].__name__}: "
+                f"{sorted(fields ^ names[0])}"
+            )
+    for index, item in enumerate(data):
+        try:
+            dumps = [m.model_validate(item).model_dump() for m in models]
+        except Exception as exc:
+            problems.append(f"instance {index} does not validate: {exc}")
+        else:
+            if any(dump != dumps[0] for dump in dumps[1:]):
+                problems.append(f"instance {index} reads differently: {dumps}")
+        if len(problems) > 3:
+            break
+    return problems
+
+
+def _loop(validate: Callable[[Any], object], data: Sequence[Any]) -> Callable[[], None]:
+    def run() -> None:
+        for item in data:
+            validate(item)
+
+    return run
+
+
+def bench_validation(runs: int, profile: bool) -> None:
+    banner(f"4. Validating {INSTANCES:,} instances: compiled model vs hand-written pydantic")
+    reg = Registry.load(NOUNS)
+    cases = (
+        ("ServiceEntitlement", CarefulEntitlement, PlainEntitlement, entitlements(INSTANCES)),
+        ("ServiceCustomer", CarefulCustomer, PlainCustomer, customers(INSTANCES)),
+    )
+    print(
+        f"  The same {INSTANCES:,} dicts (random.Random(0)) through Model.model_validate; half\n"
+        "  carry datetime objects, half RFC 3339 strings as a JSON API sends them. µs per\n"
+        f"  instance, median of {runs} interleaved runs. careful: StrictStr/StrictBool,\n"
+        "  StrictInt | StrictFloat, datetime, dict/Any for json, the same bounds,\n"
+        "  extra='forbid'; plain: str/float/bool/datetime, pydantic's defaults."
+    )
+    for noun, careful, plain, data in cases:
+        compiled = reg.model(noun)
+        models: list[tuple[str, type[BaseModel]]] = [
+            (f"compiled {noun}", compiled),
+            (f"careful {careful.__name__}", careful),
+            (f"plain {plain.__name__}", plain),
+        ]
+        problems = _same_results([m for _, m in models], data)
+        samples: dict[str, list[float]] = {label: [] for label, _ in models}
+
+        for _, model in models:  # warm-up: first calls build lazy state
+            for item in data[:200]:
+                model.model_validate(item)
+        for _ in range(runs):  # interleaved, so drift in machine load hits every model alike
+            for label, model in models:
+                samples[label].append(timed(_loop(model.model_validate, data)))
+        stats = {label: Stats(tuple(v)) for label, v in samples.items()}
+        careful_us = stats[models[1][0]].median / INSTANCES
+        plain_us = stats[models[2][0]].median / INSTANCES
+        print()
+        print(f"  {noun}: {len(compiled.model_fields)} fields")
+        rows = []
+        for label, _ in models:
+            s = stats[label]
+            per = s.median / INSTANCES
+            is_compiled = label.startswith("compiled")
+            rows.append(
+                [
+                    label,
+                    fmt_us(per),
+                    f"{s.min / INSTANCES * 1e6:.2f}..{s.max / INSTANCES * 1e6:.2f}",
+                    fmt_ratio(per / careful_us),
+                    fmt_ratio(per / plain_us),
+                    f"<= {VALIDATION_TARGET}x careful" if is_compiled else "-",
+                    verdict(per / careful_us, VALIDATION_TARGET) if is_compiled else "-",
+                ]
+            )
+        print_table(
+            ["model", "per instance", "min..max µs", "vs careful", "vs plain", "target", "result"],
+            rows,
+        )
+        if problems:
+            print("  WARNING: the models do not agree, so the comparison is suspect:")
+            for problem in problems:
+                print(f"    {problem[:300]}")
+        else:
+            print("  All three accept all instances and read them to equal values.")
+        if profile:
+            _profile(
+                f"compiled {noun}.model_validate x {INSTANCES:,}",
+                _loop(compiled.model_validate, data),
+            )
+
+
+# -- main ---------------------------------------------------------------------------------------
+
+
+def _profile(label: str, fn: Callable[[], object], top: int = 15) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    text = out.getvalue()
+    body = text[text.find("   ncalls") :] if "   ncalls" in text else text
+    print(f"\n  cProfile: {label} (top {top} by own time)")
+    for line in body.rstrip().splitlines():
+        print(f"    {line.replace(str(Path(sys.prefix)), '<venv>')}")
+
+
+SECTIONS = ("catalog", "process", "generated", "validation")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and sizes (~20 s)")
+    parser.add_argument(
+        "--only", default=",".join(SECTIONS), help=f"sections to run: {', '.join(SECTIONS)}"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print cProfile's top functions for the hot paths"
+    )
+    args = parser.parse_args(argv)
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = sorted(set(chosen) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+
+    started = time.perf_counter()
+    title = "nounkit benchmark: definitions" + (" (--quick)" if args.quick else "")
+    print(title)
+    print("=" * len(title))
+    for key, value in machine():
+        print(f"  {key + ':':<14}{value}")
+
+    if "catalog" in chosen:
+        bench_catalog(
+            runs=10 if args.quick else 30, cold_runs=3 if args.quick else 7, profile=args.profile
+        )
+    if "process" in chosen:
+        bench_process(runs=5 if args.quick else 15)
+    if "generated" in chosen:
+        sizes = [10, 100, 250, 500, 1000] + ([] if args.quick else [2000])
+        bench_generated(sizes, runs=1 if args.quick else 3, profile=args.profile)
+    if "validation" in chosen:
+        bench_validation(runs=3 if args.quick else 5, profile=args.profile)
+    print(f"\nfinished in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

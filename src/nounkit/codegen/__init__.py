@@ -1,0 +1,1 @@
+"""What nounkit generates from the registry: JSON Schema files and Python source."""

@@ -1,0 +1,297 @@
+"""The storage port: everything nounkit asks of a database, and nothing more.
+
+A backend implements two small abstract classes. :class:`Storage` opens and
+closes the store and hands out transactions; :class:`Transaction` does the
+work (get, insert, update, delete, query, count, append and read events,
+checkpoints). Everything happens inside a transaction, which commits entity
+writes and events together or not at all.
+
+Keys are ``(noun, tenant, id)``: a record of another tenant is invisible.
+``tenant`` is ``None`` or a non-empty string (backends store ``None`` as the
+empty string, so the empty string itself is refused).
+
+Capabilities tell callers what a backend promises:
+
+``durable``
+    an acknowledged transaction survives the process being killed.
+``multiprocess``
+    several processes may share the store; their writers never interleave.
+``native_query``
+    ``where``/``sort``/``limit`` run inside the backend's engine.
+``notify``
+    other processes can wait for new events without polling.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from nounkit.errors import StorageError
+from nounkit.language.spec import NounDef
+
+__all__ = [
+    "CAPABILITIES",
+    "Event",
+    "NewEvent",
+    "Page",
+    "Query",
+    "Record",
+    "Storage",
+    "Transaction",
+    "check_key",
+    "utc_now",
+]
+
+CAPABILITIES = frozenset({"durable", "multiprocess", "native_query", "notify"})
+
+# Noun names become table names in SQL, so storage holds them to the noun
+# language's own rule for names (PascalCase letters and digits).
+NOUN_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One stored entity. ``data`` is JSON-ready; ``version`` starts at 1."""
+
+    noun: str
+    id: str
+    tenant: str | None
+    version: int
+    data: dict[str, Any]
+    created_at: str  # RFC 3339 UTC, e.g. 2026-11-21T12:00:00.000000Z
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event as the dispatcher appends it; storage gives it a ``seq``."""
+
+    name: str  # "ServiceEntitlement.granted"
+    noun: str
+    entity_id: str
+    action: str
+    version: int
+    time: str
+    actor: str | None
+    tenant: str | None
+    input: dict[str, Any]
+    changes: dict[str, Any]
+
+    def with_seq(self, seq: int) -> Event:
+        return Event(**{name: getattr(self, name) for name in _EVENT_FIELDS}, seq=seq)
+
+
+@dataclass(frozen=True, slots=True)
+class Event(NewEvent):
+    """A stored event: ``seq`` is gap-free from 1, in commit order."""
+
+    seq: int
+
+
+_EVENT_FIELDS = tuple(f for f in NewEvent.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A list query in the language of DESIGN.md "Queries"; ``after`` is an opaque cursor."""
+
+    where: Mapping[str, Any] | None = None
+    sort: Mapping[str, int] | None = None
+    limit: int | None = None
+    offset: int = 0
+    after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of results; ``cursor`` continues after it, ``None`` at the end."""
+
+    records: list[Record]
+    cursor: str | None
+
+
+def utc_now() -> str:
+    """The current instant as storage writes it: ``2026-11-21T12:00:00.000000Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def check_key(noun: str, id: str, tenant: str | None) -> None:
+    """Refuse keys no backend can store faithfully, naming what is wrong."""
+    if not isinstance(noun, str) or not NOUN_NAME.fullmatch(noun):
+        raise StorageError(
+            f"{noun!r} is not a noun name: storage keys need a PascalCase name (letters and digits)"
+        )
+    if not isinstance(id, str) or not id:
+        raise StorageError(f"{noun}: the id must be a non-empty string, not {id!r}")
+    if tenant is not None and (not isinstance(tenant, str) or not tenant):
+        raise StorageError(
+            f"{noun} {id!r}: the tenant must be None or a non-empty string, not {tenant!r}"
+        )
+
+
+class Transaction(ABC):
+    """One unit of work. Each backend implements these natively."""
+
+    @abstractmethod
+    def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
+        """The record, or None when missing (or in another tenant)."""
+
+    @abstractmethod
+    def insert(self, record: Record) -> None:
+        """Store a new record; Conflict if the key exists or a unique value repeats."""
+
+    @abstractmethod
+    def update(self, record: Record, expected_version: int) -> None:
+        """Replace a record whose stored version is ``expected_version``; else Conflict."""
+
+    @abstractmethod
+    def delete(self, noun: str, id: str, tenant: str | None, expected_version: int) -> None:
+        """Remove a record whose stored version is ``expected_version``; else Conflict."""
+
+    @abstractmethod
+    def query(self, noun: str, query: Query, tenant: str | None) -> Page:
+        """Records of the noun in the tenant matching the query, checked against the noun."""
+
+    @abstractmethod
+    def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
+        """How many records of the noun in the tenant match ``where``."""
+
+    @abstractmethod
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        """Add events to the log; each gets the next ``seq``."""
+
+    @abstractmethod
+    def events(
+        self,
+        since: int = 0,
+        *,
+        limit: int | None = None,
+        noun: str | None = None,
+        name: str | None = None,
+        tenant: str | None = None,
+    ) -> list[Event]:
+        """Events with ``seq > since``, ascending; ``name`` may hold ``*`` wildcards.
+
+        ``tenant=None`` reads every tenant's events (for admins and log readers).
+        """
+
+    @abstractmethod
+    def checkpoint(self, subscription: str) -> int:
+        """The last ``seq`` a subscription has handled; 0 if never set."""
+
+    @abstractmethod
+    def set_checkpoint(self, subscription: str, seq: int) -> None:
+        """Record the last ``seq`` a subscription has handled."""
+
+    @abstractmethod
+    def checkpoints(self) -> dict[str, int]:
+        """Every subscription's checkpoint (for migration and dumps)."""
+
+    @abstractmethod
+    def stored_nouns(self) -> list[str]:
+        """The nouns that have (or once had) records, sorted."""
+
+    @abstractmethod
+    def scan(self, noun: str) -> Iterator[Record]:
+        """Every record of a noun in every tenant, ordered by tenant then id."""
+
+
+class Storage(ABC):
+    """A store of records and events, opened from a URL (see :func:`open_storage`)."""
+
+    url: str
+    capabilities: frozenset[str] = frozenset()
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._nouns: dict[str, NounDef] = {}
+        self._nouns_lock = threading.Lock()
+
+    @property
+    def nouns(self) -> Mapping[str, NounDef]:
+        """The noun definitions this storage knows (for query checks and unique values)."""
+        return self._nouns
+
+    def open(self, nouns: Mapping[str, NounDef]) -> None:
+        """Prepare the store for these nouns (tables, indexes); safe to repeat."""
+        with self._nouns_lock:
+            self._nouns.update(nouns)
+            self._prepare(dict(nouns))
+
+    def _prepare(self, nouns: Mapping[str, NounDef]) -> None:  # noqa: B027 (optional hook)
+        """Backend hook for :meth:`open`: create tables and indexes (default: nothing)."""
+
+    @abstractmethod
+    def transaction(self, *, readonly: bool = False) -> AbstractContextManager[Transaction]:
+        """A transaction: commits on normal exit, rolls back on an exception.
+
+        Writers are serialised (another process waits, never interleaves) and
+        everything inside sees one consistent state. ``readonly=True`` lets a
+        backend take a lighter lock; writing inside one is a StorageError.
+        """
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release files, connections and locks. Safe to repeat."""
+
+    # Conveniences for callers that need one read; each is one transaction.
+
+    def get(self, noun: str, id: str, tenant: str | None = None) -> Record | None:
+        with self.transaction(readonly=True) as tx:
+            return tx.get(noun, id, tenant)
+
+    def query(self, noun: str, query: Query | None = None, tenant: str | None = None) -> Page:
+        with self.transaction(readonly=True) as tx:
+            return tx.query(noun, query or Query(), tenant)
+
+    def count(
+        self, noun: str, where: Mapping[str, Any] | None = None, tenant: str | None = None
+    ) -> int:
+        with self.transaction(readonly=True) as tx:
+            return tx.count(noun, where, tenant)
+
+    def events(
+        self,
+        since: int = 0,
+        *,
+        limit: int | None = None,
+        noun: str | None = None,
+        name: str | None = None,
+        tenant: str | None = None,
+    ) -> list[Event]:
+        with self.transaction(readonly=True) as tx:
+            return tx.events(since, limit=limit, noun=noun, name=name, tenant=tenant)
+
+    def dump(self) -> dict[str, Any]:
+        """Every record, event and checkpoint, as plain data (for before/after comparisons)."""
+        with self.transaction(readonly=True) as tx:
+            records = [asdict(r) for noun in tx.stored_nouns() for r in tx.scan(noun)]
+            return {
+                "records": records,
+                "events": [asdict(e) for e in tx.events(0)],
+                "checkpoints": tx.checkpoints(),
+            }
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        from nounkit.storage.urls import redact
+
+        return f"<{type(self).__name__} {redact(self.url)}>"

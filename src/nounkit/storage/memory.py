@@ -1,0 +1,213 @@
+"""``memory://``: dictionaries behind a lock, private to one process.
+
+Writes apply in place while the transaction holds the lock, and an undo log
+restores the exact previous state on rollback. Records are copied on the way
+in and out, so a caller mutating ``record.data`` never changes the store.
+Queries run through the reference evaluator: for this backend it is native.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from nounkit.errors import StorageError
+from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
+from nounkit.storage.query import matches, name_pattern, plan_count, plan_query, reference_query
+from nounkit.storage.rules import (
+    check_delete,
+    check_insert,
+    check_update,
+    clone,
+    noun_def,
+    unique_clash,
+)
+from nounkit.storage.urls import bad_url
+
+__all__ = ["MemoryStorage", "open_memory"]
+
+Key = tuple[str, str | None]  # (noun, tenant)
+
+
+class MemoryStorage(Storage):
+    """A private in-process store: fast, exact rollback, gone when the process ends."""
+
+    capabilities = frozenset({"native_query"})
+
+    def __init__(self, url: str = "memory://") -> None:
+        super().__init__(url)
+        self._tables: dict[Key, dict[str, Record]] = {}
+        self._events: list[Event] = []
+        self._checkpoints: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._closed = False
+
+    @contextmanager
+    def transaction(self, *, readonly: bool = False) -> Iterator[Transaction]:
+        if self._owner == threading.get_ident():
+            raise StorageError(f"{self.url}: a transaction is already open in this thread")
+        with self._lock:
+            if self._closed:
+                raise StorageError(f"{self.url}: the storage is closed")
+            self._owner = threading.get_ident()
+            tx = _MemoryTransaction(self, readonly)
+            try:
+                yield tx
+            except BaseException:
+                tx.undo()
+                raise
+            finally:
+                tx.done = True
+                self._owner = None
+
+    def close(self) -> None:
+        self._closed = True
+
+
+class _MemoryTransaction(Transaction):
+    def __init__(self, store: MemoryStorage, readonly: bool) -> None:
+        self.store = store
+        self.readonly = readonly
+        self.done = False
+        self._undo: list[Callable[[], None]] = []
+
+    def undo(self) -> None:
+        for step in reversed(self._undo):
+            step()
+        self._undo.clear()
+
+    def _writable(self) -> None:
+        if self.done:
+            raise StorageError(f"{self.store.url}: the transaction has ended")
+        if self.readonly:
+            raise StorageError(f"{self.store.url}: cannot write in a read-only transaction")
+
+    def _table(self, noun: str, tenant: str | None) -> dict[str, Record]:
+        return self.store._tables.get((noun, tenant), {})
+
+    def _put(self, record: Record | None, noun: str, tenant: str | None, id: str) -> None:
+        """Set (or with None, remove) one record, remembering how to undo it."""
+        table = self.store._tables.setdefault((noun, tenant), {})
+        old = table.get(id)
+        if record is None:
+            table.pop(id, None)
+        else:
+            table[id] = record
+
+        def restore() -> None:
+            if old is None:
+                table.pop(id, None)
+            else:
+                table[id] = old
+
+        self._undo.append(restore)
+
+    def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
+        record = self._table(noun, tenant).get(id)
+        return None if record is None else clone(record)
+
+    def insert(self, record: Record) -> None:
+        self._writable()
+        table = self._table(record.noun, record.tenant)
+        check_insert(record, record.id in table)
+        self._unique(record, table)
+        self._put(clone(record), record.noun, record.tenant, record.id)
+
+    def update(self, record: Record, expected_version: int) -> None:
+        self._writable()
+        table = self._table(record.noun, record.tenant)
+        stored = table.get(record.id)
+        check_update(record, expected_version, None if stored is None else stored.version)
+        self._unique(record, table)
+        self._put(clone(record), record.noun, record.tenant, record.id)
+
+    def delete(self, noun: str, id: str, tenant: str | None, expected_version: int) -> None:
+        self._writable()
+        stored = self._table(noun, tenant).get(id)
+        check_delete(noun, id, tenant, expected_version, None if stored is None else stored.version)
+        self._put(None, noun, tenant, id)
+
+    def _unique(self, record: Record, table: Mapping[str, Record]) -> None:
+        noun = self.store.nouns.get(record.noun)
+        if noun is not None:
+            unique_clash(noun, record, ((r.id, r.data) for r in table.values()))
+
+    def query(self, noun: str, query: Query, tenant: str | None) -> Page:
+        plan = plan_query(noun_def(self.store.nouns, noun), query)
+        page = reference_query(self._table(noun, tenant).values(), plan)
+        return Page([clone(r) for r in page.records], page.cursor)
+
+    def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
+        cond = plan_count(noun_def(self.store.nouns, noun), where)
+        return sum(1 for r in self._table(noun, tenant).values() if matches(cond, r))
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        self._writable()
+        log = self.store._events
+        start = len(log)
+        stored = [e.with_seq(start + i + 1) for i, e in enumerate(events)]
+        log.extend(clone(e) for e in stored)
+        self._undo.append(lambda: log.__delitem__(slice(start, None)))
+        return stored
+
+    def events(
+        self,
+        since: int = 0,
+        *,
+        limit: int | None = None,
+        noun: str | None = None,
+        name: str | None = None,
+        tenant: str | None = None,
+    ) -> list[Event]:
+        named = None if name is None else name_pattern(name)
+        found: list[Event] = []
+        for event in self.store._events[max(since, 0) :]:
+            if limit is not None and len(found) >= limit:
+                break
+            if noun is not None and event.noun != noun:
+                continue
+            if tenant is not None and event.tenant != tenant:
+                continue
+            if named is not None and not named(event.name):
+                continue
+            found.append(clone(event))
+        return found
+
+    def checkpoint(self, subscription: str) -> int:
+        return self.store._checkpoints.get(subscription, 0)
+
+    def set_checkpoint(self, subscription: str, seq: int) -> None:
+        self._writable()
+        marks = self.store._checkpoints
+        old = marks.get(subscription)
+        marks[subscription] = seq
+
+        def restore() -> None:
+            if old is None:
+                marks.pop(subscription, None)
+            else:
+                marks[subscription] = old
+
+        self._undo.append(restore)
+
+    def checkpoints(self) -> dict[str, int]:
+        return dict(self.store._checkpoints)
+
+    def stored_nouns(self) -> list[str]:
+        return sorted({noun for (noun, _), table in self.store._tables.items() if table})
+
+    def scan(self, noun: str) -> Iterator[Record]:
+        tables = [(t or "", rows) for (n, t), rows in self.store._tables.items() if n == noun]
+        for _, rows in sorted(tables, key=lambda pair: pair[0]):
+            for id in sorted(rows):
+                yield clone(rows[id])
+
+
+def open_memory(url: str) -> MemoryStorage:
+    """``memory://``: nothing may follow the scheme."""
+    if url.rstrip("/") not in ("memory:", "memory:/"):
+        raise bad_url(url, "memory:// takes no path or options", "write it as memory://")
+    return MemoryStorage(url)

@@ -1,0 +1,694 @@
+"""``postgresql://user:password@host:port/dbname``: PostgreSQL through psycopg 3.
+
+The scaling path (DESIGN.md, "Where users outgrow one machine"): stateless
+processes share one database.
+
+* one table per noun, ``data`` as JSONB, ``keys`` as JSONB holding the
+  instants of datetime values; expression indexes for ``index`` and
+  ``unique`` properties (unique per tenant) and a GIN index for nouns with
+  list fields, which list queries use through ``@>``;
+* writes are serialisable through row versions: ``UPDATE ... WHERE version
+  = expected`` under READ COMMITTED re-checks the version after waiting for
+  a concurrent writer, so a stale write is a Conflict, never a lost update;
+  read-only transactions are REPEATABLE READ snapshots;
+* ``seq`` comes from a single-row counter updated in the appending
+  transaction: the row lock is held until commit, so events commit in seq
+  order and readers never see a gap; ``pg_notify('nounkit_events', seq)``
+  wakes other processes waiting in :meth:`PostgresStorage.wait_for_events`;
+* SQL is composed with ``psycopg.sql`` for identifiers; values are always
+  parameters. Text compares with the "C" collation (by code point), as on
+  the other backends. PostgreSQL cannot store the character U+0000 in JSON.
+
+Tables live in the connection's current schema, so
+``?options=-csearch_path%3Dother`` in the URL keeps several stores apart
+in one database.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, LiteralString
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.types.json import Jsonb
+
+from nounkit.errors import Conflict, StorageError
+from nounkit.language.spec import NounDef
+from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
+from nounkit.storage.query import (
+    Cond,
+    Field,
+    datetime_fields,
+    fields_of,
+    instant_keys,
+    make_page,
+    plan_count,
+    plan_query,
+    sort_value,
+    unique_fields,
+)
+from nounkit.storage.rules import (
+    check_delete,
+    check_insert,
+    check_update,
+    noun_def,
+    unique_conflict,
+)
+from nounkit.storage.sqlnames import index_name, table_name
+from nounkit.storage.sqlwhere import compile_order, compile_where, sql_name
+from nounkit.storage.urls import redact
+
+__all__ = ["PostgresStorage", "open_postgres"]
+
+KeySpec = tuple[tuple[str, bool], ...]
+CHANNEL = "nounkit_events"
+_DDL_LOCK = 0x6E6B_6464  # "nkdd": one schema change at a time, across processes
+
+_BASE_SCHEMA: tuple[LiteralString, ...] = (
+    "CREATE TABLE IF NOT EXISTS nk_meta (key text PRIMARY KEY, value text NOT NULL)",
+    "INSERT INTO nk_meta (key, value) VALUES ('format', '1') ON CONFLICT DO NOTHING",
+    "CREATE TABLE IF NOT EXISTS nk_nouns ("
+    " noun text PRIMARY KEY, tbl text NOT NULL, keyspec text NOT NULL DEFAULT '[]')",
+    "CREATE TABLE IF NOT EXISTS nk_events ("
+    " seq bigint PRIMARY KEY, name text NOT NULL, noun text NOT NULL,"
+    " entity_id text NOT NULL, action text NOT NULL, version bigint NOT NULL,"
+    " time text NOT NULL, actor text, tenant text, input jsonb NOT NULL, changes jsonb NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS nk_checkpoints ("
+    " subscription text PRIMARY KEY, seq bigint NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS nk_counter (name text PRIMARY KEY, value bigint NOT NULL)",
+    "INSERT INTO nk_counter (name, value) VALUES ('events', 0) ON CONFLICT DO NOTHING",
+)
+_ENTITY_TABLE: LiteralString = (
+    "CREATE TABLE IF NOT EXISTS {t} ("
+    ' tenant text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL,'
+    " version bigint NOT NULL, data jsonb NOT NULL, keys jsonb NOT NULL DEFAULT '{{}}',"
+    " created_at text NOT NULL, updated_at text NOT NULL, PRIMARY KEY (tenant, id))"
+)
+_EVENT_COLUMNS: LiteralString = (
+    "seq, name, noun, entity_id, action, version, time, actor, tenant, input, changes"
+)
+
+
+class _Dialect:
+    """PostgreSQL: JSONB operators, ``%s`` placeholders, explicit NULLS FIRST/LAST."""
+
+    def field(self, field: Field) -> str:
+        if field.is_id:
+            return "id"
+        name = sql_name(field.name)
+        if field.array or field.kind == "json":
+            return f"(data->>'{name}')"  # only ever tested for presence
+        if field.kind == "number":
+            return f"((data->>'{name}')::numeric)"
+        if field.kind == "boolean":
+            return f"((data->>'{name}')::boolean)"
+        column = "keys" if field.kind == "datetime" else "data"
+        return f"(({column}->>'{name}') COLLATE \"C\")"
+
+    def param(self, field: Field, value: Any) -> tuple[str, Any]:
+        if field.kind == "number":
+            # Through text, so a float compares by its shortest repr, exactly.
+            return "%s::numeric", Decimal(repr(value)) if isinstance(value, float) else value
+        if field.kind == "boolean":
+            return "%s::boolean", value
+        return "%s", value
+
+    def has_item(self, field: Field, item: Any) -> tuple[str, Any]:
+        column = "keys" if field.kind == "datetime" else "data"
+        return f"({column} @> %s)", Jsonb({sql_name(field.name): [item]})
+
+    def substring(self, expr: str, placeholder: str) -> str:
+        return f"strpos({expr}, {placeholder}) > 0"
+
+    def order(self, expr: str, direction: int) -> str:
+        return f"{expr} ASC NULLS FIRST" if direction > 0 else f"{expr} DESC NULLS LAST"
+
+
+DIALECT = _Dialect()
+
+
+def _sql(text: str) -> sql.SQL:
+    """SQL text built here from checked names and placeholders, never from values."""
+    return sql.SQL(text)
+
+
+def open_postgres(url: str) -> PostgresStorage:
+    return PostgresStorage(url)
+
+
+class PostgresStorage(Storage):
+    """Records and events in a PostgreSQL database, shared by any number of processes."""
+
+    capabilities = frozenset({"durable", "multiprocess", "native_query", "notify"})
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._meta: dict[str, tuple[str, KeySpec]] = {}
+        self._conn: psycopg.Connection[Any] | None = None
+        self._listener: psycopg.Connection[Any] | None = None
+        try:
+            params = conninfo_to_dict(url)
+            # A dead host should fail in seconds, not hang: unless the URL says otherwise.
+            timeout = {} if "connect_timeout" in params else {"connect_timeout": 10}
+            self._conninfo = make_conninfo(url, **timeout)
+        except psycopg.ProgrammingError as exc:
+            raise StorageError(
+                f"storage URL {redact(url)!r}: not a PostgreSQL URL: {exc}\n"
+                "  hint: write postgresql://user:password@host:5432/dbname"
+            ) from exc
+        with self.transaction() as tx:
+            assert isinstance(tx, _PgTransaction)
+            tx.ddl_lock()
+            for statement in _BASE_SCHEMA:
+                tx.run(sql.SQL(statement))
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            return psycopg.connect(self._conninfo, autocommit=True)
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise StorageError(
+                f"storage URL {redact(self.url)!r}: cannot connect to PostgreSQL: {reason}\n"
+                "  hint: is the server running and reachable from here, and are the user, "
+                "password and database name right?"
+            ) from exc
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            self._conn = self._connect()
+        return self._conn
+
+    def _prepare(self, nouns: Mapping[str, NounDef]) -> None:
+        with self.transaction() as tx:
+            assert isinstance(tx, _PgTransaction)
+            tx.ddl_lock()
+            for noun in nouns.values():
+                tx.sync_noun(noun)
+
+    @contextmanager
+    def transaction(self, *, readonly: bool = False) -> Iterator[Transaction]:
+        if self._owner == threading.get_ident():
+            raise StorageError(f"{redact(self.url)}: a transaction is already open in this thread")
+        with self._lock:
+            self._owner = threading.get_ident()
+            try:
+                conn = self._connection()
+                with self._errors():
+                    conn.execute(
+                        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if readonly else "BEGIN"
+                    )
+                tx = _PgTransaction(self, conn, readonly)
+                try:
+                    with self._errors():
+                        yield tx
+                        conn.execute("COMMIT")
+                except BaseException:
+                    tx.done = True
+                    if not conn.closed and not conn.broken:
+                        conn.execute("ROLLBACK")
+                    raise
+                tx.done = True
+                self._meta.update(tx.created)
+            finally:
+                self._owner = None
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Driver errors become nounkit errors that say what to do."""
+        try:
+            yield
+        except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected) as exc:
+            raise Conflict(
+                f"{redact(self.url)}: a concurrent transaction won ({exc.sqlstate}); retry"
+            ) from exc
+        except psycopg.errors.UniqueViolation as exc:
+            raise Conflict(f"a unique value repeats: {exc.diag.message_detail or exc}") from exc
+        except psycopg.OperationalError as exc:
+            raise StorageError(
+                f"{redact(self.url)}: lost the PostgreSQL connection: {exc}; nothing of this "
+                "transaction was committed unless the commit itself was cut off"
+            ) from exc
+        except psycopg.Error as exc:
+            raise StorageError(f"{redact(self.url)}: PostgreSQL failed: {exc}") from exc
+
+    # Single reads need no BEGIN: one statement is its own consistent snapshot.
+
+    def get(self, noun: str, id: str, tenant: str | None = None) -> Record | None:
+        with self._single() as tx:
+            return tx.get(noun, id, tenant)
+
+    def query(self, noun: str, query: Query | None = None, tenant: str | None = None) -> Page:
+        with self._single() as tx:
+            return tx.query(noun, query or Query(), tenant)
+
+    def count(
+        self, noun: str, where: Mapping[str, Any] | None = None, tenant: str | None = None
+    ) -> int:
+        with self._single() as tx:
+            return tx.count(noun, where, tenant)
+
+    @contextmanager
+    def _single(self) -> Iterator[_PgTransaction]:
+        if self._owner == threading.get_ident():
+            raise StorageError(f"{redact(self.url)}: a transaction is already open in this thread")
+        with self._lock, self._errors():
+            tx = _PgTransaction(self, self._connection(), readonly=True)
+            try:
+                yield tx
+            finally:
+                tx.done = True
+
+    def wait_for_events(self, since: int, timeout: float) -> bool:
+        """Block until an event with ``seq > since`` exists (True) or ``timeout`` passes."""
+        deadline = time.monotonic() + timeout
+        try:
+            if self._listener is None or self._listener.closed or self._listener.broken:
+                self._listener = self._connect()
+                self._listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
+            while True:
+                if self.events(since, limit=1):
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                for _ in self._listener.notifies(timeout=left, stop_after=1):
+                    pass
+        except psycopg.Error as exc:
+            raise StorageError(f"{redact(self.url)}: cannot listen for events: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in (self._conn, self._listener):
+                if conn is not None:
+                    conn.close()
+            self._conn = self._listener = None
+
+
+class _PgTransaction(Transaction):
+    def __init__(self, store: PostgresStorage, conn: psycopg.Connection[Any], readonly: bool):
+        self.store = store
+        self.conn = conn
+        self.readonly = readonly
+        self.done = False
+        self.created: dict[str, tuple[str, KeySpec]] = {}
+
+    def run(self, query: sql.SQL | sql.Composed, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+        return self.conn.execute(query, params)
+
+    def ddl_lock(self) -> None:
+        self.run(sql.SQL("SELECT pg_advisory_xact_lock(%s)"), (_DDL_LOCK,))
+
+    def _writable(self) -> None:
+        if self.done:
+            raise StorageError(f"{redact(self.store.url)}: the transaction has ended")
+        if self.readonly:
+            raise StorageError(f"{redact(self.store.url)}: cannot write in a read-only transaction")
+
+    # Tables
+
+    def _meta(self, noun: str) -> tuple[str, KeySpec] | None:
+        found = self.created.get(noun) or self.store._meta.get(noun)
+        if found is not None:
+            return found
+        row = self.run(
+            sql.SQL("SELECT tbl, keyspec FROM nk_nouns WHERE noun = %s"), (noun,)
+        ).fetchone()
+        if row is None:
+            return None
+        spec: KeySpec = tuple((str(n), bool(a)) for n, a in json.loads(row[1]))
+        self.store._meta[noun] = (row[0], spec)
+        return row[0], spec
+
+    def _table(self, noun: str) -> sql.Identifier | None:
+        meta = self._meta(noun)
+        return None if meta is None else sql.Identifier(meta[0])
+
+    def _create(self, noun: str, *, sync: bool = True) -> tuple[str, KeySpec]:
+        meta = self._meta(noun)
+        if meta is not None:
+            return meta
+        self.ddl_lock()
+        meta = self._meta(noun)  # another process may have made it while we waited
+        if meta is not None:
+            return meta
+        taken = [r[0] for r in self.run(sql.SQL("SELECT tbl FROM nk_nouns"))]
+        table = table_name(noun, taken)
+        self.run(sql.SQL(_ENTITY_TABLE).format(t=sql.Identifier(table)))
+        self.run(
+            sql.SQL("INSERT INTO nk_nouns (noun, tbl, keyspec) VALUES (%s, %s, '[]')"),
+            (noun, table),
+        )
+        self.created[noun] = (table, ())
+        known = self.store.nouns.get(noun)
+        if sync and known is not None:
+            self.sync_noun(known)
+        return self.created[noun]
+
+    def sync_noun(self, noun: NounDef) -> None:
+        """Create the noun's table and indexes, drop stale indexes, refresh datetime keys."""
+        table, spec = self._create(noun.name, sync=False)
+        ident = sql.Identifier(table)
+        wanted: dict[str, sql.Composed] = {}
+        fields = fields_of(noun)
+        for name, prop in noun.properties.items():
+            field = fields.get(name)
+            if field is None or not (prop.index or prop.unique) or field.array:
+                continue
+            if field.kind == "json" or field.is_id:
+                continue
+            index = index_name(table, name, prop.unique)
+            wanted[index] = sql.SQL("CREATE {} IF NOT EXISTS {} ON {} (tenant, {})").format(
+                sql.SQL("UNIQUE INDEX" if prop.unique else "INDEX"),
+                sql.Identifier(index),
+                ident,
+                _sql(DIALECT.field(field)),
+            )
+        if any(f.array for f in fields.values()):
+            index = index_name(table, "data", False)
+            wanted[index] = sql.SQL(
+                "CREATE INDEX IF NOT EXISTS {} ON {} USING gin (data jsonb_path_ops)"
+            ).format(sql.Identifier(index), ident)
+        present = {
+            r[0]
+            for r in self.run(
+                sql.SQL(
+                    "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                    "AND tablename = %s AND indexname LIKE 'nk\\_%%'"
+                ),
+                (table,),
+            )
+        }
+        for index in present - set(wanted):
+            self.run(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(index)))
+        new_spec = datetime_fields(noun)
+        if new_spec != spec:
+            self._rekey(noun.name, table, new_spec)
+        for index, ddl in wanted.items():
+            if index in present:
+                continue
+            try:
+                with self.conn.transaction():  # a savepoint: a failure leaves a clear error
+                    self.run(ddl)
+            except psycopg.errors.UniqueViolation as exc:
+                bad = index.removeprefix(f"nk_u_{table}_")
+                raise StorageError(
+                    f"cannot make {noun.name}.{bad} unique: stored records repeat a value "
+                    "within a tenant; change them, then open the storage again"
+                ) from exc
+
+    def _rekey(self, noun: str, table: str, spec: KeySpec) -> None:
+        ident = sql.Identifier(table)
+        rows = self.run(sql.SQL("SELECT tenant, id, data FROM {}").format(ident)).fetchall()
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                sql.SQL("UPDATE {} SET keys = %s WHERE tenant = %s AND id = %s").format(ident),
+                [(Jsonb(instant_keys(spec, data)), tenant, id) for tenant, id, data in rows],
+            )
+        self.run(
+            sql.SQL("UPDATE nk_nouns SET keyspec = %s WHERE noun = %s"),
+            (json.dumps(list(spec)), noun),
+        )
+        self.created[noun] = (table, spec)
+
+    # Records
+
+    def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
+        table = self._table(noun)
+        if table is None:
+            return None
+        row = self.run(
+            sql.SQL(
+                "SELECT version, data, created_at, updated_at FROM {} WHERE tenant = %s AND id = %s"
+            ).format(table),
+            (tenant or "", id),
+        ).fetchone()
+        if row is None:
+            return None
+        return Record(noun, id, tenant, row[0], row[1], row[2], row[3])
+
+    def insert(self, record: Record) -> None:
+        self._writable()
+        check_insert(record, False)
+        table, spec = self._create(record.noun)
+        self._unique(table, record)
+        # ON CONFLICT DO NOTHING: a duplicate must not abort the whole transaction.
+        row = self.run(
+            sql.SQL(
+                "INSERT INTO {} (tenant, id, version, data, keys, created_at, updated_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1"
+            ).format(sql.Identifier(table)),
+            (
+                record.tenant or "",
+                record.id,
+                record.version,
+                Jsonb(record.data),
+                Jsonb(instant_keys(spec, record.data)),
+                record.created_at,
+                record.updated_at,
+            ),
+        ).fetchone()
+        if row is None:
+            check_insert(record, self.get(record.noun, record.id, record.tenant) is not None)
+            self._unique(table, record)
+            raise Conflict(
+                f"{record.noun} {record.id!r}: a unique value repeats (a concurrent writer "
+                "took it); retry"
+            )
+
+    def update(self, record: Record, expected_version: int) -> None:
+        self._writable()
+        check_update(record, expected_version, expected_version)  # the record itself is sound
+        table, spec = self._create(record.noun)
+        self._unique(table, record)
+        changed = self.run(
+            sql.SQL(
+                "UPDATE {} SET version = %s, data = %s, keys = %s, created_at = %s, "
+                "updated_at = %s WHERE tenant = %s AND id = %s AND version = %s"
+            ).format(sql.Identifier(table)),
+            (
+                record.version,
+                Jsonb(record.data),
+                Jsonb(instant_keys(spec, record.data)),
+                record.created_at,
+                record.updated_at,
+                record.tenant or "",
+                record.id,
+                expected_version,
+            ),
+        ).rowcount
+        if changed != 1:
+            stored = self.get(record.noun, record.id, record.tenant)
+            check_update(record, expected_version, None if stored is None else stored.version)
+
+    def delete(self, noun: str, id: str, tenant: str | None, expected_version: int) -> None:
+        self._writable()
+        check_delete(noun, id, tenant, expected_version, expected_version)  # the key is sound
+        table = self._table(noun)
+        changed = 0
+        if table is not None:
+            changed = self.run(
+                sql.SQL("DELETE FROM {} WHERE tenant = %s AND id = %s AND version = %s").format(
+                    table
+                ),
+                (tenant or "", id, expected_version),
+            ).rowcount
+        if changed != 1:
+            stored = self.get(noun, id, tenant)
+            version = None if stored is None else stored.version
+            check_delete(noun, id, tenant, expected_version, version)
+
+    def _unique(self, table: str, record: Record) -> None:
+        """Name the record holding a repeated unique value (the index is the safety net)."""
+        noun = self.store.nouns.get(record.noun)
+        if noun is None:
+            return
+        for field in unique_fields(noun):
+            value = sort_value(field, record.data.get(field.name))
+            if value is None:
+                continue
+            holder, param = DIALECT.param(field, value)
+            row = self.run(
+                sql.SQL(
+                    "SELECT id FROM {} WHERE tenant = %s AND {} = {} AND id <> %s LIMIT 1"
+                ).format(sql.Identifier(table), _sql(DIALECT.field(field)), _sql(holder)),
+                (record.tenant or "", param, record.id),
+            ).fetchone()
+            if row is not None:
+                raise unique_conflict(record, field.name, row[0])
+
+    # Queries
+
+    def _where(self, cond: Cond | None) -> tuple[sql.Composable, list[Any]]:
+        if cond is None:
+            return sql.SQL(""), []
+        text, params = compile_where(cond, DIALECT)
+        return _sql(f" AND {text}"), params
+
+    def query(self, noun: str, query: Query, tenant: str | None) -> Page:
+        plan = plan_query(noun_def(self.store.nouns, noun), query)
+        table = self._table(noun)
+        if table is None:
+            return Page([], None)
+        where, params = self._where(plan.where)
+        statement = sql.SQL(
+            "SELECT id, version, data, created_at, updated_at FROM {} WHERE tenant = %s{} "
+            "ORDER BY {} LIMIT %s OFFSET %s"
+        ).format(table, where, _sql(compile_order(plan.sort, DIALECT, "id")))
+        limit = None if plan.limit is None else plan.limit + 1
+        rows = self.run(statement, [tenant or "", *params, limit, plan.offset])
+        records = [Record(noun, r[0], tenant, r[1], r[2], r[3], r[4]) for r in rows]
+        return make_page(records, plan)
+
+    def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
+        cond = plan_count(noun_def(self.store.nouns, noun), where)
+        table = self._table(noun)
+        if table is None:
+            return 0
+        clause, params = self._where(cond)
+        row = self.run(
+            sql.SQL("SELECT count(*) FROM {} WHERE tenant = %s{}").format(table, clause),
+            [tenant or "", *params],
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    # Events and checkpoints
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        self._writable()
+        if not events:
+            return []
+        # The counter row stays locked until this transaction ends, so the next
+        # appender waits: seq order is commit order, and readers see no gaps.
+        row = self.run(
+            sql.SQL(
+                "UPDATE nk_counter SET value = value + %s WHERE name = 'events' RETURNING value"
+            ),
+            (len(events),),
+        ).fetchone()
+        assert row is not None
+        first = int(row[0]) - len(events) + 1
+        stored = [e.with_seq(first + i) for i, e in enumerate(events)]
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                sql.SQL(
+                    "INSERT INTO nk_events (" + _EVENT_COLUMNS + ") "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                ),
+                [
+                    (
+                        e.seq,
+                        e.name,
+                        e.noun,
+                        e.entity_id,
+                        e.action,
+                        e.version,
+                        e.time,
+                        e.actor,
+                        e.tenant,
+                        Jsonb(e.input),
+                        Jsonb(e.changes),
+                    )
+                    for e in stored
+                ],
+            )
+        self.run(sql.SQL("SELECT pg_notify(%s, %s)"), (CHANNEL, str(stored[-1].seq)))
+        return stored
+
+    def events(
+        self,
+        since: int = 0,
+        *,
+        limit: int | None = None,
+        noun: str | None = None,
+        name: str | None = None,
+        tenant: str | None = None,
+    ) -> list[Event]:
+        text = "SELECT " + _EVENT_COLUMNS + " FROM nk_events WHERE seq > %s"
+        params: list[Any] = [since]
+        if noun is not None:
+            text += " AND noun = %s"
+            params.append(noun)
+        if tenant is not None:
+            text += " AND tenant = %s"
+            params.append(tenant)
+        if name is not None:
+            text += " AND name LIKE %s"
+            params.append(_like(name))
+        text += " ORDER BY seq LIMIT %s"
+        params.append(limit)
+        return [
+            Event(
+                seq=r[0],
+                name=r[1],
+                noun=r[2],
+                entity_id=r[3],
+                action=r[4],
+                version=r[5],
+                time=r[6],
+                actor=r[7],
+                tenant=r[8],
+                input=r[9],
+                changes=r[10],
+            )
+            for r in self.run(_sql(text), params)
+        ]
+
+    def checkpoint(self, subscription: str) -> int:
+        row = self.run(
+            sql.SQL("SELECT seq FROM nk_checkpoints WHERE subscription = %s"), (subscription,)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def set_checkpoint(self, subscription: str, seq: int) -> None:
+        self._writable()
+        self.run(
+            sql.SQL(
+                "INSERT INTO nk_checkpoints (subscription, seq) VALUES (%s, %s) "
+                "ON CONFLICT (subscription) DO UPDATE SET seq = EXCLUDED.seq"
+            ),
+            (subscription, seq),
+        )
+
+    def checkpoints(self) -> dict[str, int]:
+        rows = self.run(sql.SQL("SELECT subscription, seq FROM nk_checkpoints ORDER BY 1"))
+        return {r[0]: int(r[1]) for r in rows}
+
+    def stored_nouns(self) -> list[str]:
+        return [r[0] for r in self.run(sql.SQL("SELECT noun FROM nk_nouns ORDER BY noun"))]
+
+    def scan(self, noun: str) -> Iterator[Record]:
+        table = self._table(noun)
+        if table is None:
+            return
+        # Keyset batches: memory stays flat however large the table is.
+        last: tuple[str, str] = ("", "")
+        first = True
+        while True:
+            rows = self.run(
+                sql.SQL(
+                    "SELECT tenant, id, version, data, created_at, updated_at FROM {} "
+                    "WHERE {} ORDER BY tenant, id LIMIT 1000"
+                ).format(table, sql.SQL("TRUE" if first else "(tenant, id) > (%s, %s)")),
+                () if first else last,
+            ).fetchall()
+            for r in rows:
+                yield Record(noun, r[1], r[0] or None, r[2], r[3], r[4], r[5])
+            if len(rows) < 1000:
+                return
+            first = False
+            last = (rows[-1][0], rows[-1][1])
+
+
+def _like(pattern: str) -> str:
+    """An event-name pattern (``*`` wildcards only) as a LIKE pattern."""
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")

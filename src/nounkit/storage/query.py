@@ -1,0 +1,697 @@
+"""Queries: checked against the noun, compiled to a small tree, and a reference evaluator.
+
+Every backend runs the same tree natively (TinyDB queries, SQL on SQLite and
+PostgreSQL), and the plain-Python evaluator here defines what the answers
+must be; the contract suite checks every backend against it.
+
+Semantics, defined once:
+
+* a missing value and ``null`` are the same thing;
+* ``$eq: null`` (and ``$exists: false``) match missing/null; ``$ne: null``
+  (and ``$exists: true``) match any present value;
+* comparisons (``$eq $gt $gte $lt $lte $in $contains``) never match a
+  missing/null value, so ``$ne``, ``$nin`` and ``$not`` do match it;
+* numbers compare numerically, text by code point, ``date`` values as
+  calendar dates, ``datetime`` values as instants (whatever their offset or
+  fraction digits, to the nanosecond);
+* on a list (an ``array`` property or a to-many relationship) ``$eq``/``$ne``
+  test membership of one item, ``$in``/``$nin`` whether any item is among the
+  values, and ``$contains`` whether every given item is present; on text
+  ``$contains`` is a substring test;
+* ``sort`` puts missing/null first when ascending and last when descending,
+  and ties are always broken by ``id`` ascending, so paging is stable;
+* a cursor (``Page.cursor``) resumes strictly after the last record of a
+  page, whatever was inserted or deleted meanwhile.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import difflib
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal, TypeAlias
+
+from nounkit.errors import QueryError
+from nounkit.language.spec import NounDef
+from nounkit.language.types import DATE_RE, DATETIME_RE
+from nounkit.storage.base import Page, Query, Record
+
+__all__ = [
+    "ID",
+    "AllOf",
+    "AnyOf",
+    "CheckedQuery",
+    "Cond",
+    "Field",
+    "Leaf",
+    "NotCond",
+    "Plan",
+    "SortKey",
+    "check_query",
+    "datetime_fields",
+    "fields_of",
+    "instant_key",
+    "instant_keys",
+    "make_page",
+    "matches",
+    "name_pattern",
+    "order_and_page",
+    "plan_count",
+    "plan_query",
+    "reference_query",
+    "sort_records",
+    "sort_value",
+    "stub_noun",
+    "unique_fields",
+]
+
+Kind = Literal["string", "number", "boolean", "date", "datetime", "json"]
+Op = Literal["eq", "gt", "gte", "lt", "lte", "in", "exists", "contains"]
+
+_KINDS: Mapping[str, Kind] = {
+    "string": "string",
+    "text": "string",
+    "markdown": "string",
+    "url": "string",
+    "email": "string",
+    "uuid": "string",
+    "number": "number",
+    "integer": "number",
+    "boolean": "boolean",
+    "date": "date",
+    "datetime": "datetime",
+    "json": "json",
+}
+OPERATORS = (
+    "$eq",
+    "$ne",
+    "$gt",
+    "$gte",
+    "$lt",
+    "$lte",
+    "$in",
+    "$nin",
+    "$exists",
+    "$contains",
+    "$not",
+)
+LOGICAL = ("$and", "$or", "$not")
+_ORDERED: frozenset[Kind] = frozenset({"string", "number", "date", "datetime"})
+_INT64 = 2**63 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A queryable field: ``id``, a property, or a relationship (which holds ids)."""
+
+    name: str
+    kind: Kind
+    array: bool = False
+
+    @property
+    def is_id(self) -> bool:
+        return self.name == "id"
+
+
+ID = Field("id", "string")
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """One test of one field. ``value`` is already normalised for comparison.
+
+    ``eq``/``gt``/``gte``/``lt``/``lte``: a non-null scalar (a datetime as its
+    :func:`instant_key`); ``in``: a tuple of them; ``exists``: a bool;
+    ``contains``: a substring (text) or a tuple of items (lists).
+    """
+
+    field: Field
+    op: Op
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    items: tuple[Cond, ...]  # empty: always true
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    items: tuple[Cond, ...]  # empty: always false
+
+
+@dataclass(frozen=True, slots=True)
+class NotCond:
+    item: Cond
+
+
+Cond: TypeAlias = "Leaf | AllOf | AnyOf | NotCond"
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    field: Field
+    direction: int  # 1 ascending, -1 descending
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedQuery:
+    """A ``where`` and ``sort`` that passed the checks, as backends consume them."""
+
+    where: Cond | None
+    sort: tuple[SortKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything a backend needs to run a list query; ``where`` includes the cursor."""
+
+    where: Cond | None
+    sort: tuple[SortKey, ...]
+    limit: int | None
+    offset: int
+
+
+# ---------------------------------------------------------------------------
+# Fields of a noun
+
+
+def stub_noun(name: str) -> NounDef:
+    """A noun storage knows nothing about: only ``id`` can be queried."""
+    return NounDef(
+        name=name,
+        singular=name,
+        plural=name,
+        description=None,
+        properties={},
+        relationships={},
+        actions={},
+        events=(),
+        raw={"stub": True},
+    )
+
+
+def fields_of(noun: NounDef) -> dict[str, Field]:
+    """Every queryable field of the noun, by name."""
+    fields: dict[str, Field] = {"id": ID}
+    for name, prop in noun.properties.items():
+        if name != "id":
+            fields[name] = Field(name, _KINDS.get(prop.type, "json"), prop.array)
+    for name, rel in noun.relationships.items():
+        fields[name] = Field(name, "string", rel.many)
+    return fields
+
+
+def datetime_fields(noun: NounDef) -> tuple[tuple[str, bool], ...]:
+    """``(name, is_array)`` of the noun's datetime properties: SQL backends keep their keys."""
+    return tuple(
+        (name, prop.array)
+        for name, prop in noun.properties.items()
+        if _KINDS.get(prop.type) == "datetime"
+    )
+
+
+def unique_fields(noun: NounDef) -> list[Field]:
+    """The scalar properties whose values must not repeat within (noun, tenant)."""
+    fields = fields_of(noun)
+    return [
+        fields[name]
+        for name, prop in noun.properties.items()
+        if prop.unique and name != "id" and not prop.array and fields[name].kind != "json"
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Instants
+
+_SHIFT = 62_200_000_000  # seconds: keeps year 0000 minus a day positive
+_CUMULATIVE = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 in the proleptic Gregorian calendar (year 0 allowed)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def instant_key(text: Any) -> str | None:
+    """A fixed-width string that sorts like the instant an RFC 3339 value names.
+
+    ``2026-01-01T05:30:00+05:30`` and ``2026-01-01T00:00:00.000Z`` get the
+    same key. Fractions count to the nanosecond (digits past the ninth are
+    dropped). Anything that is not a valid date-time gives None, and so
+    behaves as a missing value.
+    """
+    if not isinstance(text, str):
+        return None
+    match = DATETIME_RE.match(text)
+    if match is None:
+        return None
+    day, hour, minute, second, fraction, zone = match.groups()
+    year, month, mday = int(day[:4]), int(day[5:7]), int(day[8:10])
+    length = (
+        29
+        if month == 2 and _leap(year)
+        else (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+    )
+    if mday > length:
+        return None
+    offset = 0
+    if zone not in ("Z", "z"):
+        offset = (int(zone[1:3]) * 60 + int(zone[4:6])) * 60 * (-1 if zone[0] == "-" else 1)
+    seconds = (
+        _days_from_civil(year, month, mday) * 86400
+        + int(hour) * 3600
+        + int(minute) * 60
+        + int(second)
+        - offset
+    )
+    nanos = ((fraction or ".")[1:] + "000000000")[:9]
+    return f"{seconds + _SHIFT:012d}.{nanos}"
+
+
+_KEY_RE = re.compile(r"\d{12}\.\d{9}")
+
+
+def instant_keys(fields: Iterable[tuple[str, bool]], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The comparison keys of a record's datetime values, as SQL backends store them."""
+    keys: dict[str, Any] = {}
+    for name, array in fields:
+        raw = data.get(name)
+        if array:
+            if isinstance(raw, list):
+                keys[name] = [k for k in map(instant_key, raw) if k is not None]
+        else:
+            key = instant_key(raw)
+            if key is not None:
+                keys[name] = key
+    return keys
+
+
+# ---------------------------------------------------------------------------
+# Checking
+
+
+def _describe(kind: Kind) -> str:
+    return {
+        "string": "a string",
+        "number": "a number",
+        "boolean": "true or false",
+        "date": "a date (YYYY-MM-DD)",
+        "datetime": "an RFC 3339 date-time with an offset, such as 2026-01-31T12:00:00Z",
+        "json": "a JSON value",
+    }[kind]
+
+
+def _item(field: Field, value: Any, path: str) -> Any:
+    """One non-null comparison value, checked against the field and normalised."""
+    kind = field.kind
+    if kind == "string" and isinstance(value, str):
+        return value
+    if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise QueryError(f"{path}: expected a finite number, got {value!r}")
+        if isinstance(value, int) and abs(value) > _INT64:
+            raise QueryError(f"{path}: {value} is beyond the 64-bit range storage compares")
+        return value
+    if kind == "boolean" and isinstance(value, bool):
+        return value
+    if kind == "date":
+        if type(value) is date:
+            return value.isoformat()
+        if isinstance(value, str) and DATE_RE.match(value):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                return value
+    if kind == "datetime":
+        if isinstance(value, datetime):
+            value = (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        key = instant_key(value)
+        if key is not None:
+            return key
+    got = f"{value!r}" if not isinstance(value, Mapping | list) else type(value).__name__
+    raise QueryError(f"{path}: expected {_describe(kind)}, got {got}")
+
+
+def _fail_op(field: Field, op: str, path: str, why: str) -> QueryError:
+    return QueryError(f"{path}: {op} does not apply to {field.name!r}: {why}")
+
+
+def _check_field(field: Field, cond: Any, path: str) -> Cond:
+    if isinstance(cond, Mapping) and cond and all(isinstance(k, str) for k in cond):
+        keys = list(cond)
+        if all(k.startswith("$") for k in keys):
+            parts = [_check_op(field, k, cond[k], f"{path}.{k}") for k in keys]
+            return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+        if any(k.startswith("$") for k in keys):
+            raise QueryError(f"{path}: mixes operators and plain keys; use only operators")
+    return _check_op(field, "$eq", cond, path)
+
+
+def _check_op(field: Field, op: str, value: Any, path: str) -> Cond:
+    if op not in OPERATORS:
+        close = difflib.get_close_matches(op, OPERATORS, n=1)
+        tip = f"did you mean {close[0]!r}?" if close else "operators: " + " ".join(OPERATORS)
+        raise QueryError(f"{path}: unknown operator {op!r}; {tip}")
+    if op == "$exists":
+        if not isinstance(value, bool):
+            raise QueryError(f"{path}: expected true or false, got {value!r}")
+        return Leaf(field, "exists", value)
+    if op in ("$eq", "$ne"):
+        if value is None:
+            return Leaf(field, "exists", op == "$ne")
+        if field.kind == "json":
+            raise _fail_op(field, op, path, "json values can only be tested with $exists")
+        if field.array and isinstance(value, list | tuple):
+            raise QueryError(
+                f"{path}: {field.name!r} is a list: compare one item, or use $contains for several"
+            )
+        leaf = Leaf(field, "eq", _item(field, value, path))
+        return leaf if op == "$eq" else NotCond(leaf)
+    if op in ("$gt", "$gte", "$lt", "$lte"):
+        if field.array:
+            raise _fail_op(field, op, path, "it is a list")
+        if field.kind not in _ORDERED:
+            raise _fail_op(field, op, path, f"{field.kind} values have no order")
+        if value is None:
+            raise QueryError(f"{path}: expected {_describe(field.kind)}, got None")
+        return Leaf(field, op[1:], _item(field, value, path))  # type: ignore[arg-type]
+    if op in ("$in", "$nin"):
+        if not isinstance(value, list | tuple):
+            raise QueryError(f"{path}: expected a list of values, got {value!r}")
+        if field.kind == "json" and any(v is not None for v in value):
+            raise _fail_op(field, op, path, "json values can only be tested with $exists")
+        items = tuple(_item(field, v, f"{path}[{i}]") for i, v in enumerate(value) if v is not None)
+        found: Cond = Leaf(field, "in", tuple(dict.fromkeys(items)))
+        if any(v is None for v in value):
+            found = AnyOf((found, Leaf(field, "exists", False)))
+        return found if op == "$in" else NotCond(found)
+    if op == "$contains":
+        if field.array:
+            many = value if isinstance(value, list | tuple) else [value]
+            items = tuple(
+                _item(field, v, f"{path}[{i}]" if many is value else path)
+                for i, v in enumerate(many)
+            )
+            return Leaf(field, "contains", items)
+        if field.kind == "string":
+            if not isinstance(value, str):
+                raise QueryError(f"{path}: expected a string, got {value!r}")
+            return Leaf(field, "contains", value)
+        raise _fail_op(field, op, path, "$contains works on text and on lists")
+    # $not
+    if not isinstance(value, Mapping) or not value:
+        raise QueryError(f"{path}: expected a mapping of operators, such as {{'$gt': 5}}")
+    return NotCond(_check_field(field, value, path))
+
+
+def _check_where(noun: NounDef, fields: Mapping[str, Field], where: Any, path: str) -> Cond:
+    if not isinstance(where, Mapping):
+        raise QueryError(f"{path}: expected a mapping of fields to conditions, got {where!r}")
+    parts: list[Cond] = []
+    for key, value in where.items():
+        at = f"{path}.{key}"
+        if not isinstance(key, str):
+            raise QueryError(f"{path}: field names are strings, got {key!r}")
+        if key in ("$and", "$or"):
+            if not isinstance(value, list | tuple) or not value:
+                raise QueryError(f"{at}: expected a non-empty list of conditions")
+            subs = tuple(_check_where(noun, fields, v, f"{at}[{i}]") for i, v in enumerate(value))
+            parts.append(AllOf(subs) if key == "$and" else AnyOf(subs))
+        elif key == "$not":
+            parts.append(NotCond(_check_where(noun, fields, value, at)))
+        elif key.startswith("$"):
+            close = difflib.get_close_matches(key, LOGICAL, n=1)
+            tip = f"did you mean {close[0]!r}?" if close else "use $and, $or or $not here"
+            raise QueryError(f"{at}: unknown operator {key!r} at this level; {tip}")
+        else:
+            field = fields.get(key)
+            if field is None:
+                raise _unknown_field(noun, fields, key, at)
+            parts.append(_check_field(field, value, at))
+    return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+
+
+def _unknown_field(noun: NounDef, fields: Mapping[str, Field], key: str, at: str) -> QueryError:
+    if noun.raw.get("stub"):
+        return QueryError(
+            f"{at}: storage does not know the noun {noun.name!r}, so it can only query 'id'; "
+            "open the storage with the noun's definition"
+        )
+    close = difflib.get_close_matches(key, list(fields), n=1)
+    tip = f"; did you mean {close[0]!r}?" if close else ""
+    return QueryError(f"{at}: {noun.name} has no field {key!r}{tip}")
+
+
+def _check_sort(noun: NounDef, fields: Mapping[str, Field], sort: Any) -> tuple[SortKey, ...]:
+    if sort is None:
+        return ()
+    if not isinstance(sort, Mapping):
+        raise QueryError(f"sort: expected a mapping of fields to 1 or -1, got {sort!r}")
+    keys: list[SortKey] = []
+    for name, direction in sort.items():
+        at = f"sort.{name}"
+        field = fields.get(name) if isinstance(name, str) else None
+        if field is None:
+            raise _unknown_field(noun, fields, str(name), at)
+        if direction not in (1, -1) or isinstance(direction, bool):
+            raise QueryError(f"{at}: expected 1 (ascending) or -1 (descending), got {direction!r}")
+        if field.array or field.kind == "json":
+            raise QueryError(f"{at}: cannot sort by {name!r}: it holds a list or JSON value")
+        keys.append(SortKey(field, int(direction)))
+    return tuple(keys)
+
+
+def check_query(noun: NounDef, where: Any, sort: Any = None) -> CheckedQuery:
+    """Check ``where`` and ``sort`` against the noun; QueryError names the path of any fault."""
+    fields = fields_of(noun)
+    cond = None if where is None else _check_where(noun, fields, where, "where")
+    return CheckedQuery(cond, _check_sort(noun, fields, sort))
+
+
+def _check_count(value: Any, name: str, *, optional: bool) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise QueryError(f"{name}: expected a whole number of at least 0, got {value!r}")
+
+
+def plan_query(noun: NounDef, query: Query) -> Plan:
+    """Check a list query and fold its cursor into ``where``."""
+    checked = check_query(noun, query.where, query.sort)
+    _check_count(query.limit, "limit", optional=True)
+    _check_count(query.offset, "offset", optional=False)
+    where = checked.where
+    if query.after is not None:
+        after = _cursor_cond(checked.sort, query.after)
+        where = after if where is None else AllOf((where, after))
+    return Plan(where, checked.sort, query.limit, query.offset)
+
+
+def plan_count(noun: NounDef, where: Any) -> Cond | None:
+    return check_query(noun, where).where
+
+
+# ---------------------------------------------------------------------------
+# The reference evaluator
+
+
+def raw_value(record: Record, field: Field) -> Any:
+    return record.id if field.is_id else record.data.get(field.name)
+
+
+def sort_value(field: Field, raw: Any) -> Any:
+    """The comparable form of one stored scalar, or None (missing, null, or the wrong type)."""
+    kind = field.kind
+    if kind in ("string", "date"):
+        return raw if isinstance(raw, str) else None
+    if kind == "number":
+        return raw if isinstance(raw, int | float) and not isinstance(raw, bool) else None
+    if kind == "boolean":
+        return raw if isinstance(raw, bool) else None
+    if kind == "datetime":
+        return instant_key(raw)
+    return None
+
+
+def leaf_matches(leaf: Leaf, raw: Any) -> bool:
+    """Whether one stored value passes one test."""
+    op = leaf.op
+    if op == "exists":
+        return (raw is not None) is leaf.value
+    field = leaf.field
+    if field.array:
+        if not isinstance(raw, list):
+            return False
+        items = [sort_value(field, v) for v in raw]
+        if op == "eq":
+            return leaf.value in items
+        if op == "in":
+            return any(v in items for v in leaf.value)
+        if op == "contains":
+            return all(v in items for v in leaf.value)
+        return False
+    x = sort_value(field, raw)
+    if x is None:
+        return False
+    value = leaf.value
+    if op == "eq":
+        return bool(x == value)
+    if op == "in":
+        return x in value
+    if op == "contains":
+        return isinstance(x, str) and value in x
+    if op == "gt":
+        return bool(x > value)
+    if op == "gte":
+        return bool(x >= value)
+    if op == "lt":
+        return bool(x < value)
+    return bool(x <= value)
+
+
+def matches(cond: Cond | None, record: Record) -> bool:
+    """Whether a record satisfies a checked condition (None matches everything)."""
+    if cond is None:
+        return True
+    if isinstance(cond, Leaf):
+        return leaf_matches(cond, raw_value(record, cond.field))
+    if isinstance(cond, AllOf):
+        return all(matches(c, record) for c in cond.items)
+    if isinstance(cond, AnyOf):
+        return any(matches(c, record) for c in cond.items)
+    return not matches(cond.item, record)
+
+
+def sort_records(records: Iterable[Record], sort: Sequence[SortKey]) -> list[Record]:
+    """Records in the query order: each key in turn, nulls first ascending, then id."""
+    ordered = sorted(records, key=lambda r: r.id)
+    for key in reversed(sort):
+
+        def by(record: Record, key: SortKey = key) -> tuple[Any, ...]:
+            value = sort_value(key.field, raw_value(record, key.field))
+            return (0,) if value is None else (1, value)
+
+        ordered.sort(key=by, reverse=key.direction < 0)  # stable: ties keep id order
+    return ordered
+
+
+def make_page(rows: list[Record], plan: Plan) -> Page:
+    """A page from rows fetched with ``limit + 1``: the extra row says there is more."""
+    if plan.limit is None or len(rows) <= plan.limit:
+        return Page(rows, None)
+    rows = rows[: plan.limit]
+    return Page(rows, _encode_cursor(plan.sort, rows[-1]) if rows else None)
+
+
+def order_and_page(records: Iterable[Record], plan: Plan) -> Page:
+    """Sort records that passed ``where``, then apply offset and limit."""
+    ordered = sort_records(records, plan.sort)
+    end = None if plan.limit is None else plan.offset + plan.limit + 1
+    return make_page(ordered[plan.offset : end], plan)
+
+
+def reference_query(records: Iterable[Record], plan: Plan) -> Page:
+    """Run a plan over records in plain Python: the answer every backend must give."""
+    return order_and_page((r for r in records if matches(plan.where, r)), plan)
+
+
+# ---------------------------------------------------------------------------
+# Cursors
+
+
+def _encode_cursor(sort: Sequence[SortKey], record: Record) -> str:
+    payload = {
+        "s": [[k.field.name, k.direction] for k in sort],
+        "v": [sort_value(k.field, raw_value(record, k.field)) for k in sort],
+        "i": record.id,
+    }
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _bad_cursor(why: str) -> QueryError:
+    return QueryError(
+        f"after: {why}; pass the cursor of the previous page of the same query, unchanged"
+    )
+
+
+def _cursor_value(field: Field, value: Any) -> bool:
+    if value is None:
+        return True
+    if field.kind in ("string", "date"):
+        return isinstance(value, str)
+    if field.kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if field.kind == "boolean":
+        return isinstance(value, bool)
+    return isinstance(value, str) and bool(_KEY_RE.fullmatch(value))
+
+
+def _cursor_cond(sort: Sequence[SortKey], cursor: Any) -> Cond:
+    if not isinstance(cursor, str):
+        raise _bad_cursor(f"expected a cursor string, got {cursor!r}")
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (ValueError, binascii.Error, UnicodeError) as exc:
+        raise _bad_cursor("not a cursor this storage made") from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("i"), str):
+        raise _bad_cursor("not a cursor this storage made")
+    spec = [[k.field.name, k.direction] for k in sort]
+    if payload.get("s") != spec:
+        raise _bad_cursor(f"it was made for another sort ({payload.get('s')!r}, not {spec!r})")
+    values = payload.get("v")
+    if not isinstance(values, list) or len(values) != len(sort):
+        raise _bad_cursor("not a cursor this storage made")
+    if not all(_cursor_value(k.field, v) for k, v in zip(sort, values, strict=True)):
+        raise _bad_cursor("its values do not fit the sort fields")
+    alternatives: list[Cond] = []
+    same: list[Cond] = []
+    for key, value in zip(sort, values, strict=True):
+        after = _after(key, value)
+        if after is not None:
+            alternatives.append(AllOf((*same, after)))
+        same.append(
+            Leaf(key.field, "exists", False) if value is None else Leaf(key.field, "eq", value)
+        )
+    alternatives.append(AllOf((*same, Leaf(ID, "gt", payload["i"]))))
+    return AnyOf(tuple(alternatives))
+
+
+def _after(key: SortKey, value: Any) -> Cond | None:
+    """Values strictly after ``value`` in this key's order (None: nothing is)."""
+    if key.direction > 0:  # nulls first, then ascending
+        return Leaf(key.field, "exists", True) if value is None else Leaf(key.field, "gt", value)
+    if value is None:  # descending ends with the nulls
+        return None
+    return AnyOf((Leaf(key.field, "lt", value), Leaf(key.field, "exists", False)))
+
+
+# ---------------------------------------------------------------------------
+# Event names
+
+
+def name_pattern(pattern: str) -> Callable[[str], bool]:
+    """A test for event names where ``*`` stands for any run of characters."""
+    if "*" not in pattern:
+        return pattern.__eq__
+    regex = re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
+    return lambda name: regex.fullmatch(name) is not None

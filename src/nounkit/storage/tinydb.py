@@ -1,0 +1,641 @@
+"""``tinydb:///path/db.json``: the embedded default, one readable JSON file, done right.
+
+The store is a TinyDB database whose storage class (:class:`DurableJSONStorage`)
+keeps the data in memory and makes each commit durable and atomic:
+
+* a commit writes the whole file to a temporary file in the same folder,
+  fsyncs it, renames it over the old one (``os.replace``, atomic) and fsyncs
+  the folder, so a crash at any moment leaves either the old file or the new
+  one, and a commit that returned is on disk;
+* a cross-process lock (``db.json.lock``, via filelock) is held for every
+  write transaction, so two processes never interleave writes, and before
+  each transaction the file's inode, size and mtime say whether another
+  process committed since, in which case the file is read again;
+* the JSON stays readable: one table per line group, one entity per line, in
+  UTF-8, so ``git diff`` and ``grep`` work on it.
+
+Layout (TinyDB tables): ``"Noun"`` holds the records without a tenant,
+``"Noun@tenant"`` one tenant's, each keyed by the entity id; ``"$events"`` is
+keyed by ``seq``, ``"$checkpoints"`` by subscription.
+
+Size ceiling. Every commit rewrites the whole file, so a commit costs time
+in proportion to the store's size (about 10 ms per commit per 3 MB here,
+roughly 10,000 entities). Past 64 MiB a :class:`StorageSizeWarning` says so
+once per process; a commit that would grow the file past ``max_mb``
+(default 256 MiB) is refused with a StorageError. The way out is
+``nounkit migrate tinydb:///db.json sqlite:///db.sqlite``. TinyDB has no
+indexes: ``index`` and ``unique`` properties are checked by scanning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import reduce
+from pathlib import Path
+from typing import Any, cast
+
+import filelock
+from tinydb import TinyDB
+from tinydb.queries import Query as TinyQuery
+from tinydb.queries import QueryInstance
+from tinydb.storages import Storage as TinyStorage
+from tinydb.table import Document, Table
+
+from nounkit.errors import StorageError
+from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
+from nounkit.storage.query import (
+    AllOf,
+    AnyOf,
+    Cond,
+    Leaf,
+    leaf_matches,
+    name_pattern,
+    order_and_page,
+    plan_count,
+    plan_query,
+)
+from nounkit.storage.rules import (
+    check_delete,
+    check_insert,
+    check_update,
+    copy_json,
+    noun_def,
+    unique_clash,
+)
+from nounkit.storage.urls import no_more_options, option_float, parse_file_url, redact
+
+__all__ = ["DurableJSONStorage", "StorageSizeWarning", "TinyDBStorage", "open_tinydb"]
+
+MiB = 1024 * 1024
+WARN_BYTES = 64 * MiB
+DEFAULT_MAX_MB = 256.0
+EVENTS, CHECKPOINTS, META = "$events", "$checkpoints", "$meta"
+FORMAT = {"format": {"nounkit": 1}}
+
+Tables = dict[str, dict[str, Any]]
+
+
+class StorageSizeWarning(UserWarning):
+    """The TinyDB file has grown past the size where whole-file commits stay cheap."""
+
+
+class DurableJSONStorage(TinyStorage):
+    """A TinyDB storage that keeps data in memory and commits atomically and durably.
+
+    ``write`` only replaces the in-memory state; :meth:`flush` (called when a
+    transaction commits) puts it on disk. Encoded lines are cached per
+    document, so a commit re-encodes only what changed.
+    """
+
+    def __init__(self, path: Path, *, max_bytes: int) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self._data: Tables = {META: dict(FORMAT)}
+        self._stamp: tuple[int, int, int] | None = None
+        self._lines: dict[str, dict[str, str]] = {}
+        self._bodies: dict[str, str] = {}
+        self._warned = False
+
+    # The TinyDB Storage interface.
+
+    def read(self) -> Tables:
+        return self._data
+
+    def write(self, data: Tables) -> None:
+        self._data = data
+
+    def close(self) -> None:
+        pass
+
+    # Keeping memory and disk in step.
+
+    def changed_on_disk(self) -> bool:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return self._stamp is not None
+        return (st.st_ino, st.st_size, st.st_mtime_ns) != self._stamp
+
+    def load(self) -> None:
+        """Read the file (a missing or empty file is an empty store)."""
+        try:
+            with open(self.path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                raw = handle.read()
+        except FileNotFoundError:
+            data: Any = {}
+            stamp = None
+        except OSError as exc:
+            raise StorageError(f"cannot read {self.path}: {exc.strerror}") from exc
+        else:
+            stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+            try:
+                data = json.loads(raw) if raw.strip() else {}
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise StorageError(
+                    f"{self.path} is not a readable JSON file ({exc}); restore it from a "
+                    "backup, or move it away to start an empty store"
+                ) from exc
+        if not isinstance(data, dict) or not all(
+            isinstance(t, dict) and all(isinstance(d, dict) for d in t.values())
+            for t in data.values()
+        ):
+            raise StorageError(
+                f"{self.path} is JSON but not a TinyDB database (tables of documents); "
+                "point the URL at another file"
+            )
+        data.setdefault(META, dict(FORMAT))
+        self._data = data
+        self._stamp = stamp
+        self._lines.clear()
+        self._bodies.clear()
+
+    def forget(self, table: str, key: str) -> None:
+        """A document changed: drop its cached encoding."""
+        self._lines.get(table, {}).pop(key, None)
+        self._bodies.pop(table, None)
+
+    def appended(self, table: str, key: str) -> None:
+        """A document was added at the end of its table: extend the cached body."""
+        body = self._bodies.get(table)
+        if body is None:
+            return
+        line = self._line(table, key, self._data[table][key])
+        self._bodies[table] = f"{body},\n{line}" if body else line
+
+    def _line(self, table: str, key: str, doc: Any) -> str:
+        try:
+            line = "    " + json.dumps(key, ensure_ascii=False) + ": "
+            line += json.dumps(doc, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise StorageError(
+                f"{table} {key!r}: cannot store as JSON: {exc}; store only JSON values "
+                "(dicts, lists, strings, numbers, booleans, null)"
+            ) from exc
+        self._lines.setdefault(table, {})[key] = line
+        return line
+
+    def encode(self) -> bytes:
+        parts = []
+        for name, table in self._data.items():
+            if not table:
+                continue
+            body = self._bodies.get(name)
+            if body is None:
+                lines = self._lines.get(name, {})
+                body = ",\n".join(
+                    lines.get(key) or self._line(name, key, doc) for key, doc in table.items()
+                )
+                self._bodies[name] = body
+            parts.append(f"  {json.dumps(name, ensure_ascii=False)}: {{\n{body}\n  }}")
+        text = "{\n" + ",\n".join(parts) + "\n}\n"
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise StorageError(
+                f"{self.path}: a string holds a lone surrogate ({exc.reason}); "
+                "store valid Unicode text"
+            ) from exc
+
+    def flush(self) -> None:
+        """Write the whole state: temp file, fsync, rename, fsync the folder."""
+        data = self.encode()
+        if len(data) > self.max_bytes:
+            raise StorageError(
+                f"{self.path}: the commit would grow the file to {len(data) / MiB:.0f} MiB, "
+                f"past its ceiling of {self.max_bytes / MiB:.0f} MiB (every commit rewrites "
+                "the whole file); move to SQLite with `nounkit migrate tinydb:///... "
+                "sqlite:///...`, or raise the ceiling with ?max_mb=N"
+            )
+        if len(data) > WARN_BYTES and not self._warned:
+            self._warned = True
+            warnings.warn(
+                f"{self.path} is {len(data) / MiB:.0f} MiB: every commit rewrites it; "
+                "consider SQLite (`nounkit migrate`)",
+                StorageSizeWarning,
+                stacklevel=4,
+            )
+        folder = self.path.parent
+        try:
+            mode = stat.S_IMODE(os.stat(self.path).st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), mode)
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+        _fsync_folder(folder)
+        st = os.stat(self.path)
+        self._stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def remove_leftovers(self) -> None:
+        """Delete temporary files of writers that were killed mid-commit."""
+        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _KeyedTable(Table):
+    """A TinyDB table keyed by the entities' own ids (strings), updated in place.
+
+    Stock tables convert every key on every write (two copies of the table);
+    with string ids there is nothing to convert.
+    """
+
+    document_id_class = str  # type: ignore[assignment]
+
+    def _update_table(self, updater: Callable[[dict[str, Any]], None]) -> None:  # type: ignore[override]
+        tables = cast(Tables, self._storage.read())
+        updater(tables.setdefault(self.name, {}))
+        self._storage.write(tables)
+        self.clear_cache()
+
+
+class _Database(TinyDB):
+    table_class = _KeyedTable
+
+
+def open_tinydb(url: str) -> TinyDBStorage:
+    parsed = parse_file_url(url)
+    assert parsed.path is not None
+    options = dict(parsed.options)
+    max_mb = option_float(url, options, "max_mb", DEFAULT_MAX_MB)
+    timeout = option_float(url, options, "timeout", 30.0)
+    no_more_options(url, options, "max_mb, timeout")
+    return TinyDBStorage(url, parsed.path, max_bytes=int(max_mb * MiB), timeout=timeout)
+
+
+class TinyDBStorage(Storage):
+    """Records and events in one JSON file, shared safely between processes."""
+
+    capabilities = frozenset({"durable", "multiprocess", "native_query"})
+
+    def __init__(self, url: str, path: Path, *, max_bytes: int, timeout: float = 30.0) -> None:
+        super().__init__(url)
+        self.path = path
+        self.timeout = timeout
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"storage URL {redact(url)!r}: cannot create the folder {path.parent}: "
+                f"{exc.strerror}; check the path and its permissions"
+            ) from exc
+        self._file = DurableJSONStorage(path, max_bytes=max_bytes)
+        self._db = _Database(storage=lambda: self._file)
+        self._filelock = filelock.FileLock(f"{path}.lock", thread_local=False)
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._closed = False
+        self._file.load()
+        try:
+            self._filelock.acquire(timeout=0)
+        except filelock.Timeout:
+            pass  # a writer is busy: leftovers wait for the next open
+        except OSError as exc:
+            raise StorageError(
+                f"storage URL {redact(url)!r}: cannot create the lock file {path}.lock: "
+                f"{exc.strerror}; the folder must be writable"
+            ) from exc
+        else:
+            try:
+                self._file.remove_leftovers()
+            finally:
+                self._filelock.release()
+
+    @contextmanager
+    def transaction(self, *, readonly: bool = False) -> Iterator[Transaction]:
+        if self._owner == threading.get_ident():
+            raise StorageError(f"{self.url}: a transaction is already open in this thread")
+        with self._lock:
+            if self._closed:
+                raise StorageError(f"{self.url}: the storage is closed")
+            self._owner = threading.get_ident()
+            try:
+                if readonly:
+                    self._refresh()
+                    tx = _TinyTransaction(self, readonly=True)
+                    try:
+                        yield tx
+                    finally:
+                        tx.done = True
+                else:
+                    with self._write_lock():
+                        self._refresh()
+                        tx = _TinyTransaction(self, readonly=False)
+                        try:
+                            yield tx
+                            if tx.dirty:
+                                self._commit()
+                        except BaseException:
+                            tx.undo()
+                            raise
+                        finally:
+                            tx.done = True
+            finally:
+                self._owner = None
+
+    def _commit(self) -> None:
+        try:
+            self._file.flush()
+        except OSError as exc:
+            raise StorageError(
+                f"{self.path}: cannot write: {exc.strerror}; nothing was committed "
+                "(check free space and permissions)"
+            ) from exc
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        try:
+            self._filelock.acquire(timeout=self.timeout)
+        except filelock.Timeout as exc:
+            raise StorageError(
+                f"{self.path}: another process has held the write lock for {self.timeout:.0f} s; "
+                f"is one stuck? (the lock file is {self._filelock.lock_file})"
+            ) from exc
+        try:
+            yield
+        finally:
+            self._filelock.release()
+
+    def _refresh(self) -> None:
+        if self._file.changed_on_disk():
+            self._file.load()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._db.close()
+
+
+def _table_name(noun: str, tenant: str | None) -> str:
+    return noun if tenant is None else f"{noun}@{tenant}"
+
+
+def _record(noun: str, tenant: str | None, doc: Mapping[str, Any]) -> Record:
+    return Record(
+        noun=noun,
+        id=doc["id"],
+        tenant=tenant,
+        version=doc["version"],
+        data=copy_json(doc["data"]),
+        created_at=doc["created_at"],
+        updated_at=doc["updated_at"],
+    )
+
+
+def _document(record: Record) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "version": record.version,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "data": copy_json(record.data),
+    }
+
+
+# TinyDB calls test functions as func(value, *args): the stored value comes first.
+
+
+def _data_test(data: Any, leaf: Leaf) -> bool:
+    return isinstance(data, dict) and leaf_matches(leaf, data.get(leaf.field.name))
+
+
+def _id_test(id: Any, leaf: Leaf) -> bool:
+    return leaf_matches(leaf, id)
+
+
+def to_tinydb(cond: Cond) -> QueryInstance:
+    """The condition as a TinyDB query over the stored documents."""
+    if isinstance(cond, Leaf):
+        if cond.field.is_id:
+            return cast(QueryInstance, TinyQuery()["id"].test(_id_test, cond))
+        return cast(QueryInstance, TinyQuery()["data"].test(_data_test, cond))
+    if isinstance(cond, AllOf):
+        if not cond.items:
+            return TinyQuery().noop()
+        return reduce(lambda a, b: a & b, map(to_tinydb, cond.items))
+    if isinstance(cond, AnyOf):
+        if not cond.items:
+            return ~TinyQuery().noop()
+        return reduce(lambda a, b: a | b, map(to_tinydb, cond.items))
+    return ~to_tinydb(cond.item)
+
+
+class _TinyTransaction(Transaction):
+    def __init__(self, store: TinyDBStorage, *, readonly: bool) -> None:
+        self.store = store
+        self.readonly = readonly
+        self.done = False
+        self.dirty = False
+        self._undo: list[tuple[str, str, dict[str, Any] | None]] = []
+
+    # State, undo
+
+    def _raw(self, name: str) -> dict[str, Any]:
+        return self.store._file.read().get(name, {})
+
+    def _table(self, name: str) -> Table:
+        return self.store._db.table(name, cache_size=0)
+
+    def _writable(self) -> None:
+        if self.done:
+            raise StorageError(f"{self.store.url}: the transaction has ended")
+        if self.readonly:
+            raise StorageError(f"{self.store.url}: cannot write in a read-only transaction")
+        self.dirty = True
+
+    def _remember(self, name: str, key: str) -> None:
+        old = self._raw(name).get(key)
+        self._undo.append((name, key, None if old is None else dict(old)))
+
+    def undo(self) -> None:
+        tables = self.store._file.read()
+        for name, key, old in reversed(self._undo):
+            table = tables.setdefault(name, {})
+            if old is None:
+                table.pop(key, None)
+            else:
+                table[key] = old
+            self.store._file.forget(name, key)
+        self._undo.clear()
+
+    # Records
+
+    def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
+        doc = self._raw(_table_name(noun, tenant)).get(id)
+        return None if doc is None else _record(noun, tenant, doc)
+
+    def insert(self, record: Record) -> None:
+        self._writable()
+        name = _table_name(record.noun, record.tenant)
+        raw = self._raw(name)
+        check_insert(record, record.id in raw)
+        self._unique(record, raw)
+        self._remember(name, record.id)
+        self._table(name).insert(Document(_document(record), doc_id=record.id))  # type: ignore[arg-type]
+        self.store._file.appended(name, record.id)
+
+    def update(self, record: Record, expected_version: int) -> None:
+        self._writable()
+        name = _table_name(record.noun, record.tenant)
+        raw = self._raw(name)
+        stored = raw.get(record.id)
+        check_update(record, expected_version, None if stored is None else stored["version"])
+        self._unique(record, raw)
+        self._remember(name, record.id)
+        # TinyDB updates the stored dict in place; _remember kept a shallow copy,
+        # and every field is replaced by a new object, so the copy stays intact.
+        self._table(name).update(_document(record), doc_ids=[record.id])  # type: ignore[list-item]
+        self.store._file.forget(name, record.id)
+
+    def delete(self, noun: str, id: str, tenant: str | None, expected_version: int) -> None:
+        self._writable()
+        name = _table_name(noun, tenant)
+        stored = self._raw(name).get(id)
+        check_delete(
+            noun, id, tenant, expected_version, None if stored is None else stored["version"]
+        )
+        self._remember(name, id)
+        self._table(name).remove(doc_ids=[id])  # type: ignore[list-item]
+        self.store._file.forget(name, id)
+
+    def _unique(self, record: Record, raw: Mapping[str, Any]) -> None:
+        noun = self.store.nouns.get(record.noun)
+        if noun is not None:
+            unique_clash(noun, record, ((key, doc["data"]) for key, doc in raw.items()))
+
+    def query(self, noun: str, query: Query, tenant: str | None) -> Page:
+        plan = plan_query(noun_def(self.store.nouns, noun), query)
+        return order_and_page(self._search(noun, tenant, plan.where), plan)
+
+    def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
+        cond = plan_count(noun_def(self.store.nouns, noun), where)
+        name = _table_name(noun, tenant)
+        if cond is None:
+            return len(self._raw(name))
+        return self._table(name).count(to_tinydb(cond))
+
+    def _search(self, noun: str, tenant: str | None, cond: Cond | None) -> list[Record]:
+        name = _table_name(noun, tenant)
+        if cond is None:
+            docs: Sequence[Mapping[str, Any]] = list(self._raw(name).values())
+        else:
+            docs = self._table(name).search(to_tinydb(cond))
+        return [_record(noun, tenant, doc) for doc in docs]
+
+    # Events and checkpoints
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        self._writable()
+        table = self._table(EVENTS)
+        start = len(self._raw(EVENTS))
+        stored = [e.with_seq(start + i + 1) for i, e in enumerate(events)]
+        for event in stored:
+            key = str(event.seq)
+            self._undo.append((EVENTS, key, None))
+            doc = {name: getattr(event, name) for name in _EVENT_SCALARS}
+            doc["input"], doc["changes"] = copy_json(event.input), copy_json(event.changes)
+            table.insert(Document(doc, doc_id=key))  # type: ignore[arg-type]
+            self.store._file.appended(EVENTS, key)
+        return stored
+
+    def events(
+        self,
+        since: int = 0,
+        *,
+        limit: int | None = None,
+        noun: str | None = None,
+        name: str | None = None,
+        tenant: str | None = None,
+    ) -> list[Event]:
+        raw = self._raw(EVENTS)
+        named = None if name is None else name_pattern(name)
+        found: list[Event] = []
+        for seq in range(max(since, 0) + 1, len(raw) + 1):
+            if limit is not None and len(found) >= limit:
+                break
+            doc = raw[str(seq)]
+            if noun is not None and doc["noun"] != noun:
+                continue
+            if tenant is not None and doc["tenant"] != tenant:
+                continue
+            if named is not None and not named(doc["name"]):
+                continue
+            fields = {k: doc[k] for k in _EVENT_SCALARS}
+            fields["input"], fields["changes"] = copy_json(doc["input"]), copy_json(doc["changes"])
+            found.append(Event(**fields, seq=seq))
+        return found
+
+    def checkpoint(self, subscription: str) -> int:
+        doc = self._raw(CHECKPOINTS).get(subscription)
+        return 0 if doc is None else int(doc["seq"])
+
+    def set_checkpoint(self, subscription: str, seq: int) -> None:
+        self._writable()
+        self._remember(CHECKPOINTS, subscription)
+        table = self._table(CHECKPOINTS)
+        if subscription in self._raw(CHECKPOINTS):
+            table.update({"seq": seq}, doc_ids=[subscription])  # type: ignore[list-item]
+            self.store._file.forget(CHECKPOINTS, subscription)
+        else:
+            table.insert(Document({"seq": seq}, doc_id=subscription))  # type: ignore[arg-type]
+            self.store._file.appended(CHECKPOINTS, subscription)
+
+    def checkpoints(self) -> dict[str, int]:
+        return {key: int(doc["seq"]) for key, doc in self._raw(CHECKPOINTS).items()}
+
+    # Whole-store reads
+
+    def _noun_tables(self, noun: str) -> list[tuple[str, str | None]]:
+        """(table name, tenant) of every table of the noun, tenants sorted, None first."""
+        found = []
+        for name in self.store._file.read():
+            base, at, tenant = name.partition("@")
+            if base == noun:
+                found.append((name, tenant if at else None))
+        return sorted(found, key=lambda pair: (pair[1] is not None, pair[1] or ""))
+
+    def stored_nouns(self) -> list[str]:
+        return sorted(
+            {
+                name.partition("@")[0]
+                for name, table in self.store._file.read().items()
+                if table and not name.startswith("$")
+            }
+        )
+
+    def scan(self, noun: str) -> Iterator[Record]:
+        for name, tenant in self._noun_tables(noun):
+            raw = self._raw(name)
+            for key in sorted(raw):
+                yield _record(noun, tenant, raw[key])
+
+
+_EVENT_SCALARS = ("name", "noun", "entity_id", "action", "version", "time", "actor", "tenant")

@@ -1,0 +1,1482 @@
+"""Every malformed definition is reported with its file, line, column, path, message and hint.
+
+Each test writes a small noun file (line 1 is the first line of the YAML text)
+and checks the problems of the DefinitionError that loading it raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nounkit import Registry
+from nounkit.errors import DefinitionError, NounkitError, Problem
+from nounkit.language.loader import load_nouns
+
+Problems = Callable[..., list[Problem]]
+Write = Callable[..., Path]
+
+
+def only(found: list[Problem]) -> Problem:
+    assert len(found) == 1, "\n".join(map(str, found))
+    return found[0]
+
+
+def expect(
+    problem: Problem,
+    line: int,
+    column: int,
+    path: str,
+    *words: str,
+    hint: str | None = None,
+) -> None:
+    """The problem stands at line:column, has the path, every word and (part of) the hint."""
+    assert (problem.line, problem.column, problem.path) == (line, column, path), str(problem)
+    for word in words:
+        assert word in problem.message, f"{word!r} not in {problem.message!r}"
+    if hint is not None:
+        assert problem.hint is not None and hint in problem.hint, f"{hint!r} vs {problem.hint!r}"
+
+
+def find(found: list[Problem], path: str) -> Problem:
+    matches = [p for p in found if p.path == path]
+    assert len(matches) == 1, "\n".join(map(str, found))
+    return matches[0]
+
+
+# ----------------------------------------------------------------------------- unknown keys
+
+
+def test_misspelled_property_key(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            name: {type: string, optinal: true}
+    """)
+    expect(
+        only(found),
+        3,
+        26,
+        "Thing.properties.name.optinal",
+        "unknown key 'optinal'",
+        hint="did you mean 'optional'?",
+    )
+
+
+def test_required_on_a_property_says_properties_are_required_by_default(
+    problems: Problems,
+) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            name: {type: string, required: false}
+    """)
+    expect(
+        only(found),
+        3,
+        26,
+        "Thing.properties.name.required",
+        "unknown key 'required'",
+        hint="optional: true",
+    )
+
+
+def test_misspelled_noun_key(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          description: A thing
+          proprties:
+            name: {type: string}
+    """)
+    expect(
+        only(found),
+        3,
+        3,
+        "Thing.proprties",
+        "unknown key 'proprties'",
+        hint="did you mean 'properties'?",
+    )
+
+
+def test_misspelled_relationship_key(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          relationships:
+            owner: {type: Owner, requird: false}
+        Owner: {}
+    """)
+    expect(
+        only(found),
+        3,
+        26,
+        "Thing.relationships.owner.requird",
+        "unknown key 'requird'",
+        hint="did you mean 'required'?",
+    )
+
+
+def test_misspelled_action_option(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions:
+            - grant: {knd: create}
+          events: [granted]
+    """)
+    expect(
+        only(found),
+        3,
+        15,
+        "Thing.actions[0].grant.knd",
+        "unknown key 'knd'",
+        hint="did you mean 'kind'?",
+    )
+
+
+def test_misspelled_action_option_in_mapping_form(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions:
+            grant: {kind: create, emit: granted}
+          events: [granted]
+    """)
+    expect(
+        only(found),
+        3,
+        27,
+        "Thing.actions.grant.emit",
+        "unknown key 'emit'",
+        hint="did you mean 'emits'?",
+    )
+
+
+def test_misspelled_lifecycle_key(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            status: {type: string, enum: [draft, done]}
+          actions: [finish]
+          events: [finished]
+          lifecycle:
+            intial: draft
+            transitions:
+              finish: {from: draft, to: done}
+    """)
+    expect(
+        only(found),
+        7,
+        5,
+        "Thing.lifecycle.intial",
+        "unknown key 'intial'",
+        hint="did you mean 'initial'?",
+    )
+
+
+def test_every_unknown_key_of_one_mapping_is_reported(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            name: {type: string, optinal: true, descripton: x}
+    """)
+    assert [(p.column, p.path) for p in found] == [
+        (26, "Thing.properties.name.optinal"),
+        (41, "Thing.properties.name.descripton"),
+    ]
+    assert found[1].hint == "did you mean 'description'?"
+
+
+def test_top_level_noun_key_outside_a_noun(problems: Problems) -> None:
+    found = problems("""
+        properties:
+          name: {type: string}
+    """)
+    expect(
+        only(found),
+        1,
+        1,
+        "properties",
+        "'properties' is not a noun name",
+        hint="belongs inside a noun",
+    )
+
+
+# ----------------------------------------------------------------------------- types and values
+
+
+def test_unknown_type_suggests_the_closest(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            name: {type: strng}
+    """)
+    expect(
+        only(found),
+        3,
+        18,
+        "Thing.properties.name.type",
+        "'strng' is not one of string, text",
+        hint="did you mean 'string'?",
+    )
+
+
+def test_wrong_value_type(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            name: {type: string, optional: maybe}
+    """)
+    expect(
+        only(found),
+        3,
+        36,
+        "Thing.properties.name.optional",
+        "expected true or false, got string 'maybe'",
+        hint="write true or false",
+    )
+
+
+def test_number_where_a_string_belongs(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          description: 42
+    """)
+    expect(
+        only(found),
+        2,
+        16,
+        "Thing.description",
+        "expected a string, got number 42",
+        hint="quote it",
+    )
+
+
+def test_empty_key_where_a_mapping_belongs(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+          events: []
+    """)
+    expect(
+        only(found),
+        2,
+        14,
+        "Thing.properties",
+        "expected a mapping, got nothing",
+        hint="the key has no value",
+    )
+
+
+def test_actions_of_the_wrong_shape(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions: 5
+    """)
+    expect(
+        only(found),
+        2,
+        12,
+        "Thing.actions",
+        "expected a list or a mapping, got number 5",
+    )
+
+
+def test_action_entry_with_two_actions(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions:
+            - {grant: {}, revoke: {}}
+          events: [granted, revoked]
+    """)
+    expect(
+        only(found),
+        3,
+        7,
+        "Thing.actions[0]",
+        "exactly one action, not 2",
+        hint="one action per line",
+    )
+
+
+def test_action_name_that_is_not_a_name(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions:
+            - grant-access
+          events: [granted]
+    """)
+    expect(
+        only(found),
+        3,
+        7,
+        "Thing.actions[0]",
+        "'grant-access' is not a valid name",
+        hint="letters, digits and _",
+    )
+
+
+def test_property_name_that_is_not_a_name(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            first-name: {type: string}
+    """)
+    expect(
+        only(found),
+        3,
+        5,
+        "Thing.properties.first-name",
+        "'first-name' is not a valid name",
+        hint="letters, digits and _",
+    )
+
+
+def test_property_without_type(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            name: {description: The name}
+    """)
+    expect(
+        only(found),
+        3,
+        11,
+        "Thing.properties.name",
+        "'type' is required",
+        hint="add `type:`",
+    )
+
+
+def test_empty_enum(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            size: {type: string, enum: []}
+    """)
+    expect(
+        only(found),
+        3,
+        32,
+        "Thing.properties.size.enum",
+        "must not be empty",
+        hint="drop enum",
+    )
+
+
+# ----------------------------------------------------------------------------- relationships
+
+
+TO_A_MISSING_NOUN = """
+    Thing:
+      relationships:
+        owner: {type: Ownr}
+    Owner: {}
+"""
+
+
+def test_relationship_target_not_declared(problems: Problems) -> None:
+    found = problems(TO_A_MISSING_NOUN)
+    expect(
+        only(found),
+        3,
+        19,
+        "Thing.relationships.owner.type",
+        "relationship target 'Ownr' is not a declared noun",
+        hint="did you mean 'Owner'?",
+    )
+
+
+def test_relationship_target_to_many_not_declared(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          relationships:
+            parts: {type: "Part[]"}
+    """)
+    expect(
+        only(found),
+        3,
+        19,
+        "Thing.relationships.parts.type",
+        "'Part' is not a declared noun",
+        hint="list it under `external`",
+    )
+
+
+def test_relationship_target_listed_as_external(write: Write) -> None:
+    path = write(TO_A_MISSING_NOUN)
+    nouns = load_nouns([path], external=["Ownr"])
+    assert nouns["Thing"].relationships["owner"].target == "Ownr"
+    registry = Registry.load(path, external=["Ownr"])
+    assert registry.nouns["Thing"].relationships["owner"].target == "Ownr"
+
+
+def test_relationship_target_not_a_noun_name(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          relationships:
+            owner: {type: owner}
+    """)
+    expect(
+        only(found),
+        3,
+        19,
+        "Thing.relationships.owner.type",
+        "'owner' is not a valid noun name",
+        hint="PascalCase",
+    )
+
+
+def test_backref_missing_on_the_target(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          relationships:
+            owner: {type: Owner, backref: things}
+        Owner: {}
+    """)
+    expect(
+        only(found),
+        3,
+        35,
+        "Thing.relationships.owner.backref",
+        "backref 'things'",
+        "Owner.things is missing",
+        hint='declare `things: {type: "Thing[]"}` under Owner.relationships',
+    )
+
+
+def test_backref_pointing_elsewhere(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          relationships:
+            owner: {type: Owner, backref: things}
+        Owner:
+          relationships:
+            things: {type: "Other[]"}
+        Other: {}
+    """)
+    expect(
+        only(found),
+        3,
+        35,
+        "Thing.relationships.owner.backref",
+        "Owner.things points at Other, not Thing",
+        hint="under Owner.relationships",
+    )
+
+
+def test_backrefs_that_disagree(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          relationships:
+            owner: {type: Owner, backref: things}
+            keeper: {type: Owner}
+        Owner:
+          relationships:
+            things: {type: "Thing[]", backref: keeper}
+    """)
+    expect(
+        only(found),
+        3,
+        35,
+        "Thing.relationships.owner.backref",
+        "disagrees with Owner.things.backref 'keeper'",
+        hint="make both sides name each other",
+    )
+
+
+def test_backrefs_that_agree(write: Write) -> None:
+    path = write("""
+        Thing:
+          relationships:
+            owner: {type: Owner, backref: things}
+        Owner:
+          relationships:
+            things: {type: "Thing[]", backref: owner}
+    """)
+    nouns = load_nouns([path])
+    assert nouns["Owner"].relationships["things"].many
+
+
+def test_property_and_relationship_with_the_same_name(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            owner: {type: string}
+          relationships:
+            owner: {type: Owner}
+        Owner: {}
+    """)
+    expect(
+        only(found),
+        5,
+        5,
+        "Thing.relationships.owner",
+        "'owner' is both a property and a relationship",
+        hint="rename one of them",
+    )
+
+
+# ----------------------------------------------------------------------------- names across files
+
+
+def test_duplicate_noun_across_files_cites_the_first(write: Write) -> None:
+    first = write("Thing: {}\n", "a.yaml")
+    second = write("# another thing\n\nThing:\n  description: again\n", "b.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        load_nouns([first.parent])
+    problem = only(caught.value.problems)
+    assert problem.file == str(second)
+    expect(
+        problem,
+        3,
+        1,
+        "Thing",
+        "noun 'Thing' is declared twice",
+        f"first at {first}:1:1",
+        hint="another name",
+    )
+
+
+def test_duplicate_singular_across_files(write: Write) -> None:
+    first = write("Thing:\n  singular: item\n", "a.yaml")
+    second = write("Other:\n  singular: item\n  plural: others\n", "b.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        load_nouns([first, second])
+    found = caught.value.problems
+    singular = find(found, "Other.singular")
+    assert singular.file == str(second)
+    expect(
+        singular,
+        2,
+        3,
+        "Other.singular",
+        "singular 'item' is also the singular of Thing",
+        f"declared at {first}:2:3",
+        hint="set `singular:` on one of them",
+    )
+
+
+def test_duplicate_plural_across_files(write: Write) -> None:
+    first = write("Thing:\n  plural: stuff\n", "a.yaml")
+    second = write("Other:\n  plural: stuff\n", "b.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        load_nouns([first, second])
+    problem = only(caught.value.problems)
+    assert problem.file == str(second)
+    expect(
+        problem,
+        2,
+        3,
+        "Other.plural",
+        "plural 'stuff' is also the plural of Thing",
+        f"declared at {first}:2:3",
+        hint="set `plural:` on one of them",
+    )
+
+
+def test_derived_plural_clashing_with_a_declared_singular(write: Write) -> None:
+    first = write("Thing: {}\n", "a.yaml")  # singular thing, plural things
+    second = write("Other:\n  singular: things\n", "b.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        load_nouns([first, second])
+    problem = only(caught.value.problems)
+    expect(problem, 2, 3, "Other.singular", "singular 'things' is also the plural of Thing")
+
+
+def test_singular_equal_to_its_own_plural_is_fine(write: Write) -> None:
+    path = write("Metrics:\n  singular: metrics\n  plural: metrics\n")
+    nouns = load_nouns([path])
+    assert (nouns["Metrics"].singular, nouns["Metrics"].plural) == ("metrics", "metrics")
+
+
+def test_noun_name_not_pascal_case(problems: Problems) -> None:
+    found = problems("""
+        Thing: {}
+        service_customer:
+          description: lower case
+    """)
+    expect(
+        only(found),
+        2,
+        1,
+        "service_customer",
+        "'service_customer' is not a noun name",
+        hint="did you mean 'ServiceCustomer'?",
+    )
+
+
+def test_bad_singular(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          singular: The Thing
+    """)
+    expect(
+        only(found),
+        2,
+        13,
+        "Thing.singular",
+        "'The Thing' is not a valid kebab-case word",
+        hint="kebab-case",
+    )
+
+
+# ----------------------------------------------------------------------------- actions and events
+
+
+def test_derived_event_missing_says_to_add_emits(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions: [create, grant]
+          events: [created, given]
+    """)
+    expect(
+        only(found),
+        2,
+        21,
+        "Thing.actions[1]",
+        "action 'grant' emits 'granted' by default",
+        "not in events",
+        hint="add 'granted' to events, or set `emits:`",
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "event"),
+    [
+        ("reset", "reset"),
+        ("send", "sent"),
+        ("pay", "paid"),
+        ("addCustomer", "customerAdded"),
+        ("consume", "consumed"),
+        ("stop", "stopped"),
+        ("apply", "applied"),
+    ],
+)
+def test_derived_events_of_irregular_and_compound_verbs(
+    write: Write, action: str, event: str
+) -> None:
+    path = write(f"Thing:\n  actions: [{action}]\n  events: [{event}]\n")
+    assert load_nouns([path])["Thing"].actions[action].emits == event
+
+
+def test_irregular_verb_with_a_regular_event_is_an_error(problems: Problems) -> None:
+    found = problems("Thing:\n  actions: [send]\n  events: [sended]\n")
+    expect(only(found), 2, 13, "Thing.actions[0]", "emits 'sent' by default")
+
+
+def test_explicit_emits_naming_an_undeclared_event(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions:
+            - grant: {emits: given}
+          events: [granted]
+    """)
+    expect(
+        only(found),
+        3,
+        22,
+        "Thing.actions[0].grant.emits",
+        "action 'grant' emits 'given', which is not in events",
+        hint="add 'given' to events",
+    )
+
+
+def test_explicit_emits_may_name_any_declared_event(write: Write) -> None:
+    path = write("Thing:\n  actions:\n    - grant: {emits: given}\n  events: [given]\n")
+    assert load_nouns([path])["Thing"].actions["grant"].emits == "given"
+
+
+def test_duplicate_action(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions:
+            - grant
+            - grant: {description: again}
+          events: [granted]
+    """)
+    expect(
+        only(found),
+        4,
+        7,
+        "Thing.actions[1].grant",
+        "action 'grant' is declared twice",
+        "first at line 3, column 7",
+        hint="declare each action once",
+    )
+
+
+def test_duplicate_event(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions: [grant]
+          events: [granted, revoked, granted]
+    """)
+    expect(
+        only(found),
+        3,
+        30,
+        "Thing.events[2]",
+        "event 'granted' is listed twice",
+        hint="list each event once",
+    )
+
+
+def test_transition_kind_without_lifecycle_entry(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions:
+            - finish: {kind: transition}
+          events: [finished]
+    """)
+    expect(
+        only(found),
+        3,
+        22,
+        "Thing.actions[0].finish.kind",
+        "action 'finish' is a transition, but lifecycle.transitions does not list it",
+        hint="add `finish: {from: ..., to: ...}` under lifecycle.transitions",
+    )
+
+
+def test_unknown_action_kind(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          actions:
+            - grant: {kind: creat}
+          events: [granted]
+    """)
+    expect(
+        only(found),
+        3,
+        21,
+        "Thing.actions[0].grant.kind",
+        "'creat' is not one of create, update",
+        hint="did you mean 'create'?",
+    )
+
+
+# ----------------------------------------------------------------------------- lifecycle
+
+LIFECYCLE = """
+Thing:
+  properties:
+    status: {{type: string}}
+  actions: [start, finish, archive]
+  events: [started, finished, archived]
+  lifecycle:
+{lifecycle}
+"""
+
+
+def lifecycle(body: str) -> str:
+    lines = [line for line in body.strip("\n").splitlines()]
+    indent = min(len(line) - len(line.lstrip()) for line in lines if line.strip())
+    return LIFECYCLE.format(lifecycle="\n".join("    " + line[indent:] for line in lines))
+
+
+def test_lifecycle_unknown_states(problems: Problems) -> None:
+    found = problems(
+        lifecycle("""
+            states: [new, running, done]
+            initial: nwe
+            final: [don]
+            transitions:
+              start: {from: new, to: runing}
+              finish: {from: [running, paused], to: done}
+              archive: {from: "*", to: done}
+        """)
+    )
+    # line 7 is `states:`; the lifecycle's own lines are 7..13
+    assert len(found) == 4, "\n".join(map(str, found))
+    expect(
+        find(found, "Thing.lifecycle.initial"),
+        8,
+        14,
+        "Thing.lifecycle.initial",
+        "unknown state 'nwe'",
+        hint="did you mean 'new'?",
+    )
+    expect(
+        find(found, "Thing.lifecycle.final[0]"),
+        9,
+        13,
+        "Thing.lifecycle.final[0]",
+        "unknown state 'don'",
+        hint="did you mean 'done'?",
+    )
+    expect(
+        find(found, "Thing.lifecycle.transitions.start.to"),
+        11,
+        30,
+        "Thing.lifecycle.transitions.start.to",
+        "unknown state 'runing'",
+        hint="did you mean 'running'?",
+    )
+    expect(
+        find(found, "Thing.lifecycle.transitions.finish.from[1]"),
+        12,
+        32,
+        "Thing.lifecycle.transitions.finish.from[1]",
+        "unknown state 'paused'",
+        hint="states: new, running, done",
+    )
+
+
+def test_lifecycle_unreachable_state(problems: Problems) -> None:
+    found = problems(
+        lifecycle("""
+            states: [new, running, done, lost]
+            transitions:
+              start: {from: new, to: running}
+              finish: {from: running, to: done}
+              archive: {from: done, to: done}
+        """)
+    )
+    expect(
+        only(found),
+        7,
+        34,
+        "Thing.lifecycle.states[3]",
+        "state 'lost' is not reached by any transition from 'new'",
+        hint="add a transition into it, or drop the state",
+    )
+
+
+def test_lifecycle_transition_out_of_a_final_state(problems: Problems) -> None:
+    found = problems(
+        lifecycle("""
+            states: [new, running, done]
+            final: done
+            transitions:
+              start: {from: new, to: running}
+              finish: {from: running, to: done}
+              archive: {from: [running, done], to: new}
+        """)
+    )
+    expect(
+        only(found),
+        12,
+        33,
+        "Thing.lifecycle.transitions.archive.from[1]",
+        "transition 'archive' leaves final state 'done'",
+        hint="final states have no way out",
+    )
+
+
+def test_lifecycle_transition_for_an_undeclared_action(problems: Problems) -> None:
+    found = problems(
+        lifecycle("""
+            states: [new, running, done]
+            transitions:
+              start: {from: new, to: running}
+              finish: {from: running, to: done}
+              archive: {from: done, to: done}
+              finsh: {from: running, to: done}
+        """)
+    )
+    expect(
+        only(found),
+        12,
+        7,
+        "Thing.lifecycle.transitions.finsh",
+        "transition for undeclared action 'finsh'",
+        hint="did you mean 'finish'?",
+    )
+
+
+def test_lifecycle_without_states(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            status: {type: string, examples: [new, done]}
+          actions: [finish]
+          events: [finished]
+          lifecycle:
+            transitions:
+              finish: {from: new, to: done}
+    """)
+    expect(
+        only(found),
+        6,
+        3,
+        "Thing.lifecycle",
+        "lifecycle has no states",
+        hint="examples are hints and never define states",
+    )
+
+
+def test_lifecycle_states_from_the_enum(write: Write) -> None:
+    path = write("""
+        Thing:
+          properties:
+            status: {type: string, enum: [new, done]}
+          actions: [finish]
+          events: [finished]
+          lifecycle:
+            transitions:
+              finish: {from: new, to: done}
+    """)
+    life = load_nouns([path])["Thing"].lifecycle
+    assert life is not None
+    assert (life.states, life.initial) == (("new", "done"), "new")
+    assert life.transitions["finish"].sources == {"new"}
+
+
+def test_lifecycle_property_missing(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            state: {type: string}
+          actions: [finish]
+          events: [finished]
+          lifecycle:
+            states: [new, done]
+            transitions:
+              finish: {from: new, to: done}
+    """)
+    expect(
+        only(found),
+        6,
+        3,
+        "Thing.lifecycle",
+        "lifecycle property 'status' is not declared",
+        hint="did you mean 'state'?",
+    )
+
+
+def test_lifecycle_named_property_missing(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            stage: {type: string}
+          actions: [finish]
+          events: [finished]
+          lifecycle:
+            property: stag
+            states: [new, done]
+            transitions:
+              finish: {from: new, to: done}
+    """)
+    expect(
+        only(found),
+        7,
+        15,
+        "Thing.lifecycle.property",
+        "lifecycle property 'stag' is not declared",
+        hint="did you mean 'stage'?",
+    )
+
+
+def test_lifecycle_without_transitions(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            status: {type: string, enum: [new, done]}
+          lifecycle:
+            initial: new
+    """)
+    expect(
+        only(found),
+        5,
+        5,
+        "Thing.lifecycle",
+        "'transitions' is required",
+        hint="add `transitions:`",
+    )
+
+
+def test_lifecycle_kind_mismatch(problems: Problems) -> None:
+    found = problems(
+        lifecycle("""
+            states: [new, done]
+            transitions:
+              start: {from: new, to: done}
+        """).replace("[start, finish, archive]", "[{start: {kind: update}}, finish, archive]")
+    )
+    expect(
+        only(found),
+        4,
+        28,
+        "Thing.actions[0].start.kind",
+        "listed in lifecycle.transitions but declared kind 'update'",
+        hint="drop `kind:`",
+    )
+
+
+# ----------------------------------------------------------------------------- expressions
+
+
+def test_bad_rule_expression_quotes_it_and_points_at_the_column(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            low: {type: number}
+            high: {type: number}
+          rules:
+            - check: "high > > low"
+              message: high must be above low
+    """)
+    problem = only(found)
+    expect(
+        problem,
+        6,
+        14,
+        "Thing.rules[0].check",
+        "bad expression 'high > > low'",
+        "column 8",
+    )
+    assert problem.hint is not None
+    expression_line, caret_line = problem.hint.splitlines()[-2:]
+    assert expression_line.strip() == "high > > low"
+    assert caret_line.index("^") - expression_line.index("h") == 7  # the second '>'
+
+
+def test_bad_computed_expression(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            a: {type: number}
+            b: {type: number, computed: "a + (1"}
+    """)
+    problem = only(found)
+    expect(problem, 4, 33, "Thing.properties.b.computed", "bad expression 'a + (1'", "')'")
+    assert problem.hint is not None and problem.hint.endswith("a + (1\n              ^")
+
+
+def test_rule_reading_an_unknown_property(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            limit: {type: number}
+          rules:
+            - check: "limt > 0"
+    """)
+    expect(
+        only(found),
+        5,
+        14,
+        "Thing.rules[0].check",
+        "rule reads 'limt', which is not a property",
+        hint="did you mean 'limit'?",
+    )
+
+
+def test_computed_reading_an_unknown_property(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            limit: {type: number}
+            usedAmount: {type: number}
+            remaining: {type: number, computed: "limit - usedAmont"}
+    """)
+    expect(
+        only(found),
+        5,
+        41,
+        "Thing.properties.remaining.computed",
+        "expression reads 'usedAmont', which is not a property",
+        hint="did you mean 'usedAmount'?",
+    )
+
+
+def test_computed_cycle(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            a: {type: number, computed: "b + 1"}
+            b: {type: number, computed: "c + 1"}
+            c: {type: number, computed: "a * 2"}
+    """)
+    expect(
+        only(found),
+        3,
+        33,
+        "Thing.properties.a.computed",
+        "cycle: a -> b -> c -> a",
+        hint="break the cycle",
+    )
+
+
+def test_computed_with_a_default(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            a: {type: number}
+            b: {type: number, computed: "a + 1", default: 0}
+    """)
+    expect(
+        only(found),
+        4,
+        42,
+        "Thing.properties.b.default",
+        "a computed property takes no default",
+        hint="drop default",
+    )
+
+
+# ------------------------------------------------------------------ defaults, constraints
+
+
+def test_default_of_the_wrong_type(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            limit: {type: number, default: "x"}
+    """)
+    expect(
+        only(found),
+        3,
+        36,
+        "Thing.properties.limit.default",
+        "default 'x' does not fit the property",
+        "not of type 'number'",
+        hint="a number value",
+    )
+
+
+def test_default_breaking_its_constraint(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            limit: {type: number, minimum: 0, default: -1}
+    """)
+    expect(
+        only(found),
+        3,
+        48,
+        "Thing.properties.limit.default",
+        "default -1 does not fit the property",
+        "less than the minimum of 0",
+    )
+
+
+def test_default_outside_the_enum(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            size: {type: string, enum: [s, m, l], default: xl}
+    """)
+    expect(
+        only(found),
+        3,
+        52,
+        "Thing.properties.size.default",
+        "default 'xl' does not fit the property",
+        "is not one of",
+    )
+
+
+def test_enum_value_of_the_wrong_type(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            size: {type: integer, enum: [1, 2, "3"]}
+    """)
+    expect(
+        only(found),
+        3,
+        40,
+        "Thing.properties.size.enum[2]",
+        "enum value '3' does not fit the property",
+        hint="an integer value",
+    )
+
+
+def test_date_default_that_is_not_a_date(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            day: {type: date, default: "2024-02-30T00:00:00Z"}
+    """)
+    expect(only(found), 3, 32, "Thing.properties.day.default", "does not fit the property")
+
+
+def test_min_length_on_a_number(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            limit: {type: number, minLength: 1}
+    """)
+    expect(
+        only(found),
+        3,
+        27,
+        "Thing.properties.limit.minLength",
+        "minLength applies to text types",
+        "not number",
+        hint="use minimum/maximum",
+    )
+
+
+def test_minimum_on_a_string(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            name: {type: string, minimum: 0}
+    """)
+    expect(
+        only(found),
+        3,
+        26,
+        "Thing.properties.name.minimum",
+        "minimum applies to number and integer, not string",
+        hint="use minLength/maxLength",
+    )
+
+
+def test_minimum_above_maximum(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            score: {type: number, minimum: 100, maximum: 0}
+    """)
+    expect(
+        only(found),
+        3,
+        36,
+        "Thing.properties.score.minimum",
+        "minimum 100 is above maximum 0",
+        hint="swap them",
+    )
+
+
+def test_invalid_regex_pattern(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            code: {type: string, pattern: "[A-Z"}
+    """)
+    expect(
+        only(found),
+        3,
+        35,
+        "Thing.properties.code.pattern",
+        "pattern '[A-Z' is not a valid regular expression",
+        hint="check brackets and escapes",
+    )
+
+
+def test_enum_on_a_json_property(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            data: {type: json, enum: [1]}
+    """)
+    expect(only(found), 3, 24, "Thing.properties.data.enum", "enum applies to text", "not json")
+
+
+# ----------------------------------------------------------------------------- id and tenant
+
+
+def test_id_declared_as_number(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            id: {type: number}
+    """)
+    expect(
+        only(found),
+        3,
+        16,
+        "Thing.properties.id.type",
+        "id must be a string or uuid, not number",
+        hint="leave id out",
+    )
+
+
+def test_optional_id(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          properties:
+            id: {type: string, optional: true}
+    """)
+    expect(
+        only(found),
+        3,
+        24,
+        "Thing.properties.id.optional",
+        "id cannot be optional",
+        hint="an id not given on create is generated",
+    )
+
+
+def test_tenant_naming_an_unknown_property(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          tenant: orgID
+          properties:
+            orgId: {type: string}
+    """)
+    expect(
+        only(found),
+        2,
+        11,
+        "Thing.tenant",
+        "tenant property 'orgID' is not declared",
+        hint="did you mean 'orgId'?",
+    )
+
+
+def test_tenant_property_that_is_not_a_string(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          tenant: orgId
+          properties:
+            orgId: {type: integer}
+    """)
+    expect(only(found), 2, 11, "Thing.tenant", "tenant property 'orgId' must be a string")
+
+
+# ----------------------------------------------------------------------------- file shapes
+
+
+def test_file_that_is_a_list(problems: Problems) -> None:
+    found = problems("""
+        - Thing
+        - Other
+    """)
+    expect(
+        only(found),
+        1,
+        1,
+        "",
+        "a noun file is a mapping of noun names to definitions, not a list",
+        hint="NounName:",
+    )
+
+
+def test_file_that_is_a_string(problems: Problems) -> None:
+    found = problems("just words\n")
+    expect(only(found), 1, 1, "", "not a string")
+
+
+def test_noun_that_is_not_a_mapping(problems: Problems) -> None:
+    found = problems("Thing: [a, b]\n")
+    expect(only(found), 1, 8, "Thing", "expected a mapping, got list")
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    with pytest.raises(DefinitionError) as caught:
+        load_nouns([missing])
+    problem = only(caught.value.problems)
+    assert (problem.file, problem.line, problem.column) == (str(missing), 0, 0)
+    assert problem.message == "no such file or directory"
+    assert str(caught.value).endswith(
+        f"{missing}: no such file or directory\n    hint: " + (problem.hint or "")
+    )
+
+
+def test_noun_with_no_value(problems: Problems) -> None:
+    found = problems("Thing:\nOther: {}\n")
+    expect(
+        only(found),
+        1,
+        7,
+        "Thing",
+        "expected a mapping, got nothing",
+        hint="write one after the colon",
+    )
+
+
+def test_empty_noun_is_fine_and_gets_an_id(write: Write) -> None:
+    path = write("Thing: {}\n")
+    thing = load_nouns([path])["Thing"]
+    assert (thing.singular, thing.plural) == ("thing", "things")
+    assert thing.properties["id"].type == "string"
+
+
+# ----------------------------------------------------------------------------- many at once
+
+
+def test_several_problems_in_several_files_are_reported_together(write: Write) -> None:
+    first = write(
+        """
+        Thing:
+          properties:
+            name: {type: strng}
+          relationships:
+            owner: {type: Nobody}
+        """,
+        "a.yaml",
+    )
+    second = write(
+        """
+        Other:
+          actions: [grant]
+          events: [given]
+          rules:
+            - check: "x >"
+        """,
+        "b.yaml",
+    )
+    third = write("- not a mapping\n", "c.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        Registry.load([first.parent])
+    error = caught.value
+    assert isinstance(error, NounkitError)
+    assert [(Path(p.file).name, p.line, p.column, p.path) for p in error.problems] == [
+        ("a.yaml", 3, 18, "Thing.properties.name.type"),
+        ("b.yaml", 2, 13, "Other.actions[0]"),
+        ("b.yaml", 5, 14, "Other.rules[0].check"),
+        ("c.yaml", 1, 1, ""),
+    ]
+    text = str(error)
+    assert text.startswith("4 problems in noun definitions:\n")
+    for problem in error.problems:
+        head = f"{problem.file}:{problem.line}:{problem.column}: "
+        head += f"{problem.path}: {problem.message}" if problem.path else problem.message
+        assert head in text
+        assert problem.message
+    assert f"{first}:3:18: Thing.properties.name.type: 'strng' is not one of" in text
+    assert f"{third}:1:1: a noun file is a mapping" in text
+    assert str(second) in text
+
+
+def test_problems_in_a_broken_noun_do_not_hide_problems_in_others(write: Write) -> None:
+    path = write("""
+        Thing:
+          properties:
+            name: {type: strng}
+        Other:
+          relationships:
+            thing: {type: Thing}
+            missing: {type: Missing}
+    """)
+    with pytest.raises(DefinitionError) as caught:
+        load_nouns([path])
+    # Thing is broken, but its name still counts: only Missing is an unknown target.
+    assert [p.path for p in caught.value.problems] == [
+        "Thing.properties.name.type",
+        "Other.relationships.missing.type",
+    ]
+
+
+def test_a_broken_property_is_not_reported_again_where_it_is_named(problems: Problems) -> None:
+    found = problems("""
+        Thing:
+          tenant: orgId
+          properties:
+            orgId: {type: string, minimum: 1}
+            status: {type: string, enum: [new, done], maximum: 2}
+            limit: {type: number, minLength: 1}
+            left: {type: number, computed: "limit - 1"}
+          relationships:
+            limit: {type: Thing}
+          actions: [finish]
+          events: [finished]
+          rules:
+            - check: "limit > 0"
+          lifecycle:
+            transitions:
+              finish: {from: new, to: done}
+    """)
+    # Not: "tenant property 'orgId' is not declared", "lifecycle property 'status' is not
+    # declared", "rule reads 'limit', which is not a property", and so on.
+    assert [(p.line, p.path) for p in found] == [
+        (4, "Thing.properties.orgId.minimum"),
+        (5, "Thing.properties.status.maximum"),
+        (6, "Thing.properties.limit.minLength"),
+        (9, "Thing.relationships.limit"),
+    ]
+    assert found[3].message == "'limit' is both a property and a relationship"
