@@ -9,7 +9,9 @@ import datetime as dt
 import gc
 import os
 import platform
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +25,7 @@ NOUNS = ROOT / "nouns"
 __all__ = [
     "NOUNS",
     "ROOT",
+    "Sample",
     "Stats",
     "banner",
     "fmt_ms",
@@ -31,6 +34,7 @@ __all__ = [
     "machine",
     "print_table",
     "repeat",
+    "run_process",
     "timed",
     "verdict",
 ]
@@ -113,44 +117,108 @@ def banner(title: str) -> None:
 
 
 @dataclass(frozen=True)
+class Sample:
+    """One measurement, in seconds: wall clock, CPU time, and time spent in the collector."""
+
+    wall: float
+    cpu: float
+    gc: float = 0.0
+
+
+@dataclass(frozen=True)
 class Stats:
-    """Median and spread of repeated measurements, in seconds."""
+    """Median and spread of repeated measurements."""
 
-    samples: tuple[float, ...]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.samples)
-
-    @property
-    def min(self) -> float:
-        return min(self.samples)
-
-    @property
-    def max(self) -> float:
-        return max(self.samples)
+    samples: tuple[Sample, ...]
 
     @property
     def n(self) -> int:
         return len(self.samples)
 
+    @property
+    def median(self) -> float:
+        """Median wall time."""
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def min(self) -> float:
+        return min(s.wall for s in self.samples)
+
+    @property
+    def max(self) -> float:
+        return max(s.wall for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        """Median CPU time: what the code costs when it does not wait for a busy CPU."""
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
+    def gc(self) -> float:
+        """Median time spent in the cyclic garbage collector."""
+        return statistics.median(s.gc for s in self.samples)
+
     def spread_ms(self) -> str:
         return f"{self.min * 1e3:.1f}..{self.max * 1e3:.1f}"
 
+    @classmethod
+    def of(cls, samples: Iterable[Sample]) -> Stats:
+        return cls(tuple(samples))
 
-def timed(fn: Callable[[], object]) -> float:
-    """Seconds one call of ``fn`` takes, after a full collection so earlier garbage is not billed.
+    def __add__(self, other: Stats) -> Stats:
+        return Stats(
+            tuple(
+                Sample(a.wall + b.wall, a.cpu + b.cpu, a.gc + b.gc)
+                for a, b in zip(self.samples, other.samples, strict=True)
+            )
+        )
+
+
+class _GcClock:
+    """Adds up the time the cyclic collector runs, through ``gc.callbacks``."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.total += time.perf_counter() - self._start
+
+
+_GC = _GcClock()
+
+
+def timed(fn: Callable[[], object]) -> Sample:
+    """One call of ``fn``, after a full collection so earlier garbage is not billed to it.
 
     The collector stays enabled during the call: real programs pay for it too.
     """
     gc.collect()
+    gc_before = _GC.total
+    cpu = time.process_time()
     start = time.perf_counter()
     fn()
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    return Sample(wall, time.process_time() - cpu, _GC.total - gc_before)
 
 
 def repeat(fn: Callable[[], object], times: int) -> Stats:
     return Stats(tuple(timed(fn) for _ in range(times)))
+
+
+def run_process(argv: Sequence[str], **kwargs: object) -> Sample:
+    """Wall and CPU time (user + system) of one child process; it must exit 0."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, capture_output=True, check=True, **kwargs)  # type: ignore[call-overload]
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Sample(wall, cpu)
 
 
 # -- formatting ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from nounkit import DefinitionError, NotFound, Registry, ValidationError
+from nounkit.compiler.fields import EXPECTED
 from nounkit.compiler.models import Entity
 from nounkit.errors import FieldError
 from nounkit.language import types
@@ -209,7 +210,6 @@ def test_model_validate_json_reads_the_same_rules(Sample: type[Entity]) -> None:
     good = Sample.model_validate_json(json.dumps(base(price=5, born="2024-01-31")))
     assert good.price == 5
     assert good.born == date(2024, 1, 31)
-    error = None
     with pytest.raises(ValidationError) as caught:
         Sample.model_validate_json(json.dumps(base(price="2500", active=1)))
     error = caught.value
@@ -316,8 +316,11 @@ BAD: list[tuple[str, Any]] = [
     ("price", "1e3"),
     ("price", True),
     ("price", False),
-    ("price", None if False else [1]),
+    ("price", [1]),
     ("price", -0.01),
+    ("price", float("inf")),
+    ("price", float("nan")),
+    ("ratio", float("-inf")),
     ("price", 1000.5),
     ("ratio", 0),
     ("ratio", 1),
@@ -685,6 +688,28 @@ def test_relationship_errors_name_the_target(Sample: type[Entity]) -> None:
     by_path = {e.path: e for e in error.errors}
     assert by_path["owner"] == FieldError("owner", "expected an id (a string) of Person", 42)
     assert by_path["friends[1]"].message == "expected an id (a string) of Person"
+
+
+def test_relationship_ids_take_the_targets_id_type() -> None:
+    reg = registry(
+        """
+        Doc:
+          properties:
+            id: {type: uuid}
+        Note:
+          relationships:
+            doc:  {type: Doc}
+            docs: {type: "Doc[]"}
+        """
+    )
+    Note = reg.model("Note")
+    note = Note(id="n1", doc=UUID, docs=[UUID, UUID.upper()])
+    assert (note.doc, note.docs) == (UUID, [UUID, UUID.upper()])
+    error = rejected(Note, {"id": "n1", "doc": "doc-1", "docs": [UUID, UUID + "\n"]})
+    assert error.errors == [
+        FieldError("doc", f"expected an id of Doc: {EXPECTED['uuid']}", "doc-1"),
+        FieldError("docs[1]", f"expected an id of Doc: {EXPECTED['uuid']}", UUID + "\n"),
+    ]
 
 
 def test_a_required_to_one_missing_is_named(Sample: type[Entity]) -> None:

@@ -1,47 +1,77 @@
-"""The registry: the loaded nouns and everything compiled from them."""
+"""The registry: the loaded nouns, their compiled models, storage and behaviour."""
 
 from __future__ import annotations
 
+import builtins
 import difflib
-from collections.abc import Iterable, Mapping
+import importlib
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
-from types import MappingProxyType
+from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from nounkit.config import Config, find_config
-from nounkit.errors import NotFound
+from nounkit.errors import DefinitionError, NotFound, Problem, StorageError
 from nounkit.language.loader import load_nouns
 from nounkit.language.spec import NounDef
 
 if TYPE_CHECKING:
     from nounkit.compiler.models import Entity
+    from nounkit.dispatch.act import ActResult
+    from nounkit.dispatch.context import Handler
+    from nounkit.dispatch.subscribers import SubscriberFailure, Subscribers
+    from nounkit.storage.base import Event, Record, Storage, Transaction
 
 __all__ = ["Registry"]
 
 Paths = str | PathLike[str] | Iterable[str | PathLike[str]]
+EventHandler = Callable[["Event"], object]
 
 
 class Registry:
-    """Every loaded noun, by name, with its compiled model built on first use."""
+    """Every loaded noun, by name, with its compiled model built on first use.
 
-    def __init__(self, nouns: Mapping[str, NounDef], *, config: Config | None = None) -> None:
+    Storage opens on first use, from ``storage=`` or the configuration
+    (default ``tinydb:///.nounkit/db.json``). Close the registry, or use it as
+    a context manager, to release the store.
+    """
+
+    def __init__(
+        self,
+        nouns: Mapping[str, NounDef],
+        *,
+        config: Config | None = None,
+        storage: str | Storage | None = None,
+    ) -> None:
         self._nouns = dict(nouns)
         self.nouns: Mapping[str, NounDef] = MappingProxyType(self._nouns)
         self.config = config or Config()
         self._models: dict[str, type[Entity]] = {}
+        self._inputs: dict[tuple[str, str], type[Entity]] = {}
+        self._handlers: dict[tuple[str, str], Handler] = {}
+        self._storage_spec = storage if storage is not None else self.config.storage
+        self._storage: Storage | None = None
+        self._storage_lock = threading.Lock()
+        self._subscribers: Subscribers | None = None
+        self._derived = _derived_relationships(self._nouns)
 
     @classmethod
     def load(
         cls,
         paths: Paths | None = None,
         *,
+        storage: str | Storage | None = None,
         external: Iterable[str] | None = None,
+        handlers: Iterable[str] | None = None,
         config: Config | None = None,
     ) -> Registry:
         """Load and check noun files (a file, a folder, or a list of them).
 
-        Without ``paths``, the configuration's ``nouns`` are loaded. Raises
-        DefinitionError listing every problem found.
+        Without ``paths``, the configuration's ``nouns`` are loaded; ``handlers``
+        (default: the configuration's) name modules whose ``register(registry)``
+        adds handlers and subscribers. Raises DefinitionError listing every
+        problem found.
         """
         config = config if config is not None else find_config()
         if paths is None:
@@ -51,8 +81,12 @@ class Registry:
         else:
             chosen = list(paths)
         outside = tuple(external) if external is not None else config.external
-        nouns = load_nouns(chosen, external=outside)
-        return cls(nouns, config=config)
+        registry = cls(load_nouns(chosen, external=outside), config=config, storage=storage)
+        for module in handlers if handlers is not None else config.handlers:
+            registry.use(module)
+        return registry
+
+    # -- nouns and models ----------------------------------------------------------------------
 
     def noun(self, name: str) -> NounDef:
         """The definition of a noun, by name; NotFound (with a suggestion) when there is none."""
@@ -72,10 +106,291 @@ class Registry:
             model = self._models[name] = compile_model(self.noun(name), self._nouns)
         return model
 
+    def input_model(self, noun: str, action: str) -> type[Entity]:
+        """The model of an action's declared ``input``."""
+        key = (noun, action)
+        model = self._inputs.get(key)
+        if model is None:
+            from nounkit.compiler.models import compile_input_model
+
+            definition = self.noun(noun)
+            model = self._inputs[key] = compile_input_model(definition, definition.actions[action])
+        return model
+
     def validate(self, name: str, data: Any) -> Entity:
         """Validate one instance of a noun; raise ValidationError naming every bad field."""
         return self.model(name).model_validate(data)
 
+    def derived_relationships(self, noun: str) -> Mapping[str, tuple[str, str]]:
+        """To-many relationships read from their inverse: name -> (source noun, its to-one)."""
+        return self._derived.get(noun, {})
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    def use(self, module: str) -> None:
+        """Import a handlers module and let its ``register(registry)`` add what it has."""
+        try:
+            imported = importlib.import_module(module)
+        except ImportError as exc:
+            raise DefinitionError(
+                [
+                    Problem(
+                        str(self.config.file or "configuration"),
+                        0,
+                        0,
+                        "nounkit.handlers",
+                        f"cannot import handlers module {module!r}: {exc}",
+                        "install it, or fix the name under `handlers`",
+                    )
+                ]
+            ) from exc
+        register = getattr(imported, "register", None)
+        if not callable(register):
+            raise DefinitionError(
+                [
+                    Problem(
+                        str(self.config.file or "configuration"),
+                        0,
+                        0,
+                        "nounkit.handlers",
+                        f"handlers module {module!r} has no register(registry) function",
+                        "define `def register(registry): ...` in it",
+                    )
+                ]
+            )
+        register(self)
+
+    def handles(self, action: str, *, noun: str | None = None) -> Callable[[Handler], Handler]:
+        """Register the Python handler of an action (``"Noun.verb"`` or a unique verb)."""
+        from nounkit.dispatch.resolve import resolve_action
+
+        definition, found = resolve_action(self._nouns, action, noun)
+
+        def register(handler: Handler) -> Handler:
+            self._handlers[(definition.name, found.name)] = handler
+            return handler
+
+        return register
+
+    def handler_for(self, noun: str, action: str) -> Handler | None:
+        return self._handlers.get((noun, action))
+
+    # -- storage -------------------------------------------------------------------------------
+
+    @property
+    def storage(self) -> Storage:
+        """The store, opened (and prepared for the nouns) on first use."""
+        if self._storage is None:
+            with self._storage_lock:
+                if self._storage is None:
+                    from nounkit.storage import open_storage
+                    from nounkit.storage.base import Storage
+
+                    spec = self._storage_spec
+                    if isinstance(spec, Storage):
+                        spec.open(self._nouns)
+                        self._storage = spec
+                    elif isinstance(spec, str):
+                        self._storage = open_storage(spec, self._nouns)
+                    else:
+                        raise StorageError(f"storage must be a URL or a Storage, not {spec!r}")
+        return self._storage
+
+    def close(self) -> None:
+        """Release the store. Safe to repeat."""
+        if self._storage is not None:
+            self._storage.close()
+            self._storage = None
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- acting and reading --------------------------------------------------------------------
+
+    def act(
+        self,
+        action: str,
+        *,
+        id: str | None = None,
+        data: Mapping[str, Any] | None = None,
+        noun: str | None = None,
+        actor: str | None = None,
+        tenant: str | None = None,
+        roles: Iterable[str] = (),
+    ) -> ActResult:
+        """Run an action: one transaction, entity and events together or not at all."""
+        from nounkit.dispatch.act import run_act
+
+        return run_act(
+            self,
+            action,
+            id=id,
+            data=data,
+            noun=noun,
+            actor=actor,
+            tenant=tenant,
+            roles=frozenset(roles),
+        )
+
+    def get(self, noun: str, id: str, *, tenant: str | None = None) -> Entity:
+        """The entity, as stored; NotFound when missing or in another tenant."""
+        definition = self.noun(noun)
+        with self.storage.transaction(readonly=True) as tx:
+            record = tx.get(definition.name, id, tenant)
+            if record is None:
+                where = f" in tenant {tenant!r}" if tenant is not None else ""
+                raise NotFound(f"{definition.name} {id!r} not found{where}")
+            return self.entity(definition, record.data, tx, tenant)
+
+    def record(self, noun: str, id: str, *, tenant: str | None = None) -> Record:
+        """The stored record beside the entity: version, tenant, created and updated times."""
+        definition = self.noun(noun)
+        record = self.storage.get(definition.name, id, tenant)
+        if record is None:
+            raise NotFound(f"{definition.name} {id!r} not found")
+        return record
+
+    def list(
+        self,
+        noun: str,
+        *,
+        where: Mapping[str, Any] | None = None,
+        sort: Mapping[str, int] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        tenant: str | None = None,
+    ) -> builtins.list[Entity]:
+        """Entities matching a Mongo-style ``where``; every match when ``limit`` is None."""
+        entities, _ = self.page(
+            noun, where=where, sort=sort, limit=limit, offset=offset, tenant=tenant
+        )
+        return entities
+
+    def page(
+        self,
+        noun: str,
+        *,
+        where: Mapping[str, Any] | None = None,
+        sort: Mapping[str, int] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        after: str | None = None,
+        tenant: str | None = None,
+    ) -> tuple[builtins.list[Entity], str | None]:
+        """One page of entities and the cursor of the next (None at the end)."""
+        from nounkit.storage.base import Query
+
+        definition = self.noun(noun)
+        query = Query(where=where, sort=sort, limit=limit, offset=offset, after=after)
+        with self.storage.transaction(readonly=True) as tx:
+            found = tx.query(definition.name, query, tenant)
+            entities = [self.entity(definition, r.data, tx, tenant) for r in found.records]
+        return entities, found.cursor
+
+    def events(
+        self,
+        since: int = 0,
+        *,
+        noun: str | None = None,
+        name: str | None = None,
+        limit: int | None = None,
+        tenant: str | None = None,
+    ) -> builtins.list[Event]:
+        """The durable, ordered event log: events with ``seq > since``."""
+        with self.storage.transaction(readonly=True) as tx:
+            return tx.events(since, limit=limit, noun=noun, name=name, tenant=tenant)
+
+    def entity(
+        self, noun: NounDef, data: Mapping[str, Any], tx: Transaction, tenant: str | None
+    ) -> Entity:
+        """A stored record's data as the compiled model, derived relationships filled in."""
+        values = dict(data)
+        for name, (source, inverse) in self.derived_relationships(noun.name).items():
+            from nounkit.storage.base import Query
+
+            page = tx.query(source, Query(where={inverse: values["id"]}, sort={"id": 1}), tenant)
+            values[name] = [record.id for record in page.records]
+        return self.model(noun.name).model_validate(values)
+
+    def with_derived(self, noun: NounDef, entity: Entity, tenant: str | None) -> Entity:
+        if not self.derived_relationships(noun.name):
+            return entity
+        with self.storage.transaction(readonly=True) as tx:
+            data = entity.model_dump(mode="json", by_alias=True)
+            return self.entity(noun, data, tx, tenant)
+
+    # -- events after commit -------------------------------------------------------------------
+
+    @property
+    def subscribers(self) -> Subscribers:
+        if self._subscribers is None:
+            from nounkit.dispatch.subscribers import Subscribers
+
+            self._subscribers = Subscribers(lambda: self.storage)
+        return self._subscribers
+
+    def on(
+        self, pattern: str, *, durable: str | None = None
+    ) -> Callable[[EventHandler], EventHandler]:
+        """Subscribe to events by full name with ``*`` wildcards (``"ServiceEntitlement.*"``).
+
+        Subscribers run after commit, in order; a failure is recorded in
+        :attr:`failures`, never raised into the caller. With ``durable=NAME``
+        the subscriber keeps a checkpoint in storage and, on registration,
+        first handles every event it has not seen.
+        """
+        from nounkit.dispatch.subscribers import Subscriber
+
+        def register(handler: EventHandler) -> EventHandler:
+            self.subscribers.add(Subscriber(pattern, handler, durable))
+            return handler
+
+        return register
+
+    def deliver(self, events: builtins.list[Event]) -> None:
+        if self._subscribers is not None:
+            self._subscribers.deliver(events)
+
+    def catch_up(self) -> int:
+        """Run durable subscribers over events other processes appended; how many ran."""
+        return self.subscribers.catch_up()
+
+    @property
+    def failures(self) -> builtins.list[SubscriberFailure]:
+        """Subscriber failures since the registry was made (the actions themselves stood)."""
+        return self.subscribers.failures
+
     def __repr__(self) -> str:
         where = f" from {self.config.file}" if self.config.file else ""
         return f"<Registry of {len(self._nouns)} nouns{where}>"
+
+
+def _derived_relationships(nouns: Mapping[str, NounDef]) -> dict[str, dict[str, tuple[str, str]]]:
+    """To-many relationships whose inverse is a to-one: read from it, never stored twice."""
+    derived: dict[str, dict[str, tuple[str, str]]] = {}
+    for noun in nouns.values():
+        for rel in noun.relationships.values():
+            if rel.many or rel.target not in nouns:
+                continue
+            target = nouns[rel.target]
+            inverse = target.relationships.get(rel.backref) if rel.backref else None
+            if inverse is None:  # the pairing may be declared on the to-many side only
+                inverse = next(
+                    (
+                        r
+                        for r in target.relationships.values()
+                        if r.many and r.target == noun.name and r.backref == rel.name
+                    ),
+                    None,
+                )
+            if inverse is not None and inverse.many and inverse.target == noun.name:
+                derived.setdefault(target.name, {})[inverse.name] = (noun.name, rel.name)
+    return derived

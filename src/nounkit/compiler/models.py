@@ -26,7 +26,8 @@ from nounkit.compiler.fields import (
     value_type,
 )
 from nounkit.errors import FieldError, ValidationError
-from nounkit.language.spec import NounDef
+from nounkit.language.spec import ActionDef, NounDef
+from nounkit.language.types import UUID_PATTERN
 
 __all__ = ["Entity", "compile_model", "field_name"]
 
@@ -177,8 +178,46 @@ def _field_error(noun: NounDef, path: str, errors: list[Mapping[str, Any]]) -> F
     ):
         item = " (each item)" if prop.array and "[" in path else ""
         return FieldError(path, f"expected {EXPECTED[prop.type]}{item}", value)
-    if head in noun.relationships and chosen["type"].endswith("_type"):
+    if head in noun.relationships:
         rel = noun.relationships[head]
-        what = "a list of ids" if rel.many and "[" not in path else "an id (a string)"
-        return FieldError(path, f"expected {what} of {rel.target}", value)
+        if chosen["type"].endswith("_type"):
+            what = "a list of ids" if rel.many and "[" not in path else "an id (a string)"
+            return FieldError(path, f"expected {what} of {rel.target}", value)
+        # The target's id is a uuid: say so, not "should match pattern '^[0-9a-fA-F]{8}...'".
+        if chosen["type"] == "nounkit_uuid" or (
+            chosen["type"] == "string_pattern_mismatch"
+            and (chosen.get("ctx") or {}).get("pattern") == UUID_PATTERN
+        ):
+            return FieldError(
+                path, f"expected an id of {rel.target}: {EXPECTED['uuid']}", chosen.get("input")
+            )
     return FieldError(path, str(chosen["msg"]), chosen.get("input", value))
+
+
+def compile_input_model(noun: NounDef, action: ActionDef) -> type[Entity]:
+    """The model of an action's ``input``, named ``Noun.action`` in its errors."""
+    from nounkit.language.spec import NounDef as _NounDef
+
+    synthetic = _NounDef(
+        name=f"{noun.name}.{action.name}",
+        singular=f"{noun.singular}-{action.name}",
+        plural=f"{noun.singular}-{action.name}",
+        description=action.description,
+        properties=dict(action.input),
+        relationships={},
+        actions={},
+        events=(),
+    )
+    fields: dict[str, Any] = {}
+    for name, prop in synthetic.properties.items():
+        annotation, info = field_type(prop)
+        fields[field_name(name)] = (annotation, _aliased(info, name))
+    model: type[Entity] = create_model(
+        f"{noun.name}_{action.name}_input",
+        __base__=Entity,
+        __doc__=action.description or f"Input of {noun.name}.{action.name}.",
+        __module__="nounkit.models",
+        **fields,
+    )
+    model.__noun__ = synthetic
+    return model

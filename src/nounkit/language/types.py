@@ -53,22 +53,28 @@ NUMERIC_TYPES = frozenset({"number", "integer"})
 STRING_TYPES = frozenset({"string", "text", "markdown", "url", "email"})
 ENUM_TYPES = STRING_TYPES | NUMERIC_TYPES | {"boolean", "uuid"}
 
-_DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-DATE_PATTERN = rf"^{_DATE}$"
+# Each pattern ends in (?![\s\S]), "nothing follows", rather than $: Python's $ also
+# matches before a final newline, ECMA's does not, and the schema must mean the same in
+# both. Digits are [0-9] because Python's \d takes other scripts' digits too.
+_END = r"(?![\s\S])"
+_DATE = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+DATE_PATTERN = rf"^{_DATE}{_END}"
 # RFC 3339 date-time, as rfc3339-validator (jsonschema's "date-time" checker) reads it:
 # the separator and zone letters in either case, any number of fraction digits.
 DATETIME_PATTERN = (
-    rf"^({_DATE})[Tt]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d+)?"
-    r"([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$"
+    rf"^({_DATE})[Tt]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?"
+    rf"([Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]){_END}"
 )
 # The WHATWG (HTML) e-mail syntax: what a browser's <input type=email> accepts.
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+    rf"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?)*{_END}"
 )
 # An absolute URL with a scheme and a host, no white space.
-URL_PATTERN = r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*$"
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+URL_PATTERN = rf"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*{_END}"
+UUID_PATTERN = (
+    rf"^[0-9a-fA-F]{{8}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{12}}{_END}"
+)
 
 DATE_RE = re.compile(DATE_PATTERN)
 DATETIME_RE = re.compile(DATETIME_PATTERN)

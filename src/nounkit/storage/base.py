@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -269,6 +270,20 @@ class Storage(ABC):
     ) -> list[Event]:
         with self.transaction(readonly=True) as tx:
             return tx.events(since, limit=limit, noun=noun, name=name, tenant=tenant)
+
+    def wait_for_events(self, since: int, timeout: float) -> bool:
+        """Block until an event with ``seq > since`` exists (True) or ``timeout`` passes.
+
+        This default polls; backends with the ``notify`` capability are woken instead.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.events(since, limit=1):
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(0.05, left))
 
     def dump(self) -> dict[str, Any]:
         """Every record, event and checkpoint, as plain data (for before/after comparisons)."""

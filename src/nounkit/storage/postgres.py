@@ -175,7 +175,8 @@ class PostgresStorage(Storage):
         try:
             return psycopg.connect(self._conninfo, autocommit=True)
         except psycopg.Error as exc:
-            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            reason = "; ".join(lines) or type(exc).__name__
             raise StorageError(
                 f"storage URL {redact(self.url)!r}: cannot connect to PostgreSQL: {reason}\n"
                 "  hint: is the server running and reachable from here, and are the user, "

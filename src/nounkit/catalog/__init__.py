@@ -1,0 +1,1 @@
+"""Handlers shipped with the customer catalog in ``nouns/``."""

@@ -1,0 +1,568 @@
+"""Running an action: one act is one storage transaction.
+
+The order inside the transaction is fixed: resolve and authorise, validate
+the input, load the entity, take the built-in step (create, update, delete or
+move the lifecycle), run the handler, recompute computed values, validate the
+whole entity, check rules, relationships and unique values, write, append the
+events. Any failure raises out of the transaction, which rolls back, so
+storage and the event log stay exactly as they were. Subscribers run only
+after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from ulid import ULID
+
+from nounkit.compiler.models import Entity, field_name
+from nounkit.dispatch.context import ActionContext
+from nounkit.dispatch.resolve import resolve_action
+from nounkit.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    HandlerMissing,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationError,
+)
+from nounkit.language.expressions import EvaluationError
+from nounkit.language.spec import ActionDef, NounDef
+from nounkit.storage.base import Event, NewEvent, Query, Record, Transaction
+
+if TYPE_CHECKING:
+    from nounkit.registry import Registry
+
+__all__ = ["MAX_ATTEMPTS", "ActResult", "new_id", "run_act"]
+
+MAX_ATTEMPTS = 5  # a stale version retries the whole act this many times before Conflict
+
+
+def new_id() -> str:
+    """A fresh id: unique and sortable by creation time (a ULID)."""
+    return str(ULID())
+
+
+@dataclass(frozen=True)
+class ActResult:
+    """What an act did: the entity after it (before it, for a delete) and its events."""
+
+    noun: str
+    id: str
+    entity: Entity | None
+    events: list[Event]
+    version: int
+    deleted: bool = False
+
+
+class _StaleVersion(Exception):
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__(str(conflict))
+        self.conflict = conflict
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _stamp(value) if value.tzinfo is not None else _stamp(value.replace(tzinfo=UTC))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass
+class _Run:
+    """One attempt at one act, and the nested acts its handlers start."""
+
+    registry: Registry
+    tx: Transaction
+    actor: str | None
+    tenant: str | None
+    roles: frozenset[str]
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    pending: list[NewEvent] = field(default_factory=list)
+    depth: int = 0
+
+    # -- reads inside the transaction ----------------------------------------------------------
+
+    def load(self, noun: str, id: str) -> Entity:
+        definition = self.registry.noun(noun)
+        record = self.tx.get(definition.name, id, self.tenant)
+        if record is None:
+            raise NotFound(f"{noun} {id!r} not found" + self._in_tenant())
+        return self.registry.entity(definition, record.data, self.tx, self.tenant)
+
+    def find(
+        self,
+        noun: str,
+        where: Mapping[str, Any] | None,
+        sort: Mapping[str, int] | None,
+        limit: int | None,
+    ) -> list[Entity]:
+        definition = self.registry.noun(noun)
+        page = self.tx.query(
+            definition.name, Query(where=where, sort=sort, limit=limit), self.tenant
+        )
+        return [
+            self.registry.entity(definition, r.data, self.tx, self.tenant) for r in page.records
+        ]
+
+    def _in_tenant(self) -> str:
+        return f" in tenant {self.tenant!r}" if self.tenant is not None else ""
+
+    def nested(
+        self, action: str, *, id: str | None, data: Mapping[str, Any] | None, noun: str | None
+    ) -> Entity | None:
+        if self.depth >= 8:
+            raise ValidationError(
+                action,
+                [
+                    FieldError(
+                        "", "actions nested more than 8 deep: a handler calls itself in a loop"
+                    )
+                ],
+            )
+        noun_def, action_def = resolve_action(self.registry.nouns, action, noun)
+        self.depth += 1
+        try:
+            entity, _, _ = self.perform(noun_def, action_def, id, data)
+        finally:
+            self.depth -= 1
+        return entity
+
+    # -- the act itself ------------------------------------------------------------------------
+
+    def perform(
+        self, noun: NounDef, action: ActionDef, id: str | None, data: Mapping[str, Any] | None
+    ) -> tuple[Entity | None, str, int]:
+        if action.roles is not None and not (self.roles & set(action.roles)):
+            held = ", ".join(sorted(self.roles)) or "none"
+            raise Forbidden(
+                f"{noun.name}.{action.name} needs one of the roles "
+                f"{', '.join(action.roles)}; the caller has {held}"
+            )
+        fields, inputs = self._split(noun, action, dict(data or {}), id)
+        kind = action.kind
+        record: Record | None = None
+        if kind == "create":
+            entity_id = fields.get("id") or id or new_id()
+            if not isinstance(entity_id, str):
+                raise ValidationError(noun.name, [FieldError("id", "expected a string", entity_id)])
+            if self.tx.get(noun.name, entity_id, self.tenant) is not None:
+                raise Conflict(f"{noun.name} {entity_id!r} already exists" + self._in_tenant())
+            current: dict[str, Any] = {}
+            candidate = {**fields, "id": entity_id}
+            self._scope(noun, candidate, entity_id)
+            if noun.lifecycle is not None:
+                prop, initial = noun.lifecycle.property, noun.lifecycle.initial
+                given = candidate.setdefault(prop, initial)
+                if given != initial:
+                    raise TransitionNotAllowed(
+                        f"{noun.name} {entity_id!r}: a new {noun.singular} starts in "
+                        f"{prop} {initial!r}, not {given!r}; move it there with a transition"
+                    )
+        else:
+            if id is None:
+                if kind != "custom":
+                    raise ValidationError(
+                        noun.name,
+                        [
+                            FieldError(
+                                "id",
+                                f"{noun.name}.{action.name} needs the id of the {noun.singular}",
+                            )
+                        ],
+                    )
+                entity_id, current = "", {}
+            else:
+                record = self.tx.get(noun.name, id, self.tenant)
+                if record is None:
+                    raise NotFound(f"{noun.name} {id!r} not found" + self._in_tenant())
+                entity_id, current = id, dict(record.data)
+            candidate = {**current, **fields}
+            if "id" in fields and fields["id"] != entity_id:
+                raise ValidationError(
+                    noun.name, [FieldError("id", "an id cannot change", fields["id"])], id=entity_id
+                )
+            if kind == "update":
+                self._scope(noun, candidate, entity_id)
+            if kind == "transition":
+                self._move(noun, action, candidate, entity_id)
+        entity = (
+            None
+            if kind == "delete" or not candidate
+            else self._validate(noun, candidate, entity_id)
+        )
+        handler = self.registry.handler_for(noun.name, action.name)
+        ctx = ActionContext(self, noun, action, entity_id or None)
+        if handler is None and kind == "custom":
+            raise HandlerMissing(
+                f"{noun.name}.{action.name} is a custom action and has no handler; register "
+                f"one with @registry.handles({f'{noun.name}.{action.name}'!r})"
+            )
+        if handler is not None:
+            given_entity = (
+                entity
+                if kind != "delete"
+                else (self._validate(noun, current, entity_id) if current else None)
+            )
+            changes = handler(ctx, given_entity, dict(inputs))
+            if changes:
+                self._apply(noun, candidate, changes, entity_id)
+            if record is not None:
+                # A nested act may have written this very entity: build on what it left.
+                fresh = self.tx.get(noun.name, entity_id, self.tenant)
+                if fresh is None:
+                    raise NotFound(
+                        f"{noun.name} {entity_id!r} was deleted by its own {action.name} handler"
+                    )
+                if fresh.version != record.version:
+                    own = {k: v for k, v in candidate.items() if current.get(k) != v}
+                    own.update({k: None for k in current if k not in candidate})
+                    record, current = fresh, dict(fresh.data)
+                    candidate = {**current, **own}
+        if kind == "delete":
+            assert record is not None
+            self.tx.delete(noun.name, entity_id, self.tenant, record.version)
+            before = self._validate(noun, current, entity_id)
+            self._events(noun, action, ctx, entity_id, record.version, inputs, {})
+            return before, entity_id, record.version
+        if not candidate:  # a custom action on no entity: only its events
+            self._events(noun, action, ctx, entity_id, 0, inputs, {})
+            return None, entity_id, 0
+        self._check_lifecycle(noun, action, current, candidate, entity_id)
+        entity, stored = self._finish(noun, candidate, entity_id)
+        self._check_links(noun, stored, current, entity_id)
+        self._check_unique(noun, stored, current, entity_id)
+        changes = {
+            k: {"old": current.get(k), "new": v} for k, v in stored.items() if current.get(k) != v
+        }
+        changes.update({k: {"old": v, "new": None} for k, v in current.items() if k not in stored})
+        version = record.version if record is not None else 0
+        now = _stamp(self.now)
+        if record is None:
+            version = 1
+            self.tx.insert(Record(noun.name, entity_id, self.tenant, 1, stored, now, now))
+        elif changes:
+            version = record.version + 1
+            try:
+                self.tx.update(
+                    Record(
+                        noun.name, entity_id, self.tenant, version, stored, record.created_at, now
+                    ),
+                    record.version,
+                )
+            except Conflict as exc:
+                raise _StaleVersion(exc) from exc
+        self._events(noun, action, ctx, entity_id, version, inputs, changes)
+        return entity, entity_id, version
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def _split(
+        self, noun: NounDef, action: ActionDef, data: dict[str, Any], id: str | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Entity fields (create and update take them) apart from the action's own input."""
+        fields: dict[str, Any] = {}
+        raw_inputs: dict[str, Any] = {}
+        problems: list[FieldError] = []
+        takes_fields = action.kind in ("create", "update")
+        derived = self.registry.derived_relationships(noun.name)
+        for key, value in data.items():
+            if key in action.input:
+                raw_inputs[key] = value
+            elif takes_fields and key in noun.properties:
+                if noun.properties[key].computed is not None:
+                    problems.append(
+                        FieldError(key, "is computed and never accepted as input", value)
+                    )
+                else:
+                    fields[key] = value
+            elif takes_fields and key in noun.relationships:
+                if key in derived:
+                    source, inverse = derived[key]
+                    problems.append(
+                        FieldError(
+                            key,
+                            f"is derived from {source}.{inverse}; set "
+                            f"{inverse} on the {source} instead",
+                            value,
+                        )
+                    )
+                else:
+                    fields[key] = value
+            else:
+                accepted = [*action.input]
+                if takes_fields:
+                    accepted += [*noun.properties, *noun.relationships]
+                what = ", ".join(accepted) if accepted else "no input"
+                problems.append(
+                    FieldError(
+                        key,
+                        f"{noun.name}.{action.name} does not take {key!r} (it takes {what})",
+                        value,
+                    )
+                )
+        if problems:
+            raise ValidationError(noun.name, problems, id=id)
+        inputs: dict[str, Any] = {}
+        if action.input:
+            model = self.registry.input_model(noun.name, action.name)
+            try:
+                validated = model.model_validate(raw_inputs)
+            except ValidationError as exc:
+                raise ValidationError(
+                    noun.name,
+                    [
+                        FieldError(
+                            f"{action.name}.{e.path}" if e.path else action.name, e.message, e.value
+                        )
+                        for e in exc.errors
+                    ],
+                    id=id,
+                ) from exc
+            inputs = {
+                name: getattr(validated, field_name(name))
+                for name in action.input
+                if name in raw_inputs or action.input[name].has_default
+            }
+        return fields, inputs
+
+    def _scope(self, noun: NounDef, candidate: dict[str, Any], entity_id: str) -> None:
+        """A noun scoped by a tenant property carries the caller's tenant there, and only it."""
+        if noun.tenant is None:
+            return
+        if self.tenant is None:
+            raise Forbidden(f"{noun.name} is scoped by {noun.tenant!r}: act with tenant=...")
+        given = candidate.get(noun.tenant)
+        if given is not None and given != self.tenant:
+            raise Forbidden(
+                f"{noun.name} {entity_id!r}: {noun.tenant} {given!r} is not the "
+                f"caller's tenant {self.tenant!r}"
+            )
+        candidate[noun.tenant] = self.tenant
+
+    def _move(
+        self, noun: NounDef, action: ActionDef, candidate: dict[str, Any], entity_id: str
+    ) -> None:
+        lifecycle = noun.lifecycle
+        assert lifecycle is not None
+        transition = lifecycle.transitions[action.name]
+        state = candidate.get(lifecycle.property)
+        if state not in transition.sources:
+            allowed = lifecycle.allowed_from(str(state))
+            raise TransitionNotAllowed(
+                f"{noun.name} {entity_id!r} is {lifecycle.property} {state!r}: {action.name} "
+                f"is not allowed from it (allowed: {', '.join(allowed) or 'none'})"
+            )
+        # With several targets the handler chooses; without one, the first listed holds.
+        candidate[lifecycle.property] = transition.targets[0]
+
+    def _check_lifecycle(
+        self,
+        noun: NounDef,
+        action: ActionDef,
+        current: Mapping[str, Any],
+        candidate: Mapping[str, Any],
+        entity_id: str,
+    ) -> None:
+        lifecycle = noun.lifecycle
+        if lifecycle is None:
+            return
+        prop = lifecycle.property
+        new, old = candidate.get(prop), current.get(prop)
+        if action.kind == "transition":
+            targets = lifecycle.transitions[action.name].targets
+            if new not in targets:
+                raise TransitionNotAllowed(
+                    f"{noun.name} {entity_id!r}: {action.name} moves {prop} to "
+                    f"{' or '.join(map(repr, targets))}, not {new!r}"
+                )
+        elif action.kind != "create" and new != old:
+            allowed = lifecycle.allowed_from(str(old))
+            raise TransitionNotAllowed(
+                f"{noun.name} {entity_id!r} is {prop} {old!r}: {action.name} cannot change "
+                f"{prop} (to {new!r}); use a transition: {', '.join(allowed) or 'none'} "
+                "allowed from here"
+            )
+
+    def _apply(
+        self, noun: NounDef, candidate: dict[str, Any], changes: Mapping[str, Any], entity_id: str
+    ) -> None:
+        unknown = [k for k in changes if k not in noun.properties and k not in noun.relationships]
+        if unknown:
+            raise ValidationError(
+                noun.name,
+                [
+                    FieldError(
+                        k, f"the handler set {k!r}, which {noun.name} does not declare", changes[k]
+                    )
+                    for k in unknown
+                ],
+                id=entity_id or None,
+            )
+        candidate.update(_jsonable(dict(changes)))
+
+    def _validate(self, noun: NounDef, data: Mapping[str, Any], entity_id: str) -> Entity:
+        model = self.registry.model(noun.name)
+        try:
+            return model.model_validate(dict(data))
+        except ValidationError as exc:
+            if exc.id is None and entity_id:
+                raise ValidationError(exc.noun, exc.errors, id=entity_id) from exc
+            raise
+
+    def _finish(
+        self, noun: NounDef, candidate: dict[str, Any], entity_id: str
+    ) -> tuple[Entity, dict[str, Any]]:
+        """Computed values, then the whole entity, then rules; returns what gets stored."""
+        derived = self.registry.derived_relationships(noun.name)
+        for name in derived:
+            candidate.pop(name, None)
+        entity = self._validate(noun, candidate, entity_id)
+        if noun.computed_order or noun.rules:
+            values = {name: getattr(entity, field_name(name)) for name in noun.properties}
+            for name in noun.computed_order:
+                prop = noun.properties[name]
+                assert prop.computed is not None
+                try:
+                    values[name] = prop.computed.evaluate(values, now=self.now)
+                except EvaluationError as exc:
+                    raise ValidationError(
+                        noun.name, [FieldError(name, f"cannot compute: {exc}")], id=entity_id
+                    ) from exc
+                candidate[name] = _jsonable(values[name])
+            if noun.computed_order:
+                entity = self._validate(noun, candidate, entity_id)
+            broken = []
+            for index, rule in enumerate(noun.rules):
+                try:
+                    holds = rule.expression.evaluate(values, now=self.now)
+                except EvaluationError as exc:
+                    broken.append(
+                        FieldError(f"rules[{index}]", f"cannot check {rule.check!r}: {exc}")
+                    )
+                    continue
+                if holds is False:  # None: a missing optional value, and the rule holds
+                    broken.append(
+                        FieldError(
+                            f"rules[{index}]", rule.message or f"rule {rule.check!r} does not hold"
+                        )
+                    )
+            if broken:
+                raise ValidationError(noun.name, broken, id=entity_id)
+        stored = entity.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for name in derived:
+            stored.pop(name, None)
+        return entity, stored
+
+    def _check_links(
+        self, noun: NounDef, stored: Mapping[str, Any], current: Mapping[str, Any], entity_id: str
+    ) -> None:
+        for name, rel in noun.relationships.items():
+            value = stored.get(name)
+            if value is None or value == current.get(name) or rel.target not in self.registry.nouns:
+                continue
+            wanted = value if rel.many else [value]
+            before = current.get(name) or []
+            known = set(before) if isinstance(before, list) else {before}
+            for target_id in wanted:
+                if target_id in known:
+                    continue
+                if self.tx.get(rel.target, target_id, self.tenant) is None:
+                    raise NotFound(
+                        f"{noun.name} {entity_id!r}: {name} points at {rel.target} "
+                        f"{target_id!r}, which does not exist" + self._in_tenant()
+                    )
+
+    def _check_unique(
+        self, noun: NounDef, stored: Mapping[str, Any], current: Mapping[str, Any], entity_id: str
+    ) -> None:
+        for name, prop in noun.properties.items():
+            value = stored.get(name)
+            if not prop.unique or value is None or value == current.get(name):
+                continue
+            where = {name: value, "id": {"$ne": entity_id}}
+            if self.tx.count(noun.name, where, self.tenant):
+                raise Conflict(
+                    f"{noun.name} {entity_id!r}: {name} {value!r} is already used by "
+                    f"another {noun.singular}" + self._in_tenant()
+                )
+
+    def _events(
+        self,
+        noun: NounDef,
+        action: ActionDef,
+        ctx: ActionContext,
+        entity_id: str,
+        version: int,
+        inputs: Mapping[str, Any],
+        changes: dict[str, Any],
+    ) -> None:
+        time = _stamp(self.now)
+        emitted = [(action.emits, _jsonable(dict(inputs)), changes)]
+        emitted += [(event, _jsonable(data), {}) for event, data in ctx.emitted]
+        for event, data, diff in emitted:
+            self.pending.append(
+                NewEvent(
+                    name=noun.event_name(event),
+                    noun=noun.name,
+                    entity_id=entity_id,
+                    action=action.name,
+                    version=version,
+                    time=time,
+                    actor=self.actor,
+                    tenant=self.tenant,
+                    input=data,
+                    changes=diff,
+                )
+            )
+
+
+def run_act(
+    registry: Registry,
+    action: str,
+    *,
+    id: str | None = None,
+    data: Mapping[str, Any] | None = None,
+    noun: str | None = None,
+    actor: str | None = None,
+    tenant: str | None = None,
+    roles: frozenset[str] = frozenset(),
+) -> ActResult:
+    """Run one act in one transaction; retry a lost version race a bounded number of times."""
+    noun_def, action_def = resolve_action(registry.nouns, action, noun)
+    storage = registry.storage
+    last: Conflict | None = None
+    for _ in range(MAX_ATTEMPTS):
+        try:
+            with storage.transaction() as tx:
+                run = _Run(registry, tx, actor, tenant, roles)
+                entity, entity_id, version = run.perform(noun_def, action_def, id, data)
+                events = tx.append(run.pending)
+            break
+        except _StaleVersion as stale:
+            last = stale.conflict
+    else:
+        assert last is not None
+        raise Conflict(
+            f"{noun_def.name} {id!r}: still stale after {MAX_ATTEMPTS} attempts "
+            f"({last}); another writer keeps changing it"
+        ) from last
+    if entity is not None and action_def.kind != "delete":
+        entity = registry.with_derived(noun_def, entity, tenant)
+    registry.deliver(events)
+    return ActResult(
+        noun_def.name, entity_id, entity, events, version, deleted=action_def.kind == "delete"
+    )

@@ -1,0 +1,139 @@
+"""Subscribers: code that runs after an act commits, for the events it emitted.
+
+A subscriber's failure never undoes the action and never reaches the caller:
+it is logged and kept in :attr:`Subscribers.failures`. A *durable*
+subscriber has a name; its checkpoint (the last event ``seq`` it handled)
+lives in storage, so after a restart it resumes where it stopped and handles
+each event once. The checkpoint is written right after each event, so a
+crash between the two repeats at most that one event.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nounkit.storage.base import Event, Storage
+
+__all__ = ["Subscriber", "SubscriberFailure", "Subscribers"]
+
+log = logging.getLogger("nounkit.subscribers")
+EventHandler = Callable[["Event"], object]
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    pattern: str  # a full event name with * wildcards: "ServiceEntitlement.*"
+    handler: EventHandler
+    name: str | None = None  # durable subscribers have one
+
+    def wants(self, event: Event) -> bool:
+        return fnmatch.fnmatchcase(event.name, self.pattern)
+
+    @property
+    def label(self) -> str:
+        return self.name or str(getattr(self.handler, "__qualname__", repr(self.handler)))
+
+
+@dataclass(frozen=True)
+class SubscriberFailure:
+    """A subscriber raised on an event; the action itself stood."""
+
+    subscriber: str
+    seq: int
+    event: str
+    error: str
+    time: str
+
+
+class Subscribers:
+    """Every subscriber of a registry, in registration order."""
+
+    def __init__(self, storage: Callable[[], Storage]) -> None:
+        self._storage = storage
+        self._subscribers: list[Subscriber] = []
+        self._lock = threading.RLock()
+        self.failures: list[SubscriberFailure] = []
+
+    def add(self, subscriber: Subscriber) -> None:
+        with self._lock:
+            if subscriber.name is not None and any(
+                s.name == subscriber.name for s in self._subscribers
+            ):
+                raise ValueError(f"a durable subscriber named {subscriber.name!r} exists")
+            self._subscribers.append(subscriber)
+        if subscriber.name is not None:
+            self.catch_up(subscriber.name)
+
+    def deliver(self, events: Sequence[Event]) -> None:
+        """Hand freshly committed events to every subscriber that wants them, in order."""
+        if not events:
+            return
+        with self._lock:
+            for subscriber in list(self._subscribers):
+                if subscriber.name is not None:
+                    self._durable(subscriber, events)
+                    continue
+                for event in events:
+                    if subscriber.wants(event):
+                        self._call(subscriber, event)
+
+    def catch_up(self, name: str | None = None) -> int:
+        """Run durable subscribers over every event past their checkpoint; how many ran."""
+        handled = 0
+        with self._lock:
+            for subscriber in list(self._subscribers):
+                if subscriber.name is None or (name is not None and subscriber.name != name):
+                    continue
+                storage = self._storage()
+                with storage.transaction(readonly=True) as tx:
+                    backlog = tx.events(tx.checkpoint(subscriber.name))
+                handled += self._durable(subscriber, backlog)
+        return handled
+
+    def _durable(self, subscriber: Subscriber, events: Sequence[Event]) -> int:
+        assert subscriber.name is not None
+        storage = self._storage()
+        with storage.transaction(readonly=True) as tx:
+            done = tx.checkpoint(subscriber.name)
+        handled = 0
+        for event in events:
+            if event.seq <= done:
+                continue
+            if subscriber.wants(event):
+                if not self._call(subscriber, event):
+                    return handled  # keep order: the failed event is retried on catch_up()
+                handled += 1
+            with storage.transaction() as tx:
+                tx.set_checkpoint(subscriber.name, event.seq)
+            done = event.seq
+        return handled
+
+    def _call(self, subscriber: Subscriber, event: Event) -> bool:
+        try:
+            subscriber.handler(event)
+        except Exception as exc:
+            failure = SubscriberFailure(
+                subscriber.label,
+                event.seq,
+                event.name,
+                f"{type(exc).__name__}: {exc}",
+                datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            )
+            self.failures.append(failure)
+            log.warning(
+                "subscriber %s failed on %s (seq %d): %s",
+                failure.subscriber,
+                event.name,
+                event.seq,
+                failure.error,
+                exc_info=exc,
+            )
+            return False
+        return True
