@@ -73,6 +73,29 @@ def _version(dist: str) -> str:
         return "not installed"
 
 
+def _source() -> str:
+    """The commit measured, read-only: ``--no-optional-locks`` keeps git off the index."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "--no-optional-locks", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", "src", "nouns", "pyproject.toml")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (no git)"
+    if not commit:
+        return "unknown (not a git checkout)"
+    return f"{ROOT} at {commit}" + (" with uncommitted changes" if dirty else "")
+
+
 def machine() -> list[tuple[str, str]]:
     """What the figures were measured on: date, CPU, memory, Python and library versions."""
     try:
@@ -95,6 +118,7 @@ def machine() -> list[tuple[str, str]]:
     )
     return [
         ("date", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ("source", _source()),
         ("host", f"{platform.system()} {platform.release()} ({platform.machine()})"),
         ("cpu", f"{_cpu_model()}; {os.cpu_count()} cores, {usable} usable"),
         ("memory", _memory()),

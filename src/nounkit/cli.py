@@ -1,7 +1,9 @@
 """The ``nounkit`` command.
 
-Exit codes: 0 success, 1 the input is wrong (definitions, data), 2 the command
-line is wrong, 70 an internal error (a bug: please report it).
+Exit codes: 0 success; 1 the input is wrong (definitions, data, a query, an
+unknown or ambiguous action); 2 the command line is wrong; 3 not found;
+4 refused by the entity's state (a conflict, a transition not allowed);
+5 forbidden; 6 storage failed; 70 an internal error (a bug: please report it).
 """
 
 from __future__ import annotations
@@ -9,15 +11,43 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from nounkit.errors import DefinitionError, NounkitError, Problem
+from nounkit.cli_entities import add_commands
+from nounkit.errors import (
+    AmbiguousAction,
+    Conflict,
+    DefinitionError,
+    Forbidden,
+    HandlerMissing,
+    NotFound,
+    NounkitError,
+    Problem,
+    QueryError,
+    StorageError,
+    TransitionNotAllowed,
+    UnknownAction,
+    ValidationError,
+)
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_NOT_FOUND, EXIT_REFUSED, EXIT_FORBIDDEN, EXIT_STORAGE = 3, 4, 5, 6
+_EXIT_CODES: tuple[tuple[type[NounkitError], int], ...] = (
+    (NotFound, EXIT_NOT_FOUND),
+    (Conflict, EXIT_REFUSED),
+    (TransitionNotAllowed, EXIT_REFUSED),
+    (Forbidden, EXIT_FORBIDDEN),
+    (StorageError, EXIT_STORAGE),
+    (ValidationError, EXIT_INPUT),
+    (QueryError, EXIT_INPUT),
+    (UnknownAction, EXIT_INPUT),
+    (AmbiguousAction, EXIT_INPUT),
+    (HandlerMissing, EXIT_INPUT),
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,6 +58,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nounkit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # Options every command that touches entities takes, after its name.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--storage",
+        metavar="URL",
+        default=os.environ.get("NOUNKIT_STORAGE"),
+        help="storage URL (default: $NOUNKIT_STORAGE, else the configuration's, "
+        "else tinydb:///.nounkit/db.json)",
+    )
+    common.add_argument(
+        "--nouns",
+        action="append",
+        metavar="PATH",
+        help="noun files or folders (default: the configuration's nouns)",
+    )
+    add_commands(commands, common)
     check = commands.add_parser(
         "check",
         help="load and check noun files, and summarise them",
@@ -90,6 +136,27 @@ def _parser() -> argparse.ArgumentParser:
         help="file to write (default: standard output)",
     )
     python.set_defaults(run=_codegen_python)
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="copy entities and events from one storage URL to another",
+        description="Copy every entity, event (keeping its seq) and checkpoint from one "
+        "storage to another, empty one, then verify the counts (exit 1 if they differ). "
+        "URLs: memory://, tinydb:///path.json, sqlite:///path.db, postgresql://user@host/db.",
+    )
+    migrate.add_argument("source", metavar="FROM_URL", help="the storage to copy from")
+    migrate.add_argument("target", metavar="TO_URL", help="the empty storage to copy into")
+    migrate.add_argument(
+        "--nouns",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="noun files or folders, for the target's indexes (default: the configuration's)",
+    )
+    migrate.add_argument(
+        "--batch", type=int, default=1000, metavar="N", help="records per target transaction"
+    )
+    migrate.set_defaults(run=_migrate)
     return parser
 
 
@@ -106,8 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc.problems, sys.stderr)
         return EXIT_INPUT
     except NounkitError as exc:
-        print(f"nounkit: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        print(f"nounkit: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if type(exc).__name__ == "UsageError":
+            return EXIT_USAGE
+        return next((code for kind, code in _EXIT_CODES if isinstance(exc, kind)), EXIT_INPUT)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
@@ -186,6 +255,51 @@ def _codegen_python(args: argparse.Namespace) -> int:
         Path(args.output).write_text(source, encoding="utf-8")
         print(f"wrote {args.output}")
     return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from nounkit.registry import Registry
+    from nounkit.storage import open_storage
+    from nounkit.storage.migrate import migrate
+    from nounkit.storage.urls import redact
+
+    if args.batch < 1:
+        print("nounkit: --batch must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    # Only the definitions matter here (for the target's tables and indexes): no handlers.
+    nouns = Registry.load(args.nouns, handlers=()).nouns
+    with open_storage(args.source, nouns) as source, open_storage(args.target, nouns) as target:
+        report = migrate(source, target, batch=args.batch, progress=_progress_bar(sys.stderr))
+    copied = sum(report.records.values())
+    print(
+        f"copied {copied} entit{'y' if copied == 1 else 'ies'} of {len(report.records)} "
+        f"noun{'' if len(report.records) == 1 else 's'}, {report.events} event"
+        f"{'' if report.events == 1 else 's'} and {report.checkpoints} checkpoint"
+        f"{'' if report.checkpoints == 1 else 's'} from {redact(args.source)} "
+        f"to {redact(args.target)}"
+    )
+    if not report.ok:
+        for mismatch in report.mismatches:
+            print(f"nounkit: count mismatch: {mismatch}", file=sys.stderr)
+        return EXIT_INPUT
+    print("counts verified: source and target agree")
+    return EXIT_OK
+
+
+def _progress_bar(out: TextIO) -> Callable[[int, int], None]:
+    """A one-line progress bar on a terminal; nothing when the output is not one."""
+    if not out.isatty():
+        return lambda done, total: None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        percent = 100 * done // total if total else 100
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if done >= total else ""
+        print(f"\r[{bar}] {percent:3d}% {done}/{total}", end=end, file=out, flush=True)
+
+    return show
 
 
 def _print_problems(problems: Sequence[Problem], out: TextIO) -> None:

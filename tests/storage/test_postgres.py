@@ -1,56 +1,13 @@
-"""The contract suite on postgresql://, against a real server.
-
-The server comes from ``NOUNKIT_TEST_POSTGRES_URL`` (``.ci/run`` starts one
-and sets it). Without it these tests skip, except under ``CI=true``, where
-they fail: CI must never pass without having run them. Each test gets a
-schema of its own (through the URL's ``options=-csearch_path=...``), dropped
-afterwards.
-"""
+"""The contract suite on postgresql://, against a real server (see conftest.py)."""
 
 from __future__ import annotations
-
-import os
-import uuid
-from collections.abc import Iterator
 
 import pytest
 
 from nounkit.testing import StorageContract
 
-ENV = "NOUNKIT_TEST_POSTGRES_URL"
-
-
-def server_url() -> str:
-    url = os.environ.get(ENV, "")
-    if url:
-        return url
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{ENV} is not set: CI must run the PostgreSQL tests (.ci/run starts a server)")
-    pytest.skip(f"set {ENV}=postgresql://user@host:port/db to run the PostgreSQL tests")
-
-
-def with_schema(url: str, schema: str) -> str:
-    """The URL with the connection's search_path set to ``schema``."""
-    joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}options=-csearch_path%3D{schema}"
-
-
-@pytest.fixture
-def fresh_schema() -> Iterator[str]:
-    """A URL whose store lives in a new, empty schema (dropped afterwards)."""
-    psycopg = pytest.importorskip("psycopg")
-    base = server_url()
-    schema = f"nk_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield with_schema(base, schema)
-    finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
 
 class TestPostgres(StorageContract):
     @pytest.fixture
-    def storage_url(self, fresh_schema: str) -> str:
-        return fresh_schema
+    def storage_url(self, postgres_url: str) -> str:
+        return postgres_url

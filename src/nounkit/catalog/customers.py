@@ -14,16 +14,15 @@ from typing import TYPE_CHECKING, Any
 from nounkit.errors import FieldError, ValidationError
 
 if TYPE_CHECKING:
-    from nounkit.compiler.models import Entity
     from nounkit.dispatch.context import ActionContext
     from nounkit.registry import Registry
 
 __all__ = ["register"]
 
 
-def consume(ctx: ActionContext, entity: Entity | None, data: dict[str, Any]) -> dict[str, Any]:
+def consume(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Use some of an entitlement; reaching the limit exhausts it."""
-    assert entity is not None
+    assert entity is not None  # every one of these actions acts on an entity
     amount = data["amount"]
     used = (entity.usedAmount or 0) + amount
     limit, unlimited = entity.limit, bool(entity.unlimited)
@@ -48,14 +47,14 @@ def consume(ctx: ActionContext, entity: Entity | None, data: dict[str, Any]) -> 
     return changes
 
 
-def reset(ctx: ActionContext, entity: Entity | None, data: dict[str, Any]) -> dict[str, Any]:
+def reset(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Start a new usage period."""
     return {"usedAmount": 0, "lastResetAt": ctx.now}
 
 
-def merge(ctx: ActionContext, entity: Entity | None, data: dict[str, Any]) -> None:
+def merge(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> None:
     """Fold a duplicate customer into this one: its records move here, then it goes."""
-    assert entity is not None
+    assert entity is not None  # every one of these actions acts on an entity
     duplicate = data["duplicate"]
     if duplicate == entity.id:
         raise ValidationError(
@@ -78,18 +77,16 @@ def _members(ctx: ActionContext, segment: str) -> int:
     return len(ctx.find("ServiceCustomer", {"segment": segment}))
 
 
-def add_customer(ctx: ActionContext, entity: Entity | None, data: dict[str, Any]) -> dict[str, Any]:
+def add_customer(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Put a customer in this segment (a customer belongs to one segment at a time)."""
-    assert entity is not None
+    assert entity is not None  # every one of these actions acts on an entity
     ctx.act("update", noun="ServiceCustomer", id=data["customer"], data={"segment": entity.id})
     return {"customerCount": _members(ctx, entity.id)}
 
 
-def remove_customer(
-    ctx: ActionContext, entity: Entity | None, data: dict[str, Any]
-) -> dict[str, Any]:
+def remove_customer(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Take a customer out of this segment; one not in it is a ValidationError."""
-    assert entity is not None
+    assert entity is not None  # every one of these actions acts on an entity
     customer = ctx.get("ServiceCustomer", data["customer"])
     if customer.segment != entity.id:
         raise ValidationError(
@@ -107,9 +104,9 @@ def remove_customer(
     return {"customerCount": _members(ctx, entity.id)}
 
 
-def sync(ctx: ActionContext, entity: Entity | None, data: dict[str, Any]) -> dict[str, Any]:
+def sync(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Refresh the member count; a segment with no members is inactive."""
-    assert entity is not None
+    assert entity is not None  # every one of these actions acts on an entity
     count = _members(ctx, entity.id)
     return {
         "customerCount": count,

@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from nounkit.errors import ValidationError
 from nounkit.errors import FieldError as _FieldError
+from nounkit.errors import ValidationError
 
 if TYPE_CHECKING:
     from nounkit.compiler.models import Entity
@@ -51,7 +51,9 @@ class ActionContext:
             )
         self.emitted.append((event, dict(data or {})))
 
-    def get(self, noun: str, id: str) -> Entity:
+    # Entities come back typed Any: their classes are compiled at run time, and handlers
+    # read their fields as attributes (entity.usedAmount), which a static Entity would refuse.
+    def get(self, noun: str, id: str) -> Any:
         """An entity of the caller's tenant, as this transaction sees it; NotFound if absent."""
         return self._run.load(noun, id)
 
@@ -62,7 +64,7 @@ class ActionContext:
         *,
         sort: Mapping[str, int] | None = None,
         limit: int | None = None,
-    ) -> list[Entity]:
+    ) -> list[Any]:
         """Entities of the caller's tenant matching ``where``, inside this transaction."""
         return self._run.find(noun, where, sort, limit)
 
@@ -73,7 +75,7 @@ class ActionContext:
         id: str | None = None,
         data: Mapping[str, Any] | None = None,
         noun: str | None = None,
-    ) -> Entity | None:
+    ) -> Any:
         """Run another action in the same transaction (its events join this act's)."""
         return self._run.nested(action, id=id, data=data, noun=noun)
 

@@ -113,28 +113,29 @@ class FunctionalContract:
         with storage.transaction() as tx:
             tx.update(second, expected_version=1)
         assert storage.get("Probe", "p1") == second
-        with pytest.raises(Conflict, match=r"Probe 'p1'.*stale version: expected 1, stored 2"):
-            with storage.transaction() as tx:
-                tx.update(_bump(first, name="late"), expected_version=1)
-        with pytest.raises(Conflict, match=r"Probe 'ghost'.*not found"):
-            with storage.transaction() as tx:
-                tx.update(_bump(make_record("ghost")), expected_version=1)
-        with pytest.raises(StorageError, match="must carry version 3"):
-            with storage.transaction() as tx:
-                tx.update(replace(second, version=7), expected_version=2)
+        with (
+            pytest.raises(Conflict, match=r"Probe 'p1'.*stale version: expected 1, stored 2"),
+            storage.transaction() as tx,
+        ):
+            tx.update(_bump(first, name="late"), expected_version=1)
+        with (
+            pytest.raises(Conflict, match=r"Probe 'ghost'.*not found"),
+            storage.transaction() as tx,
+        ):
+            tx.update(_bump(make_record("ghost")), expected_version=1)
+        with pytest.raises(StorageError, match="must carry version 3"), storage.transaction() as tx:
+            tx.update(replace(second, version=7), expected_version=2)
         assert storage.get("Probe", "p1") == second
 
     def test_delete_checks_the_version(self, storage: Storage) -> None:
         self.insert(storage, make_record("p1"))
-        with pytest.raises(Conflict, match="stale version"):
-            with storage.transaction() as tx:
-                tx.delete("Probe", "p1", None, expected_version=2)
+        with pytest.raises(Conflict, match="stale version"), storage.transaction() as tx:
+            tx.delete("Probe", "p1", None, expected_version=2)
         with storage.transaction() as tx:
             tx.delete("Probe", "p1", None, expected_version=1)
         assert storage.get("Probe", "p1") is None
-        with pytest.raises(Conflict, match="not found"):
-            with storage.transaction() as tx:
-                tx.delete("Probe", "p1", None, expected_version=1)
+        with pytest.raises(Conflict, match="not found"), storage.transaction() as tx:
+            tx.delete("Probe", "p1", None, expected_version=1)
         self.insert(storage, make_record("p1", {"name": "again"}))  # the id is free again
         assert storage.count("Probe") == 1
 
@@ -161,9 +162,8 @@ class FunctionalContract:
         assert _ids(storage.query("Probe", Query(), "acme").records) == ["p1"]
         assert storage.query("Probe", Query(where={"name": "acme's"}), "globex").records == []
         assert storage.count("Probe", None, "initech") == 0
-        with pytest.raises(Conflict):
-            with storage.transaction() as tx:
-                tx.update(_bump(make_record("p1", tenant="initech")), expected_version=1)
+        with pytest.raises(Conflict), storage.transaction() as tx:
+            tx.update(_bump(make_record("p1", tenant="initech")), expected_version=1)
 
     def test_unique_values_are_unique_per_tenant(self, storage: Storage) -> None:
         self.insert(storage, make_record("p1", {"email": "a@x.org"}, tenant="acme"))
@@ -175,9 +175,8 @@ class FunctionalContract:
         self.insert(storage, make_record("p5", {}, tenant="acme"))
         p3 = storage.get("Probe", "p3", "acme")
         assert p3 is not None
-        with pytest.raises(Conflict, match="email"):
-            with storage.transaction() as tx:
-                tx.update(_bump(p3, email="a@x.org"), expected_version=1)
+        with pytest.raises(Conflict, match="email"), storage.transaction() as tx:
+            tx.update(_bump(p3, email="a@x.org"), expected_version=1)
         p1 = storage.get("Probe", "p1", "acme")
         assert p1 is not None
         with storage.transaction() as tx:  # keeping its own value is no clash
@@ -191,17 +190,16 @@ class FunctionalContract:
             tx.append([make_event(make_record("keep"))])
             tx.set_checkpoint("mailer", 1)
         before = storage.dump()
-        with pytest.raises(RuntimeError, match="boom"):
-            with storage.transaction() as tx:
-                tx.insert(make_record("new"))
-                keep = tx.get("Probe", "keep", None)
-                assert keep is not None
-                tx.update(_bump(keep, name="changed"), keep.version)
-                tx.delete("Probe", "keep", None, keep.version + 1)
-                tx.append([make_event(make_record("new"))])
-                tx.set_checkpoint("mailer", 2)
-                tx.set_checkpoint("audit", 1)
-                raise RuntimeError("boom")
+        with pytest.raises(RuntimeError, match="boom"), storage.transaction() as tx:
+            tx.insert(make_record("new"))
+            keep = tx.get("Probe", "keep", None)
+            assert keep is not None
+            tx.update(_bump(keep, name="changed"), keep.version)
+            tx.delete("Probe", "keep", None, keep.version + 1)
+            tx.append([make_event(make_record("new"))])
+            tx.set_checkpoint("mailer", 2)
+            tx.set_checkpoint("audit", 1)
+            raise RuntimeError("boom")
         assert storage.dump() == before
 
     def test_a_transaction_sees_its_own_writes(self, storage: Storage) -> None:
@@ -213,17 +211,18 @@ class FunctionalContract:
             assert [e.seq for e in tx.events(0)] == [e.seq for e in events]
 
     def test_read_only_transactions_refuse_writes(self, storage: Storage) -> None:
-        with pytest.raises(StorageError, match="read-only"):
-            with storage.transaction(readonly=True) as tx:
-                tx.insert(make_record("p1"))
+        with (
+            pytest.raises(StorageError, match="read-only"),
+            storage.transaction(readonly=True) as tx,
+        ):
+            tx.insert(make_record("p1"))
         assert storage.get("Probe", "p1") is None
 
     def test_nested_transactions_are_refused(self, storage: Storage) -> None:
         with storage.transaction() as tx:
             tx.insert(make_record("outer"))
-            with pytest.raises(StorageError, match="already open"):
-                with storage.transaction():
-                    pass
+            with pytest.raises(StorageError, match="already open"), storage.transaction():
+                pass
         assert storage.get("Probe", "outer") is not None
 
     # -- events and checkpoints --------------------------------------------
@@ -232,10 +231,9 @@ class FunctionalContract:
         a, b = make_record("a", tenant="acme"), make_record("b", tenant="globex")
         with storage.transaction() as tx:
             first = tx.append([make_event(a), make_event(a, "updated", changes={"n": 1})])
-        with pytest.raises(RuntimeError):
-            with storage.transaction() as tx:
-                tx.append([make_event(b)])
-                raise RuntimeError("rolled back: its seq is not used up")
+        with pytest.raises(RuntimeError), storage.transaction() as tx:
+            tx.append([make_event(b)])
+            raise RuntimeError("rolled back: its seq is not used up")
         with storage.transaction() as tx:
             second = tx.append([make_event(b), make_event(make_record("c", noun="Counter"))])
         assert [e.seq for e in first + second] == [1, 2, 3, 4]
@@ -261,10 +259,9 @@ class FunctionalContract:
             tx.set_checkpoint("mailer", 3)
             tx.set_checkpoint("mailer", 5)
             assert tx.checkpoint("mailer") == 5
-        with pytest.raises(RuntimeError):
-            with storage.transaction() as tx:
-                tx.set_checkpoint("mailer", 9)
-                raise RuntimeError("rolled back")
+        with pytest.raises(RuntimeError), storage.transaction() as tx:
+            tx.set_checkpoint("mailer", 9)
+            raise RuntimeError("rolled back")
         with storage.transaction() as tx:
             assert tx.checkpoint("mailer") == 5
             assert tx.checkpoints() == {"mailer": 5}
@@ -363,11 +360,20 @@ class FunctionalContract:
         assert "p99" in seen and "p00" not in seen  # p00 sorts before the first cursor
 
     def test_queries_are_checked_against_the_noun(self, storage: Storage) -> None:
-        cases = [
-            ({"where": {"score": {"$lt": "40"}}}, r"where\.score\.\$lt: expected a number, got '40'"),
-            ({"where": {"scroe": 1}}, r"where\.scroe: Probe has no field 'scroe'; did you mean 'score'"),
+        cases: list[tuple[dict[str, Any], str]] = [
+            (
+                {"where": {"score": {"$lt": "40"}}},
+                r"where\.score\.\$lt: expected a number, got '40'",
+            ),
+            (
+                {"where": {"scroe": 1}},
+                r"where\.scroe: Probe has no field 'scroe'; did you mean 'score'",
+            ),
             ({"where": {"name": {"$regex": "a"}}}, r"where\.name\.\$regex: unknown operator"),
-            ({"where": {"$or": [{"flag": "yes"}]}}, r"where\.\$or\[0\]\.flag: expected true or false"),
+            (
+                {"where": {"$or": [{"flag": "yes"}]}},
+                r"where\.\$or\[0\]\.flag: expected true or false",
+            ),
             ({"where": {"at": "yesterday"}}, r"where\.at: expected an RFC 3339 date-time"),
             ({"where": {"day": "2026-02-30"}}, r"where\.day: expected a date"),
             ({"where": {"flag": {"$gt": True}}}, r"where\.flag\.\$gt: .*no order"),
@@ -449,6 +455,5 @@ class FunctionalContract:
         again = one.get("Probe", "p1")
         assert again is not None and again.data["name"] == "from two"
         assert [e.seq for e in one.events()] == [1]
-        with pytest.raises(Conflict, match="stale version"):
-            with one.transaction() as tx:
-                tx.update(_bump(got, name="stale"), expected_version=1)
+        with pytest.raises(Conflict, match="stale version"), one.transaction() as tx:
+            tx.update(_bump(got, name="stale"), expected_version=1)

@@ -105,7 +105,9 @@ class DurabilityContract:
                     time.sleep(rng.uniform(0, 0.02))
                 else:
                     first, _ = _read_acks(read_fd, first_within=30)
-                    assert first, f"round {round}: the writer acknowledged nothing (exit {child.exitcode})"
+                    assert first, (
+                        f"round {round}: the writer acknowledged nothing (exit {child.exitcode})"
+                    )
                     acked.update(first)
                     time.sleep(rng.uniform(0, 0.03))
                 os.kill(child.pid or 0, signal.SIGKILL)

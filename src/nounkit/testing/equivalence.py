@@ -88,7 +88,9 @@ def _comparison(name: str) -> st.SearchStrategy[dict[str, Any]]:
     ]
     if name in ORDERED:
         ops += [
-            st.builds(lambda op, v: {op: v}, st.sampled_from(["$gt", "$gte", "$lt", "$lte"]), values),
+            st.builds(
+                lambda op, v: {op: v}, st.sampled_from(["$gt", "$gte", "$lt", "$lte"]), values
+            ),
             st.builds(lambda a, b: {"$gte": a, "$lt": b}, values, values),
         ]
     if name in ("name", "note"):
@@ -194,4 +196,3 @@ class QueryEquivalenceContract:
                 page = storage.query("Probe", replace(query, after=page.cursor, offset=0), tenant)
                 walked += [r.id for r in page.records]
             assert walked == [r.id for r in everything.records], query
-
