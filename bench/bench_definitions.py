@@ -90,7 +90,7 @@ def _bytecode_env(cache: Path) -> dict[str, str]:
 _COLD = """
 import json, time
 w0, c0 = time.perf_counter(), time.process_time()
-from nounkit import Config, Registry
+from nounkit import Registry
 w1, c1 = time.perf_counter(), time.process_time()
 reg = Registry.load("nouns")
 w2, c2 = time.perf_counter(), time.process_time()
@@ -412,7 +412,7 @@ def bench_generated(sizes: Sequence[int], runs: int, profile: bool) -> None:
                     reg.model(name)
 
             loads, comps = [], []
-            for _ in range(runs if n < 2000 else max(1, runs - 1)):
+            for _ in range(runs if n <= GENERATED_TARGET_N else 1):
                 loads.append(timed(load))
                 comps.append(timed(compile_all))
             if len(holder["reg"].nouns) != n:
@@ -545,7 +545,7 @@ class CarefulEntitlement(BaseModel):
     value: Any = None
     limit: NonNegative | None = None
     unlimited: StrictBool | None = None
-    usedAmount: NonNegative | None = None
+    usedAmount: NonNegative = 0
     remainingAmount: Number | None = None
     usagePercent: NonNegative | None = None
     resetPeriod: StrictStr | None = None
@@ -572,7 +572,7 @@ class PlainEntitlement(BaseModel):
     value: Any = None
     limit: float | None = Field(None, ge=0)
     unlimited: bool | None = None
-    usedAmount: float | None = Field(None, ge=0)
+    usedAmount: float = Field(0, ge=0)
     remainingAmount: float | None = None
     usagePercent: float | None = Field(None, ge=0)
     resetPeriod: str | None = None
@@ -827,8 +827,18 @@ def _same_results(models: Sequence[type[BaseModel]], data: Sequence[dict[str, An
         except Exception as exc:
             problems.append(f"instance {index} does not validate: {exc}")
         else:
-            if any(dump != dumps[0] for dump in dumps[1:]):
-                problems.append(f"instance {index} reads differently: {dumps}")
+            for model, dump in zip(models[1:], dumps[1:], strict=True):
+                differ = sorted(
+                    k for k in dump.keys() | dumps[0].keys() if dump.get(k) != dumps[0].get(k)
+                )
+                if differ:
+                    problems.append(
+                        f"instance {index}: {model.__name__} reads "
+                        + ", ".join(
+                            f"{k}={dump.get(k)!r} ({models[0].__name__}: {dumps[0].get(k)!r})"
+                            for k in differ
+                        )
+                    )
         if len(problems) > 3:
             break
     return problems

@@ -82,7 +82,6 @@ VALID: dict[str, dict[str, Any]] = {
         "limit": 100000,
         "unlimited": False,
         "usedAmount": 1250.5,
-        "usagePercent": 1.25,
         "resetPeriod": "monthly",
         "resetAt": "2024-06-01T00:00:00Z",
         "lastResetAt": "2024-05-01T00:00:00Z",

@@ -17,6 +17,7 @@ from nounkit.errors import (
     UnknownAction,
     ValidationError,
 )
+from nounkit.jsonld.errors import JsonLdError
 from nounkit.language.spec import (
     ActionDef,
     LifecycleDef,
@@ -40,6 +41,7 @@ __all__ = [
     "FieldError",
     "Forbidden",
     "HandlerMissing",
+    "JsonLdError",
     "LifecycleDef",
     "Location",
     "NotFound",

@@ -1,7 +1,8 @@
-"""``nounkit act``, ``get``, ``list``, ``events`` and ``demo``: entities from the shell.
+"""``nounkit act``, ``get``, ``list``, ``events``, ``export`` and ``demo``: entities from the shell.
 
-Output is JSON: one document for ``act``, ``get`` and ``list``; one event per
-line for ``events`` (so ``--follow`` can stream).
+Output is JSON: one document for ``act``, ``get`` and ``list`` (``get --jsonld``: the
+entity's JSON-LD); one event per line for ``events`` (so ``--follow`` can stream);
+``export`` streams JSON or JSON-LD lines, or N-Quads.
 """
 
 from __future__ import annotations
@@ -97,9 +98,49 @@ def _act(args: argparse.Namespace) -> int:
 
 def _get(args: argparse.Namespace) -> int:
     with _registry(args) as registry:
-        _print_json(_entity_json(registry.get(args.noun, args.id, tenant=args.tenant)),
-                    sys.stdout)
+        entity = registry.get(args.noun, args.id, tenant=args.tenant)
+        _print_json(registry.to_jsonld(entity) if args.jsonld else _entity_json(entity), sys.stdout)
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from nounkit.jsonld.export import export_lines
+
+    where = _mapping_argument(args.where, "--where")
+    if args.batch < 1:
+        raise UsageError(f"--batch must be at least 1, not {args.batch}")
+    progress = _export_progress(args.noun, sys.stderr)
+    with _registry(args) as registry:
+        for chunk in export_lines(
+            registry,
+            args.noun,
+            args.format,
+            where=where,
+            tenant=args.tenant,
+            batch=args.batch,
+            progress=progress,
+        ):
+            sys.stdout.write(chunk)
+        if progress is not None:
+            print(file=sys.stderr)  # end the progress line
+    sys.stdout.flush()
+    return 0
+
+
+def _export_progress(noun: str, out: TextIO) -> Callable[[int], None] | None:
+    """A count on one line of a terminal; None when stderr is not a terminal (a log or pipe)."""
+    if not out.isatty():
+        return None
+
+    def show(done: int) -> None:
+        print(
+            f"\rexporting {noun}: {done} entit{'y' if done == 1 else 'ies'}",
+            end="",
+            file=out,
+            flush=True,
+        )
+
+    return show
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -242,6 +283,28 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     get.add_argument("noun", metavar="NOUN")
     get.add_argument("id", metavar="ID")
     get.add_argument("--tenant")
+    get.add_argument(
+        "--jsonld", action="store_true", help="print its Schema.org JSON-LD (compact) document"
+    )
+
+    export = command(
+        "export",
+        _export,
+        "stream every entity of a noun: JSON or JSON-LD lines, or N-Quads",
+    )
+    export.add_argument("noun", metavar="NOUN")
+    export.add_argument(
+        "--format",
+        choices=("json", "jsonld", "nquads"),
+        default="json",
+        help="json (one entity per line, the default), jsonld (one compact JSON-LD "
+        "document per line) or nquads",
+    )
+    export.add_argument("--where", metavar="JSON", help="only the entities matching this query")
+    export.add_argument("--tenant")
+    export.add_argument(
+        "--batch", type=int, default=500, metavar="N", help="entities read per page (default 500)"
+    )
 
     listing = command("list", _list, "print the entities matching a query as a JSON list")
     listing.add_argument("noun", metavar="NOUN")

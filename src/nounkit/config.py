@@ -18,7 +18,7 @@ from nounkit.language.yamlsource import YamlProblem, read_yaml
 __all__ = ["DEFAULT_STORAGE", "Config", "find_config"]
 
 DEFAULT_STORAGE = "tinydb:///.nounkit/db.json"
-_KEYS = ("nouns", "storage", "base", "vocab", "external", "handlers")
+_KEYS = ("nouns", "storage", "base", "vocab", "external", "handlers", "strict_vocab")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class Config:
     vocab: str = "https://example.org/vocab#"
     external: tuple[str, ...] = ()
     handlers: tuple[str, ...] = ()
+    # Schema.org terms outside their domain (or superseded) fail the load, not just warn.
+    strict_vocab: bool = False
     file: Path | None = field(default=None, compare=False)
 
     @classmethod
@@ -64,6 +66,11 @@ class Config:
                     values[key] = tuple(file.parent / i for i in items)
                 else:
                     values[key] = tuple(items)
+            elif key == "strict_vocab":
+                if isinstance(value, bool):
+                    values[key] = value
+                else:
+                    bad(key, f"strict_vocab must be true or false, not {value!r}")
             elif not isinstance(value, str):
                 bad(key, f"{key} must be a string, not {value!r}")
             else:

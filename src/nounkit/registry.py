@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from nounkit.dispatch.act import ActResult
     from nounkit.dispatch.context import Handler
     from nounkit.dispatch.subscribers import SubscriberFailure, Subscribers
+    from nounkit.jsonld.processor import Form, JsonLd
     from nounkit.storage.base import Event, Record, Storage, Transaction
 
 __all__ = ["Registry"]
@@ -43,6 +44,7 @@ class Registry:
         *,
         config: Config | None = None,
         storage: str | Storage | None = None,
+        strict_vocab: bool | None = None,
     ) -> None:
         self._nouns = dict(nouns)
         self.nouns: Mapping[str, NounDef] = MappingProxyType(self._nouns)
@@ -55,6 +57,12 @@ class Registry:
         self._storage_lock = threading.Lock()
         self._subscribers: Subscribers | None = None
         self._derived = _derived_relationships(self._nouns)
+        self._jsonld: JsonLd | None = None
+        from nounkit.jsonld.vocab import check_terms
+
+        # Every class: and iri: against the Schema.org table; strict turns warnings into errors.
+        strict = self.config.strict_vocab if strict_vocab is None else strict_vocab
+        check_terms(self._nouns, vocab=self.config.vocab, strict=strict)
 
     @classmethod
     def load(
@@ -65,13 +73,16 @@ class Registry:
         external: Iterable[str] | None = None,
         handlers: Iterable[str] | None = None,
         config: Config | None = None,
+        strict_vocab: bool | None = None,
     ) -> Registry:
         """Load and check noun files (a file, a folder, or a list of them).
 
-        Without ``paths``, the configuration's ``nouns`` are loaded; ``handlers``
-        (default: the configuration's) name modules whose ``register(registry)``
-        adds handlers and subscribers. Raises DefinitionError listing every
-        problem found.
+        Without ``paths``, the configuration's ``nouns`` are loaded, with its
+        ``handlers``: modules whose ``register(registry)`` adds handlers and
+        subscribers (pass ``handlers=`` to name them for other paths). Raises DefinitionError listing every
+        problem found. Schema.org terms outside their class's domain warn
+        (VocabularyWarning), or fail with ``strict_vocab=True`` (default: the
+        configuration's ``strict_vocab``).
         """
         config = config if config is not None else find_config()
         if paths is None:
@@ -81,8 +92,17 @@ class Registry:
         else:
             chosen = list(paths)
         outside = tuple(external) if external is not None else config.external
-        registry = cls(load_nouns(chosen, external=outside), config=config, storage=storage)
-        for module in handlers if handlers is not None else config.handlers:
+        registry = cls(
+            load_nouns(chosen, external=outside),
+            config=config,
+            storage=storage,
+            strict_vocab=strict_vocab,
+        )
+        # The configured handlers serve the configured nouns; explicit paths may be others.
+        chosen_handlers = (
+            handlers if handlers is not None else (config.handlers if paths is None else ())
+        )
+        for module in chosen_handlers:
             registry.use(module)
         return registry
 
@@ -105,6 +125,13 @@ class Registry:
 
             model = self._models[name] = compile_model(self.noun(name), self._nouns)
         return model
+
+    def models(self) -> dict[str, type[Entity]]:
+        """Every noun's compiled model (compiling those not built yet), by name."""
+        from nounkit._gcpause import gc_paused
+
+        with gc_paused():
+            return {name: self.model(name) for name in self._nouns}
 
     def input_model(self, noun: str, action: str) -> type[Entity]:
         """The model of an action's declared ``input``."""
@@ -326,6 +353,40 @@ class Registry:
         with self.storage.transaction(readonly=True) as tx:
             data = entity.model_dump(mode="json", by_alias=True)
             return self.entity(noun, data, tx, tenant)
+
+    # -- JSON-LD (nounkit.jsonld) ---------------------------------------------------------------
+
+    def context(self, noun: str) -> dict[str, Any]:
+        """The noun's JSON-LD context, as ``schemas/<singular>.context.jsonld`` holds it."""
+        from nounkit.jsonld import engine
+
+        return engine(self).context(noun)
+
+    def to_jsonld(self, entity: Any, *, form: Form = "compact", noun: str | None = None) -> Any:
+        """An entity as JSON-LD: a compact document (``@id`` is ``<base><plural>/<id>``),
+        ``form="expanded"`` (a list of nodes) or ``form="nquads"`` (N-Quads text).
+
+        ``entity`` is an instance of a compiled model, or a mapping with ``noun=``.
+        """
+        from nounkit.jsonld import engine
+
+        return engine(self).to_jsonld(entity, form=form, noun=noun)
+
+    def from_jsonld(self, document: Any, *, noun: str | None = None) -> Entity:
+        """The validated entity a JSON-LD document describes (compact or expanded; Schema.org
+        IRIs over http or https). Remote contexts, oversized or deeply nested documents are
+        refused with JsonLdError; wrong values are a ValidationError naming the field.
+        """
+        from nounkit.jsonld import engine
+
+        return engine(self).from_jsonld(document, noun=noun)
+
+    def event_to_jsonld(self, event: Event, *, form: Form = "compact") -> Any:
+        """An event as a Schema.org action (CreateAction, UpdateAction, DeleteAction, or
+        Action named by its verb) with agent, object, end time and result."""
+        from nounkit.jsonld import engine
+
+        return engine(self).event_to_jsonld(event, form=form)
 
     # -- events after commit -------------------------------------------------------------------
 

@@ -11,8 +11,17 @@ from hypothesis import strategies as st
 
 from nounkit.errors import QueryError
 from nounkit.storage import check_query
-from nounkit.storage.query import ID, AllOf, AnyOf, Leaf, NotCond, instant_key, name_pattern
-from nounkit.storage.query import fields_of, stub_noun
+from nounkit.storage.query import (
+    ID,
+    AllOf,
+    AnyOf,
+    Leaf,
+    NotCond,
+    fields_of,
+    instant_key,
+    name_pattern,
+    stub_noun,
+)
 from nounkit.testing import PROBE
 
 

@@ -22,7 +22,7 @@ def test_three_slashes_are_relative_four_absolute(
     monkeypatch.chdir(tmp_path)
     with open_storage("sqlite:///data/app.sqlite") as relative:
         assert isinstance(relative, SQLiteStorage)
-        assert relative.path == Path("data/app.sqlite")
+        assert relative.path == tmp_path / "data" / "app.sqlite"
     assert (tmp_path / "data" / "app.sqlite").exists()
     with open_storage(f"sqlite:///{tmp_path}/abs.sqlite") as absolute:
         assert isinstance(absolute, SQLiteStorage)

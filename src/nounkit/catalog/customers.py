@@ -68,8 +68,16 @@ def merge(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> None:
     for source, inverse in ctx.registry.derived_relationships(ctx.noun.name).values():
         for owned in ctx.find(source, {inverse: duplicate}):
             ctx.act("update", noun=source, id=owned.id, data={inverse: entity.id})
-    if entity.segment is None and other.segment is not None:
-        ctx.act("update", noun="ServiceCustomer", id=entity.id, data={"segment": other.segment})
+    if other.segment is not None:
+        if entity.segment is None:  # it takes the duplicate's place: the count stands
+            ctx.act("update", noun="ServiceCustomer", id=entity.id, data={"segment": other.segment})
+        else:  # the duplicate leaves its segment, whose count must drop
+            ctx.act(
+                "removeCustomer",
+                noun="CustomerSegment",
+                id=other.segment,
+                data={"customer": duplicate},
+            )
     ctx.act("delete", noun="ServiceCustomer", id=duplicate)
 
 
@@ -80,7 +88,16 @@ def _members(ctx: ActionContext, segment: str) -> int:
 def add_customer(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Put a customer in this segment (a customer belongs to one segment at a time)."""
     assert entity is not None  # every one of these actions acts on an entity
-    ctx.act("update", noun="ServiceCustomer", id=data["customer"], data={"segment": entity.id})
+    customer = ctx.get("ServiceCustomer", data["customer"])
+    if customer.segment is not None and customer.segment != entity.id:
+        # It moves: the segment it leaves counts one fewer.
+        ctx.act(
+            "removeCustomer",
+            noun="CustomerSegment",
+            id=customer.segment,
+            data={"customer": customer.id},
+        )
+    ctx.act("update", noun="ServiceCustomer", id=customer.id, data={"segment": entity.id})
     return {"customerCount": _members(ctx, entity.id)}
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nounkit.codegen.jsonschema import bundle_schema, dumps, input_schema, noun_schema
+from nounkit.jsonld import context_files
 from nounkit.language.loader import language_schema
 from nounkit.registry import Registry
 
@@ -15,10 +16,14 @@ __all__ = ["BuildReport", "artifacts", "build", "check"]
 
 LANGUAGE_SCHEMA = "noun.schema.json"
 BUNDLE = "bundle.schema.json"
+_GENERATED_SUFFIXES = (".schema.json", ".context.jsonld")
 
 
 def artifacts(registry: Registry) -> dict[str, str]:
-    """Every generated file, by name, with its exact text, in a stable order."""
+    """Every generated file, by name, with its exact text, in a stable order.
+
+    JSON Schema (``*.schema.json``) and JSON-LD contexts (``*.context.jsonld``).
+    """
     base = registry.config.base
     nouns = registry.nouns
     files = {LANGUAGE_SCHEMA: dumps(language_schema())}
@@ -29,6 +34,8 @@ def artifacts(registry: Registry) -> dict[str, str]:
                 name = f"{noun.singular}.{action.name}.input.schema.json"
                 files[name] = dumps(input_schema(noun, action, base=base))
     files[BUNDLE] = dumps(bundle_schema(nouns, base=base))
+    # JSON-LD contexts: <singular>.context.jsonld per noun, and the events' context.
+    files.update(context_files(registry))
     return files
 
 
@@ -49,7 +56,7 @@ class BuildReport:
 def _generated_here(folder: Path) -> list[str]:
     # Only files that look like ours count as orphans: a README beside them is left alone.
     return (
-        sorted(p.name for p in folder.glob("*.json") if p.name.endswith(".schema.json"))
+        sorted(p.name for p in folder.glob("*.json*") if p.name.endswith(_GENERATED_SUFFIXES))
         if folder.is_dir()
         else []
     )

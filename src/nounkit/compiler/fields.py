@@ -1,56 +1,51 @@
 """Pydantic field types that read values the way JSON Schema does.
 
 Validation follows JSON's own types, not Python's coercions: ``"2500"`` is not
-a number, ``1`` is not a boolean, ``0`` is not a date. Where pydantic's strict
-mode already means that, its native (Rust) validators are used; Python code
-runs only for dates, datetimes, non-text enums and whole floats given as
-integers.
-
-The named types below (``Text``, ``Number``, ``DateTime`` ...) are public:
-compiled models are built from them, and ``nounkit codegen python`` writes
-modules that import them, so generated classes validate exactly as compiled
-ones do.
+a number, ``1`` is not a boolean, ``0`` is not a date. Every value is typed
+``Annotated[<python type>, Value(kind, **constraints)]``: :class:`Value` hands
+pydantic a ready pydantic-core schema, so validation runs in Rust (dates and
+datetimes included; Python runs only for naive datetimes, whole floats given
+as integers and enums of numbers) and building a model skips pydantic's
+annotation machinery. ``nounkit codegen python`` writes the same ``Value``
+annotations, so generated classes validate exactly as compiled ones do.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, timedelta, timezone
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, JsonValue, Strict
+from pydantic import ConfigDict, Field, GetCoreSchemaHandler, JsonValue, Strict
 from pydantic_core import PydanticCustomError
+from pydantic_core import core_schema as cs
 
 from nounkit.language.spec import PropertyDef, RelationshipDef
-from nounkit.language.types import DATETIME_RE, EMAIL_PATTERN, URL_PATTERN, UUID_PATTERN
+from nounkit.language.types import (
+    DATE_PATTERN,
+    DATETIME_PATTERN,
+    EMAIL_PATTERN,
+    URL_PATTERN,
+    UUID_PATTERN,
+)
 
 __all__ = [
     "ENTITY_CONFIG",
     "EXPECTED",
-    "Boolean",
-    "Date",
-    "DateTime",
-    "Email",
-    "Integer",
-    "Json",
-    "Number",
-    "Text",
-    "Url",
-    "Uuid",
+    "PYTHON_TYPES",
+    "Value",
     "field_type",
-    "matches",
-    "one_of",
-    "read_date",
-    "read_datetime",
     "relationship_type",
+    "value_of",
     "value_type",
-    "whole_number",
 ]
 
 # The configuration every model shares, compiled or generated.
 ENTITY_CONFIG = ConfigDict(
     extra="forbid",
-    regex_engine="python-re",  # the same regular expressions jsonschema runs
+    regex_engine="python-re",  # user patterns run as jsonschema runs them
     validate_by_alias=True,
     validate_by_name=False,
     serialize_by_alias=True,
@@ -76,60 +71,34 @@ EXPECTED = {
     "uuid": "a UUID, such as 123e4567-e89b-12d3-a456-426614174000",
 }
 
-# ASCII digits only, as JSON Schema's "date" and "date-time" checkers read them (Python's
-# ``\d`` would also take other scripts' digits, which ``int()`` then reads happily).
-_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# The Python type each kind reads to (what mypy sees in generated code).
+PYTHON_TYPES = {
+    "string": "str",
+    "text": "str",
+    "markdown": "str",
+    "number": "int | float",
+    "integer": "int",
+    "boolean": "bool",
+    "date": "date",
+    "datetime": "datetime",
+    "json": "JsonValue",
+    "url": "str",
+    "email": "str",
+    "uuid": "str",
+}
+_TEXT = frozenset({"string", "text", "markdown", "url", "email", "uuid"})
+_FORMATS = {"url": URL_PATTERN, "email": EMAIL_PATTERN, "uuid": UUID_PATTERN}
 
 
-def _fail(kind: str) -> PydanticCustomError:
-    return PydanticCustomError(
-        f"nounkit_{kind}", "expected {expected}", {"expected": EXPECTED[kind]}
-    )
+def _rust(pattern: str) -> str:
+    # The schema's patterns end in (?![\s\S]) so ECMA and Python agree; Rust's regex has
+    # no look-around, and its $ already means the very end. Only the date patterns run in
+    # Rust: they hold digits and literal letters, which every engine reads alike.
+    return pattern.removesuffix(r"(?![\s\S])") + "$"
 
 
-def read_date(value: Any) -> date:
-    """A ``date`` object or a ``YYYY-MM-DD`` string, as jsonschema's "date" format reads it."""
-    if type(value) is date:  # a datetime is a date subclass, and no calendar date
-        return value
-    if isinstance(value, str) and _FULL_DATE.fullmatch(value):
-        try:
-            return date(int(value[:4]), int(value[5:7]), int(value[8:10]))
-        except ValueError:
-            pass
-    raise _fail("date")
-
-
-def read_datetime(value: Any) -> datetime:
-    """An aware instant from a ``datetime`` (naive read as UTC) or an RFC 3339 string."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    if isinstance(value, str) and value.isascii():
-        match = DATETIME_RE.search(value)
-        if match:
-            day, hour, minute, second, fraction, zone = match.groups()
-            try:
-                tz = UTC
-                if zone not in ("Z", "z"):
-                    sign = -1 if zone[0] == "-" else 1
-                    tz = timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
-                micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
-                return datetime(
-                    int(day[:4]),
-                    int(day[5:7]),
-                    int(day[8:10]),
-                    int(hour),
-                    int(minute),
-                    int(second),
-                    micro,
-                    tzinfo=tz,
-                )
-            except ValueError:
-                pass
-    raise _fail("datetime")
-
-
-def whole_number(value: float) -> int:
-    """JSON Schema counts 3.0 as an integer; so must the model."""
+def _whole(value: float) -> int:
+    # JSON Schema counts 3.0 as an integer; so must the model.
     if value.is_integer():
         return int(value)
     raise PydanticCustomError(
@@ -137,118 +106,210 @@ def whole_number(value: float) -> int:
     )
 
 
-def one_of(*allowed: Any) -> AfterValidator:
-    """Membership in an enum of numbers or booleans (``Literal`` would take True for 1)."""
+def _no_int(value: Any) -> Any:
+    # The float branch of a number: an int that failed the int branch's bounds must not pass
+    # here rounded to a float (2**53 + 1 would read as 2**53, inside a maximum of 2**53).
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise PydanticCustomError("nounkit_int_bounds", "the whole number is out of bounds")
+    return value
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC)  # a naive datetime from Python is read as UTC
+
+
+def _one_of(allowed: tuple[Any, ...]) -> Callable[[Any], Any]:
     choices = ", ".join(repr(v) for v in allowed)
 
     def check(value: Any) -> Any:
+        # Compared after the type check, so True never meets 1 here.
         if value in allowed:
             return value
         raise PydanticCustomError("nounkit_enum", "expected one of {choices}", {"choices": choices})
 
-    return AfterValidator(check)
+    return check
 
 
-def matches(pattern: str) -> AfterValidator:
-    """A second pattern on a format that has its own (JSON Schema searches, so we search)."""
-    compiled = re.compile(pattern)
-
-    def check(value: str) -> str:
-        if compiled.search(value):
-            return value
-        raise PydanticCustomError(
-            "string_pattern_mismatch", "should match pattern {pattern}", {"pattern": pattern}
-        )
-
-    return AfterValidator(check)
-
-
-Text = Annotated[str, Strict()]
-# allow_inf_nan sits on the float branch: on the union it would run math.isfinite on
-# integers too large for a float (10**400 is a JSON number) and raise OverflowError.
-Number = Annotated[int, Strict()] | Annotated[float, Strict(), Field(allow_inf_nan=False)]
-Integer = (
-    Annotated[int, Strict()]
-    | Annotated[float, Strict(), Field(allow_inf_nan=False), AfterValidator(whole_number)]
-)
-Boolean = Annotated[bool, Strict()]
-Date = Annotated[date, Strict(), BeforeValidator(read_date)]
-DateTime = Annotated[datetime, Strict(), BeforeValidator(read_datetime)]
-Json = JsonValue
-Email = Annotated[str, Strict(), Field(pattern=EMAIL_PATTERN)]
-Url = Annotated[str, Strict(), Field(pattern=URL_PATTERN)]
-Uuid = Annotated[str, Strict(), Field(pattern=UUID_PATTERN)]
-
-BASE_TYPES: dict[str, Any] = {
-    "string": Text,
-    "text": Text,
-    "markdown": Text,
-    "number": Number,
-    "integer": Integer,
-    "boolean": Boolean,
-    "date": Date,
-    "datetime": DateTime,
-    "json": Json,
-    "url": Url,
-    "email": Email,
-    "uuid": Uuid,
-}
-TEXT_KINDS = frozenset({"string", "text", "markdown", "url", "email", "uuid"})
-_FORMATS = frozenset({"url", "email", "uuid"})
+def _bounds(
+    ge: float | None, le: float | None, gt: float | None, lt: float | None, *, whole: bool
+) -> dict[str, Any]:
+    """Numeric bounds as pydantic-core keywords; on whole numbers, fractional bounds round."""
+    if not whole:
+        pairs = {"ge": ge, "le": le, "gt": gt, "lt": lt}
+        return {k: v for k, v in pairs.items() if v is not None}
+    found: dict[str, Any] = {}
+    lows = [math.ceil(v) for v in (ge,) if v is not None]
+    lows += [math.floor(v) + 1 for v in (gt,) if v is not None]
+    highs = [math.floor(v) for v in (le,) if v is not None]
+    highs += [math.ceil(v) - 1 for v in (lt,) if v is not None]
+    if lows:
+        found["ge"] = max(lows)
+    if highs:
+        found["le"] = min(highs)
+    return found
 
 
-def constraints(prop: PropertyDef) -> dict[str, Any]:
-    """The property's bounds as ``Field`` keywords (none are None)."""
-    pairs: dict[str, Any] = {
-        "ge": prop.minimum,
-        "le": prop.maximum,
-        "gt": prop.exclusive_minimum,
-        "lt": prop.exclusive_maximum,
-        "min_length": prop.min_length,
-        "max_length": prop.max_length,
-    }
-    if prop.pattern is not None and prop.type not in _FORMATS:
-        pairs["pattern"] = prop.pattern
-    return {k: v for k, v in pairs.items() if v is not None}
+def _temporal(
+    kind: str,
+    pattern: str,
+    parse: cs.CoreSchema,
+    objects: list[cs.CoreSchema],
+) -> cs.CoreSchema:
+    """A date or datetime: from JSON only a string of the pattern (the parse after it refuses
+    what no calendar has, 2024-02-30); from Python also the objects themselves.
 
-
-def value_parts(prop: PropertyDef) -> tuple[str, list[tuple[str, Any]]]:
-    """How one value is typed: a base type name and the annotations to add, in order.
-
-    Both the compiler and the Python code generator read this, so they cannot drift:
-    each part is ``("field", kwargs)``, ``("matches", pattern)``, ``("one_of", values)``
-    or ``("literal", values)`` (which replaces the base type).
+    The two inputs are split because pydantic's strict date parsing of JSON still reads
+    other strings ("2500") that JSON Schema's formats refuse.
     """
-    parts: list[tuple[str, Any]] = []
-    bounds = constraints(prop)
-    if bounds:
-        parts.append(("field", bounds))
-    if prop.pattern is not None and prop.type in _FORMATS:
-        parts.append(("matches", prop.pattern))
-    if prop.enum is not None:
-        # Enum values were checked against the type and bounds at load, so a text Literal
-        # says everything; for numbers and booleans equality is looser than JSON's.
-        if prop.type in TEXT_KINDS:
-            return prop.type, [("literal", tuple(prop.enum))]
-        parts.append(("one_of", tuple(prop.enum)))
-    return prop.type, parts
+    text = cs.chain_schema(
+        [
+            cs.str_schema(strict=True, pattern=_rust(pattern), regex_engine="rust-regex"),
+            parse,
+        ]
+    )
+    error = {
+        "custom_error_type": f"nounkit_{kind}",
+        "custom_error_message": f"expected {EXPECTED[kind]}",
+    }
+    return cs.json_or_python_schema(
+        json_schema=cs.union_schema([text], **error),  # type: ignore[arg-type]
+        python_schema=cs.union_schema(
+            [*objects, text],
+            mode="left_to_right",
+            **error,  # type: ignore[arg-type]
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One value of a noun-language type, with its constraints, as pydantic metadata.
+
+    ``Annotated[int | float, Value("number", ge=0)]`` accepts exactly what the JSON
+    Schema ``{"type": "number", "minimum": 0}`` accepts.
+    """
+
+    kind: str
+    ge: float | None = None
+    le: float | None = None
+    gt: float | None = None
+    lt: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    enum: tuple[Any, ...] | None = None
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> cs.CoreSchema:
+        if self.kind == "json":
+            return handler(JsonValue)  # pydantic's own JSON-value schema, recursive refs and all
+        return self.schema()
+
+    def schema(self) -> cs.CoreSchema:
+        kind = self.kind
+        schema: cs.CoreSchema
+        if kind == "json":
+            raise ValueError("json values take pydantic's own schema")
+        if kind in _TEXT:
+            schema = self._text()
+        elif kind in ("number", "integer"):
+            bounds = {"ge": self.ge, "le": self.le, "gt": self.gt, "lt": self.lt}
+            floats: cs.CoreSchema = cs.no_info_before_validator_function(
+                _no_int,
+                cs.float_schema(strict=True, allow_inf_nan=False, **_bounds(**bounds, whole=False)),
+            )
+            if kind == "integer":
+                floats = cs.no_info_after_validator_function(_whole, floats)
+            ints = cs.int_schema(strict=True, **_bounds(**bounds, whole=True))
+            schema = cs.union_schema([ints, floats])
+        elif kind == "boolean":
+            schema = cs.bool_schema(strict=True)
+        elif kind == "date":
+            schema = _temporal(
+                "date",
+                DATE_PATTERN,
+                cs.date_schema(),
+                # A date object, never a datetime (strict refuses those).
+                [cs.date_schema(strict=True)],
+            )
+        elif kind == "datetime":
+            schema = _temporal(
+                "datetime",
+                DATETIME_PATTERN,
+                cs.datetime_schema(),
+                [
+                    cs.datetime_schema(strict=True, tz_constraint="aware"),
+                    cs.no_info_after_validator_function(
+                        _as_utc, cs.datetime_schema(strict=True, tz_constraint="naive")
+                    ),
+                ],
+            )
+        else:
+            raise ValueError(f"unknown noun-language type {kind!r}")
+        if self.enum is not None and kind not in _TEXT:
+            schema = cs.no_info_after_validator_function(_one_of(self.enum), schema)
+        return schema
+
+    def _text(self) -> cs.CoreSchema:
+        if self.enum is not None:
+            # Enum values were checked against the type and bounds at load.
+            return cs.literal_schema(list(self.enum))
+        lengths: dict[str, Any] = {
+            k: v
+            for k, v in (("min_length", self.min_length), ("max_length", self.max_length))
+            if v is not None
+        }
+        formatted = _FORMATS.get(self.kind)
+        steps: list[cs.CoreSchema] = []
+        if formatted is not None:
+            # Python's re, not Rust's: their \s differ (Python's takes \x1c-\x1f too).
+            steps.append(
+                cs.str_schema(strict=True, pattern=formatted, regex_engine="python-re", **lengths)
+            )
+            lengths = {}
+        if self.pattern is not None or not steps:
+            # A user's pattern runs in Python's re, the engine jsonschema uses.
+            steps.append(
+                cs.str_schema(
+                    strict=True, pattern=self.pattern, regex_engine="python-re", **lengths
+                )
+            )
+        return steps[0] if len(steps) == 1 else cs.chain_schema(steps)
+
+
+def value_of(prop: PropertyDef) -> Value:
+    """The :class:`Value` of one value of the property (one item of an array)."""
+    return Value(
+        kind=prop.type,
+        ge=prop.minimum,
+        le=prop.maximum,
+        gt=prop.exclusive_minimum,
+        lt=prop.exclusive_maximum,
+        min_length=prop.min_length,
+        max_length=prop.max_length,
+        pattern=prop.pattern,
+        enum=prop.enum,
+    )
+
+
+_PYTHON: dict[str, Any] = {
+    "str": str,
+    "int | float": int | float,
+    "int": int,
+    "bool": bool,
+    "date": date,
+    "datetime": datetime,
+    "JsonValue": JsonValue,
+}
 
 
 def value_type(prop: PropertyDef) -> Any:
     """The annotated type of one value of the property (one item of an array)."""
-    kind, parts = value_parts(prop)
-    annotated: Any = BASE_TYPES[kind]
-    extra: list[Any] = []
-    for part, arg in parts:
-        if part == "literal":
-            annotated = Literal[arg]
-        elif part == "field":
-            extra.append(Field(**arg))
-        elif part == "matches":
-            extra.append(matches(arg))
-        else:
-            extra.append(one_of(*arg))
-    return Annotated[annotated, *extra] if extra else annotated
+    base: Any = _PYTHON[PYTHON_TYPES[prop.type]]
+    if prop.enum is not None and prop.type in _TEXT:
+        base = Literal[prop.enum]
+    return Annotated[base, value_of(prop)]
 
 
 def field_type(prop: PropertyDef) -> tuple[Any, Any]:
@@ -259,21 +320,22 @@ def field_type(prop: PropertyDef) -> tuple[Any, Any]:
     info: dict[str, Any] = {"description": prop.description}
     if prop.examples:
         info["examples"] = list(prop.examples)
+    # Optional means "may be null" as well as "may be left out", default or not: the
+    # JSON Schema side (types.property_schema) says the same.
+    if prop.optional or prop.computed is not None:
+        annotation = annotation | None
     if prop.has_default:
         default = prop.default
         if isinstance(default, list | dict):
             info["default_factory"] = lambda: _copy(default)
         else:
             info["default"] = default
-        if default is None:
-            annotation = annotation | None
     elif prop.optional or prop.computed is not None:
-        annotation = annotation | None
         info["default"] = None
     return annotation, Field(**info)
 
 
-def relationship_type(rel: RelationshipDef, id_type: Any = Text) -> tuple[Any, Any]:
+def relationship_type(rel: RelationshipDef, id_type: Any) -> tuple[Any, Any]:
     """Relationships hold ids of the target, typed as the target's own id."""
     info: dict[str, Any] = {"description": rel.description}
     if rel.many:

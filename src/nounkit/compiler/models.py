@@ -11,8 +11,8 @@ exactly the same documents.
 from __future__ import annotations
 
 import keyword
-from collections.abc import Mapping
-from typing import Any, ClassVar, Self
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, Field, create_model
 from pydantic import ValidationError as PydanticValidationError
@@ -20,7 +20,7 @@ from pydantic import ValidationError as PydanticValidationError
 from nounkit.compiler.fields import (
     ENTITY_CONFIG,
     EXPECTED,
-    Text,
+    Value,
     field_type,
     relationship_type,
     value_type,
@@ -29,7 +29,7 @@ from nounkit.errors import FieldError, ValidationError
 from nounkit.language.spec import ActionDef, NounDef
 from nounkit.language.types import UUID_PATTERN
 
-__all__ = ["Entity", "compile_model", "field_name"]
+__all__ = ["Entity", "compile_input_model", "compile_model", "python_names"]
 
 
 class Entity(BaseModel):
@@ -89,39 +89,77 @@ class Entity(BaseModel):
             raise validation_error(cls.__noun__, exc, None) from exc
 
 
-def field_name(name: str) -> str:
-    """The Python attribute for a property: its own name unless that would shadow pydantic."""
-    if keyword.iskeyword(name) or name.startswith("model_") or hasattr(BaseModel, name):
-        return f"{name}_"
-    return name
+def _reserved(name: str) -> bool:
+    # Only real clashes: ENTITY_CONFIG turns pydantic's "model_" namespace guard off.
+    return keyword.iskeyword(name) or hasattr(BaseModel, name)
+
+
+def python_names(names: Iterable[str]) -> dict[str, str]:
+    """Each property's Python attribute: its own name, unless that is a keyword or would
+    shadow pydantic; then the name with trailing ``_`` until no other property has it."""
+    ordered = list(names)
+    chosen = {name: name for name in ordered if not _reserved(name)}
+    used = set(chosen.values())
+    for name in ordered:
+        if name not in chosen:
+            candidate = f"{name}_"
+            while candidate in used or _reserved(candidate):
+                candidate += "_"
+            chosen[name] = candidate
+            used.add(candidate)
+    return {name: chosen[name] for name in ordered}
 
 
 def compile_model(noun: NounDef, nouns: Mapping[str, NounDef] | None = None) -> type[Entity]:
     """Build the pydantic model of one noun; ``nouns`` gives relationship targets' id types."""
-    fields: dict[str, Any] = {}
+    specs: dict[str, tuple[Any, Any]] = {}
     for name, prop in noun.properties.items():
-        annotation, info = field_type(prop)
-        fields[field_name(name)] = (annotation, _aliased(info, name))
+        specs[name] = field_type(prop)
     for name, rel in noun.relationships.items():
         target = (nouns or {}).get(rel.target)
-        id_type = value_type(target.properties["id"]) if target is not None else Text
-        annotation, info = relationship_type(rel, id_type)
-        fields[field_name(name)] = (annotation, _aliased(info, name))
+        id_type = (
+            value_type(target.properties["id"])
+            if target is not None
+            else Annotated[str, Value("string")]  # an external noun: ids are strings
+        )
+        specs[name] = relationship_type(rel, id_type)
+    return _build(noun, noun.name, noun.description or f"A {noun.singular}.", specs)
+
+
+def compile_input_model(noun: NounDef, action: ActionDef) -> type[Entity]:
+    """The model of an action's ``input``, named ``Noun.action`` in its errors."""
+    synthetic = NounDef(
+        name=f"{noun.name}.{action.name}",
+        singular=f"{noun.singular}-{action.name}",
+        plural=f"{noun.singular}-{action.name}",
+        description=action.description,
+        properties=dict(action.input),
+        relationships={},
+        actions={},
+        events=(),
+    )
+    specs = {name: field_type(prop) for name, prop in action.input.items()}
+    doc = action.description or f"Input of {noun.name}.{action.name}."
+    return _build(synthetic, f"{noun.name}_{action.name}_input", doc, specs)
+
+
+def _build(
+    noun: NounDef, class_name: str, doc: str, specs: Mapping[str, tuple[Any, Any]]
+) -> type[Entity]:
+    attributes = python_names(specs)
+    fields: dict[str, Any] = {}
+    for name, (annotation, info) in specs.items():
+        python = attributes[name]
+        if python != name:
+            # Keep every other option of the field; only the alias is added.
+            options = {k: v for k, v in info._attributes_set.items() if k != "alias"}
+            info = Field(alias=name, **options)
+        fields[python] = (annotation, info)
     model: type[Entity] = create_model(
-        noun.name,
-        __base__=Entity,
-        __doc__=noun.description or f"A {noun.singular}.",
-        __module__="nounkit.models",
-        **fields,
+        class_name, __base__=Entity, __doc__=doc, __module__="nounkit.models", **fields
     )
     model.__noun__ = noun
     return model
-
-
-def _aliased(info: Any, name: str) -> Any:
-    if field_name(name) != name:
-        info = Field(alias=name, **{k: v for k, v in info._attributes_set.items() if k != "alias"})
-    return info
 
 
 def validation_error(noun: NounDef, exc: PydanticValidationError, data: Any) -> ValidationError:
@@ -192,32 +230,3 @@ def _field_error(noun: NounDef, path: str, errors: list[Mapping[str, Any]]) -> F
                 path, f"expected an id of {rel.target}: {EXPECTED['uuid']}", chosen.get("input")
             )
     return FieldError(path, str(chosen["msg"]), chosen.get("input", value))
-
-
-def compile_input_model(noun: NounDef, action: ActionDef) -> type[Entity]:
-    """The model of an action's ``input``, named ``Noun.action`` in its errors."""
-    from nounkit.language.spec import NounDef as _NounDef
-
-    synthetic = _NounDef(
-        name=f"{noun.name}.{action.name}",
-        singular=f"{noun.singular}-{action.name}",
-        plural=f"{noun.singular}-{action.name}",
-        description=action.description,
-        properties=dict(action.input),
-        relationships={},
-        actions={},
-        events=(),
-    )
-    fields: dict[str, Any] = {}
-    for name, prop in synthetic.properties.items():
-        annotation, info = field_type(prop)
-        fields[field_name(name)] = (annotation, _aliased(info, name))
-    model: type[Entity] = create_model(
-        f"{noun.name}_{action.name}_input",
-        __base__=Entity,
-        __doc__=action.description or f"Input of {noun.name}.{action.name}.",
-        __module__="nounkit.models",
-        **fields,
-    )
-    model.__noun__ = synthetic
-    return model

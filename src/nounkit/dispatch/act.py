@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ulid import ULID
 
-from nounkit.compiler.models import Entity, field_name
+from nounkit.compiler.models import Entity
 from nounkit.dispatch.context import ActionContext
 from nounkit.dispatch.resolve import resolve_action
 from nounkit.errors import (
@@ -93,6 +93,8 @@ class _Run:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     pending: list[NewEvent] = field(default_factory=list)
     depth: int = 0
+    # The version this run (its nested acts included) last wrote, by (noun, id); None: deleted.
+    written: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
     # -- reads inside the transaction ----------------------------------------------------------
 
@@ -151,6 +153,18 @@ class _Run:
             raise Forbidden(
                 f"{noun.name}.{action.name} needs one of the roles "
                 f"{', '.join(action.roles)}; the caller has {held}"
+            )
+        if data is not None and not isinstance(data, Mapping):
+            raise ValidationError(
+                noun.name,
+                [
+                    FieldError(
+                        "",
+                        f"{noun.name}.{action.name} takes data as a mapping of names to "
+                        f"values, not {type(data).__name__}",
+                    )
+                ],
+                id=id if isinstance(id, str) else None,
             )
         fields, inputs = self._split(noun, action, dict(data or {}), id)
         kind = action.kind
@@ -222,10 +236,23 @@ class _Run:
                 self._apply(noun, candidate, changes, entity_id)
             if record is not None:
                 # A nested act may have written this very entity: build on what it left.
+                # Any other change is another writer's (visible mid-transaction on
+                # PostgreSQL): a stale read, so the whole act runs again.
+                key = (noun.name, entity_id)
                 fresh = self.tx.get(noun.name, entity_id, self.tenant)
-                if fresh is None:
+                if fresh is None and key in self.written:
                     raise NotFound(
                         f"{noun.name} {entity_id!r} was deleted by its own {action.name} handler"
+                    )
+                if fresh is None or (
+                    fresh.version != record.version and self.written.get(key) != fresh.version
+                ):
+                    now_at = "deleted" if fresh is None else f"at version {fresh.version}"
+                    raise _StaleVersion(
+                        Conflict(
+                            f"{noun.name} {entity_id!r}: read at version {record.version}, "
+                            f"now {now_at}: another writer changed it"
+                        )
                     )
                 if fresh.version != record.version:
                     own = {k: v for k, v in candidate.items() if current.get(k) != v}
@@ -234,7 +261,11 @@ class _Run:
                     candidate = {**current, **own}
         if kind == "delete":
             assert record is not None
-            self.tx.delete(noun.name, entity_id, self.tenant, record.version)
+            try:
+                self.tx.delete(noun.name, entity_id, self.tenant, record.version)
+            except Conflict as exc:
+                raise _StaleVersion(exc) from exc
+            self.written[(noun.name, entity_id)] = None
             before = self._validate(noun, current, entity_id)
             self._events(noun, action, ctx, entity_id, record.version, inputs, {})
             return before, entity_id, record.version
@@ -254,6 +285,7 @@ class _Run:
         if record is None:
             version = 1
             self.tx.insert(Record(noun.name, entity_id, self.tenant, 1, stored, now, now))
+            self.written[(noun.name, entity_id)] = 1
         elif changes:
             version = record.version + 1
             try:
@@ -265,6 +297,7 @@ class _Run:
                 )
             except Conflict as exc:
                 raise _StaleVersion(exc) from exc
+            self.written[(noun.name, entity_id)] = version
         self._events(noun, action, ctx, entity_id, version, inputs, changes)
         return entity, entity_id, version
 
@@ -304,8 +337,9 @@ class _Run:
                     fields[key] = value
             else:
                 accepted = [*action.input]
-                if takes_fields:
-                    accepted += [*noun.properties, *noun.relationships]
+                if takes_fields:  # what it really takes: no computed or derived fields
+                    accepted += [p for p, d in noun.properties.items() if d.computed is None]
+                    accepted += [r for r in noun.relationships if r not in derived]
                 what = ", ".join(accepted) if accepted else "no input"
                 problems.append(
                     FieldError(
@@ -332,8 +366,9 @@ class _Run:
                     ],
                     id=id,
                 ) from exc
+            given = validated.model_dump(by_alias=True)  # Python values, by property name
             inputs = {
-                name: getattr(validated, field_name(name))
+                name: given[name]
                 for name in action.input
                 if name in raw_inputs or action.input[name].has_default
             }
@@ -432,7 +467,7 @@ class _Run:
             candidate.pop(name, None)
         entity = self._validate(noun, candidate, entity_id)
         if noun.computed_order or noun.rules:
-            values = {name: getattr(entity, field_name(name)) for name in noun.properties}
+            values = entity.model_dump(by_alias=True)  # Python values: dates as dates
             for name in noun.computed_order:
                 prop = noun.properties[name]
                 assert prop.computed is not None

@@ -19,6 +19,11 @@ def resolve_action(
     A bare verb must be unique across the registry: ``create`` usually is not,
     and the error lists the candidates to choose from.
     """
+    if not isinstance(action, str) or not (noun is None or isinstance(noun, str)):
+        raise UnknownAction(
+            f'an action is named by a string ("verb" or "Noun.verb"), not {action!r}'
+            + ("" if noun is None or isinstance(noun, str) else f" with noun={noun!r}")
+        )
     if noun is None and "." in action:
         noun, action = action.split(".", 1)
     if noun is not None:

@@ -60,6 +60,10 @@ class Subscribers:
         self._subscribers: list[Subscriber] = []
         self._lock = threading.RLock()
         self.failures: list[SubscriberFailure] = []
+        # Events committed while subscribers run (a subscriber that acts) wait here, so that
+        # every subscriber still sees events in seq order and a durable one sees each once.
+        self._queue: list[Event] = []
+        self._busy = False
 
     def add(self, subscriber: Subscriber) -> None:
         with self._lock:
@@ -76,25 +80,42 @@ class Subscribers:
         if not events:
             return
         with self._lock:
-            for subscriber in list(self._subscribers):
-                if subscriber.name is not None:
-                    self._durable(subscriber, events)
-                    continue
-                for event in events:
-                    if subscriber.wants(event):
-                        self._call(subscriber, event)
+            self._queue.extend(events)
+            if not self._busy:  # else a subscriber acted: the running delivery takes them next
+                self._drain()
+
+    def _drain(self) -> None:
+        self._busy = True
+        try:
+            while self._queue:
+                events, self._queue = self._queue, []
+                for subscriber in list(self._subscribers):
+                    if subscriber.name is not None:
+                        self._durable(subscriber, events)
+                        continue
+                    for event in events:
+                        if subscriber.wants(event):
+                            self._call(subscriber, event)
+        finally:
+            self._busy = False
 
     def catch_up(self, name: str | None = None) -> int:
         """Run durable subscribers over every event past their checkpoint; how many ran."""
         handled = 0
         with self._lock:
-            for subscriber in list(self._subscribers):
-                if subscriber.name is None or (name is not None and subscriber.name != name):
-                    continue
-                storage = self._storage()
-                with storage.transaction(readonly=True) as tx:
-                    backlog = tx.events(tx.checkpoint(subscriber.name))
-                handled += self._durable(subscriber, backlog)
+            busy, self._busy = self._busy, True
+            try:
+                for subscriber in list(self._subscribers):
+                    if subscriber.name is None or (name is not None and subscriber.name != name):
+                        continue
+                    storage = self._storage()
+                    with storage.transaction(readonly=True) as tx:
+                        backlog = tx.events(tx.checkpoint(subscriber.name))
+                    handled += self._durable(subscriber, backlog)
+            finally:
+                self._busy = busy
+            if not busy:  # what the backlog's handlers did, delivered in turn
+                self._drain()
         return handled
 
     def _durable(self, subscriber: Subscriber, events: Sequence[Event]) -> int:
@@ -102,6 +123,10 @@ class Subscribers:
         storage = self._storage()
         with storage.transaction(readonly=True) as tx:
             done = tx.checkpoint(subscriber.name)
+            if events and events[0].seq > done + 1:
+                # Events between the checkpoint and these (another process's, or ones a
+                # failure held back) come first, in order: none is skipped.
+                events = tx.events(done)
         handled = 0
         for event in events:
             if event.seq <= done:

@@ -21,6 +21,7 @@ from os import PathLike
 from pathlib import Path as FsPath
 from typing import Any
 
+from nounkit._gcpause import gc_paused
 from nounkit.errors import DefinitionError, Problem
 from nounkit.language import expressions, inflect
 from nounkit.language.spec import (
@@ -112,13 +113,14 @@ def load_nouns(
     paths: Iterable[str | PathLike[str]], *, external: Iterable[str] = ()
 ) -> dict[str, NounDef]:
     """Load, check and return every noun under ``paths``; raise DefinitionError on any problem."""
-    files, problems = noun_files(paths)
-    documents: list[YamlDocument] = []
-    for file in files:
-        document = _read(file, problems)
-        if document is not None:
-            documents.append(document)
-    return check_documents(documents, external=external, problems=problems)
+    with gc_paused():
+        files, problems = noun_files(paths)
+        documents: list[YamlDocument] = []
+        for file in files:
+            document = _read(file, problems)
+            if document is not None:
+                documents.append(document)
+        return check_documents(documents, external=external, problems=problems)
 
 
 def _read(file: FsPath, problems: list[Problem]) -> YamlDocument | None:

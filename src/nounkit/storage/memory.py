@@ -3,7 +3,8 @@
 Writes apply in place while the transaction holds the lock, and an undo log
 restores the exact previous state on rollback. Records are copied on the way
 in and out, so a caller mutating ``record.data`` never changes the store.
-Queries run through the reference evaluator: for this backend it is native.
+Queries run as compiled Python tests over the records: for this backend
+that is native (the contract suite holds them to the reference evaluator).
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from typing import Any
 
 from nounkit.errors import StorageError
 from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
-from nounkit.storage.query import matches, name_pattern, plan_count, plan_query, reference_query
+from nounkit.storage.query import (
+    compile_matcher,
+    name_pattern,
+    order_and_page,
+    plan_count,
+    plan_query,
+)
 from nounkit.storage.rules import (
     check_delete,
     check_insert,
@@ -137,12 +144,14 @@ class _MemoryTransaction(Transaction):
 
     def query(self, noun: str, query: Query, tenant: str | None) -> Page:
         plan = plan_query(noun_def(self.store.nouns, noun), query)
-        page = reference_query(self._table(noun, tenant).values(), plan)
+        test = compile_matcher(plan.where)
+        found = (r for r in self._table(noun, tenant).values() if test(r.id, r.data))
+        page = order_and_page(found, plan)
         return Page([clone(r) for r in page.records], page.cursor)
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
-        cond = plan_count(noun_def(self.store.nouns, noun), where)
-        return sum(1 for r in self._table(noun, tenant).values() if matches(cond, r))
+        test = compile_matcher(plan_count(noun_def(self.store.nouns, noun), where))
+        return sum(1 for r in self._table(noun, tenant).values() if test(r.id, r.data))
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         self._writable()

@@ -26,6 +26,7 @@ in one database.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -214,8 +215,10 @@ class PostgresStorage(Storage):
                         conn.execute("COMMIT")
                 except BaseException:
                     tx.done = True
-                    if not conn.closed and not conn.broken:
-                        conn.execute("ROLLBACK")
+                    # A failed rollback must not hide the error that caused it.
+                    with contextlib.suppress(psycopg.Error):
+                        if not conn.closed and not conn.broken:
+                            conn.execute("ROLLBACK")
                     raise
                 tx.done = True
                 self._meta.update(tx.created)

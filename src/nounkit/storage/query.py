@@ -29,8 +29,10 @@ from __future__ import annotations
 import base64
 import binascii
 import difflib
+import functools
 import json
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +56,7 @@ __all__ = [
     "Plan",
     "SortKey",
     "check_query",
+    "compile_matcher",
     "datetime_fields",
     "fields_of",
     "instant_key",
@@ -101,6 +104,7 @@ OPERATORS = (
     "$contains",
     "$not",
 )
+_OPERATOR_SET = frozenset(OPERATORS)
 LOGICAL = ("$and", "$or", "$not")
 _ORDERED: frozenset[Kind] = frozenset({"string", "number", "date", "datetime"})
 _INT64 = 2**63 - 1
@@ -182,6 +186,7 @@ class Plan:
 # Fields of a noun
 
 
+@functools.lru_cache(maxsize=256)
 def stub_noun(name: str) -> NounDef:
     """A noun storage knows nothing about: only ``id`` can be queried."""
     return NounDef(
@@ -197,14 +202,25 @@ def stub_noun(name: str) -> NounDef:
     )
 
 
+# Fields per noun definition, by identity (definitions are immutable and few);
+# the definition is kept alongside so its id cannot be reused while cached.
+_FIELDS: dict[int, tuple[NounDef, dict[str, Field]]] = {}
+
+
 def fields_of(noun: NounDef) -> dict[str, Field]:
     """Every queryable field of the noun, by name."""
+    cached = _FIELDS.get(id(noun))
+    if cached is not None and cached[0] is noun:
+        return cached[1]
     fields: dict[str, Field] = {"id": ID}
     for name, prop in noun.properties.items():
         if name != "id":
             fields[name] = Field(name, _KINDS.get(prop.type, "json"), prop.array)
     for name, rel in noun.relationships.items():
         fields[name] = Field(name, "string", rel.many)
+    if len(_FIELDS) > 1024:  # definitions come and go in tests: keep the cache bounded
+        _FIELDS.clear()
+    _FIELDS[id(noun)] = (noun, fields)
     return fields
 
 
@@ -354,7 +370,12 @@ def _fail_op(field: Field, op: str, path: str, why: str) -> QueryError:
     return QueryError(f"{path}: {op} does not apply to {field.name!r}: {why}")
 
 
+_PLAIN = (str, int, float, bool, type(None))  # values that can only mean $eq
+
+
 def _check_field(field: Field, cond: Any, path: str) -> Cond:
+    if type(cond) in _PLAIN:  # the common case, without the cost of ABC checks
+        return _check_op(field, "$eq", cond, path)
     if isinstance(cond, Mapping) and cond and all(isinstance(k, str) for k in cond):
         keys = list(cond)
         if all(k.startswith("$") for k in keys):
@@ -366,7 +387,7 @@ def _check_field(field: Field, cond: Any, path: str) -> Cond:
 
 
 def _check_op(field: Field, op: str, value: Any, path: str) -> Cond:
-    if op not in OPERATORS:
+    if op not in _OPERATOR_SET:
         close = difflib.get_close_matches(op, OPERATORS, n=1)
         tip = f"did you mean {close[0]!r}?" if close else "operators: " + " ".join(OPERATORS)
         raise QueryError(f"{path}: unknown operator {op!r}; {tip}")
@@ -423,13 +444,13 @@ def _check_op(field: Field, op: str, value: Any, path: str) -> Cond:
 
 
 def _check_where(noun: NounDef, fields: Mapping[str, Field], where: Any, path: str) -> Cond:
-    if not isinstance(where, Mapping):
+    if type(where) is not dict and not isinstance(where, Mapping):
         raise QueryError(f"{path}: expected a mapping of fields to conditions, got {where!r}")
     parts: list[Cond] = []
     for key, value in where.items():
-        at = f"{path}.{key}"
-        if not isinstance(key, str):
+        if type(key) is not str:
             raise QueryError(f"{path}: field names are strings, got {key!r}")
+        at = f"{path}.{key}"
         if key in ("$and", "$or"):
             if not isinstance(value, list | tuple) or not value:
                 raise QueryError(f"{at}: expected a non-empty list of conditions")
@@ -489,7 +510,7 @@ def check_query(noun: NounDef, where: Any, sort: Any = None) -> CheckedQuery:
 def _check_count(value: Any, name: str, *, optional: bool) -> None:
     if value is None and optional:
         return
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if type(value) is not int or value < 0:
         raise QueryError(f"{name}: expected a whole number of at least 0, got {value!r}")
 
 
@@ -578,6 +599,76 @@ def matches(cond: Cond | None, record: Record) -> bool:
     if isinstance(cond, AnyOf):
         return any(matches(c, record) for c in cond.items)
     return not matches(cond.item, record)
+
+
+# ---------------------------------------------------------------------------
+# Compiled matchers: the same semantics as ``matches``, as closures built once
+# per query. In-process backends (memory, TinyDB) test every record with them;
+# the contract suite holds them to the reference evaluator above.
+
+Matcher = Callable[[str, Mapping[str, Any]], bool]  # (id, data) -> matches
+
+
+def _normaliser(kind: Kind) -> Callable[[Any], Any]:
+    if kind in ("string", "date"):
+        return lambda v: v if type(v) is str else None
+    if kind == "number":
+        return lambda v: v if type(v) is int or type(v) is float else None
+    if kind == "boolean":
+        return lambda v: v if type(v) is bool else None
+    if kind == "datetime":
+        return instant_key
+    return lambda v: None
+
+
+def _value_test(leaf: Leaf) -> Callable[[Any], bool]:
+    """A test of one stored value (raw, as in the record) against one leaf."""
+    op, value = leaf.op, leaf.value
+    if op == "exists":
+        return (lambda v: v is not None) if value else (lambda v: v is None)
+    norm = _normaliser(leaf.field.kind)
+    if leaf.field.array:
+        if op == "eq":
+            return lambda v: type(v) is list and any(norm(x) == value for x in v)
+        wanted = set(value)
+        if op == "in":
+            return lambda v: type(v) is list and any(norm(x) in wanted for x in v)
+        return lambda v: type(v) is list and wanted <= {norm(x) for x in v}
+    if op == "in":
+        among = set(value)
+        return lambda v: norm(v) in among
+    if op == "eq":
+        return lambda v: norm(v) == value
+    if op == "contains":
+        return lambda v: (x := norm(v)) is not None and value in x
+    compare: Callable[[Any, Any], bool] = {
+        "gt": operator.gt,
+        "gte": operator.ge,
+        "lt": operator.lt,
+        "lte": operator.le,
+    }[op]
+    return lambda v: (x := norm(v)) is not None and compare(x, value)
+
+
+def compile_matcher(cond: Cond | None) -> Matcher:
+    """A fast test of ``(id, data)`` that agrees with :func:`matches`."""
+    if cond is None:
+        return lambda id, data: True
+    if isinstance(cond, Leaf):
+        test = _value_test(cond)
+        if cond.field.is_id:
+            return lambda id, data: test(id)
+        name = cond.field.name
+        return lambda id, data: test(data.get(name))
+    if isinstance(cond, NotCond):
+        inner = compile_matcher(cond.item)
+        return lambda id, data: not inner(id, data)
+    parts = [compile_matcher(c) for c in cond.items]
+    if len(parts) == 1:
+        return parts[0]
+    if isinstance(cond, AllOf):
+        return lambda id, data: all(part(id, data) for part in parts)
+    return lambda id, data: any(part(id, data) for part in parts)
 
 
 def sort_records(records: Iterable[Record], sort: Sequence[SortKey]) -> list[Record]:

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -201,46 +202,58 @@ class SQLiteStorage(Storage):
         """Driver errors become StorageErrors that say what to do."""
         try:
             yield
-        except sqlite3.OperationalError as exc:
-            text = str(exc)
-            if "locked" in text or "busy" in text:
-                raise StorageError(
-                    f"{redact(self.url)}: the database stayed locked for {self.timeout:.0f} s: "
-                    "another process holds a long write transaction; retry, or raise ?timeout="
-                ) from exc
-            raise StorageError(f"{redact(self.url)}: SQLite failed: {text}") from exc
         except sqlite3.Error as exc:
-            raise StorageError(f"{redact(self.url)}: SQLite failed: {exc}") from exc
+            raise self._failure(exc) from exc
+
+    def _failure(self, exc: sqlite3.Error) -> StorageError:
+        text = str(exc)
+        if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+            return StorageError(
+                f"{redact(self.url)}: the database stayed locked for {self.timeout:.0f} s: "
+                "another process holds a long write transaction; retry, or raise ?timeout="
+            )
+        return StorageError(f"{redact(self.url)}: SQLite failed: {text}")
 
     # Single reads need no BEGIN: one statement is its own consistent snapshot.
 
+    # (Plain try/except rather than context managers: these are the hot paths.)
+
     def get(self, noun: str, id: str, tenant: str | None = None) -> Record | None:
-        with self._single() as tx:
-            return tx.get(noun, id, tenant)
+        self._not_nested()
+        with self._lock:
+            try:
+                return _SQLiteTransaction(self, readonly=True).get(noun, id, tenant)
+            except sqlite3.Error as exc:
+                raise self._failure(exc) from exc
 
     def query(self, noun: str, query: Query | None = None, tenant: str | None = None) -> Page:
-        with self._single() as tx:
-            return tx.query(noun, query or Query(), tenant)
+        self._not_nested()
+        with self._lock:
+            try:
+                return _SQLiteTransaction(self, readonly=True).query(noun, query or Query(), tenant)
+            except sqlite3.Error as exc:
+                raise self._failure(exc) from exc
 
     def count(
         self, noun: str, where: Mapping[str, Any] | None = None, tenant: str | None = None
     ) -> int:
-        with self._single() as tx:
-            return tx.count(noun, where, tenant)
+        self._not_nested()
+        with self._lock:
+            try:
+                return _SQLiteTransaction(self, readonly=True).count(noun, where, tenant)
+            except sqlite3.Error as exc:
+                raise self._failure(exc) from exc
 
-    @contextmanager
-    def _single(self) -> Iterator[_SQLiteTransaction]:
+    def _not_nested(self) -> None:
         if self._owner == threading.get_ident():
             raise StorageError(f"{self.url}: a transaction is already open in this thread")
-        with self._lock, self._errors():
-            tx = _SQLiteTransaction(self, readonly=True)
-            try:
-                yield tx
-            finally:
-                tx.done = True
 
     def close(self) -> None:
         with self._lock:
+            # SQLite's advice: let it refresh planner statistics as a connection closes
+            # (if it is closed already, or read-only, the statistics can wait).
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("PRAGMA optimize")
             self._conn.close()
 
 
@@ -305,11 +318,14 @@ class _SQLiteTransaction(Transaction):
             if field.kind == "json" or field.is_id:
                 continue
             index = index_name(table, name, prop.unique)
-            kind = "UNIQUE INDEX" if prop.unique else "INDEX"
-            wanted[index] = (
-                f'CREATE {kind} IF NOT EXISTS "{index}" ON "{table}" '
-                f"(tenant, {DIALECT.field(field)})"
-            )
+            if prop.unique:
+                columns, kind = f"tenant, {DIALECT.field(field)}", "UNIQUE INDEX"
+            else:
+                # id last: an equality match comes out in id order, the default sort,
+                # so the planner prefers this index over the primary key's.
+                columns, kind = f"tenant, {DIALECT.field(field)}, id", "INDEX"
+            wanted[index] = f'CREATE {kind} IF NOT EXISTS "{index}" ON "{table}" ({columns})'
+
         present = {
             r[0]
             for r in self.run(

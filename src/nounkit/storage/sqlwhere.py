@@ -1,10 +1,14 @@
 """Checked conditions as SQL: one compiler, two dialects (SQLite and PostgreSQL).
 
-Every fragment it produces is two-valued (true or false, never NULL), so
-``NOT`` and ``OR`` keep the reference semantics of :mod:`nounkit.storage.query`
-even though SQL comparisons with NULL are unknown. Values only ever become
-placeholders; field names are inlined, but only names that passed both the
-noun language's rule and :func:`sql_name` (letters, digits, underscores).
+SQL comparisons with NULL are unknown, not false. Where that matters, under
+an odd number of ``NOT`` s, each comparison gets an ``IS NOT NULL`` guard so
+it is two-valued and ``NOT`` keeps the reference semantics of
+:mod:`nounkit.storage.query`. Elsewhere unknown already excludes the row as
+false would (AND and OR are monotone), and the guard is left out: it would
+make the database read and parse every candidate row that an index has
+already matched. Values only ever become placeholders; field names are
+inlined, but only names that passed both the noun language's rule and
+:func:`sql_name` (letters, digits, underscores).
 """
 
 from __future__ import annotations
@@ -54,24 +58,22 @@ class Dialect(Protocol):
 def compile_where(cond: Cond, dialect: Dialect) -> tuple[str, list[Any]]:
     """SQL text and its parameters, in order."""
     params: list[Any] = []
-    return _compile(cond, dialect, params), params
+    return _compile(cond, dialect, params, negated=False), params
 
 
-def _compile(cond: Cond, dialect: Dialect, params: list[Any]) -> str:
-    if isinstance(cond, AllOf):
+def _compile(cond: Cond, dialect: Dialect, params: list[Any], *, negated: bool) -> str:
+    if isinstance(cond, AllOf | AnyOf):
         if not cond.items:
-            return TRUE
-        return "(" + " AND ".join(_compile(c, dialect, params) for c in cond.items) + ")"
-    if isinstance(cond, AnyOf):
-        if not cond.items:
-            return FALSE
-        return "(" + " OR ".join(_compile(c, dialect, params) for c in cond.items) + ")"
+            return TRUE if isinstance(cond, AllOf) else FALSE
+        joiner = " AND " if isinstance(cond, AllOf) else " OR "
+        parts = (_compile(c, dialect, params, negated=negated) for c in cond.items)
+        return "(" + joiner.join(parts) + ")"
     if isinstance(cond, Leaf):
-        return _leaf(cond, dialect, params)
-    return f"(NOT {_compile(cond.item, dialect, params)})"
+        return _leaf(cond, dialect, params, guard=negated)
+    return f"(NOT {_compile(cond.item, dialect, params, negated=not negated)})"
 
 
-def _leaf(leaf: Leaf, dialect: Dialect, params: list[Any]) -> str:
+def _leaf(leaf: Leaf, dialect: Dialect, params: list[Any], *, guard: bool) -> str:
     field = leaf.field
     x = dialect.field(field)
     if leaf.op == "exists":
@@ -86,7 +88,6 @@ def _leaf(leaf: Leaf, dialect: Dialect, params: list[Any]) -> str:
         if leaf.op == "contains":  # every item; [] asks only that the list is there
             return "(" + " AND ".join([f"{x} IS NOT NULL", *tests]) + ")"
         return "(" + " OR ".join(tests) + ")" if tests else FALSE
-    # Scalars: the IS NOT NULL guard keeps the result two-valued.
     if leaf.op == "in":
         if not leaf.value:
             return FALSE
@@ -95,12 +96,15 @@ def _leaf(leaf: Leaf, dialect: Dialect, params: list[Any]) -> str:
             holder, param = dialect.param(field, value)
             params.append(param)
             holders.append(holder)
-        return f"({x} IN ({', '.join(holders)}) AND {x} IS NOT NULL)"
-    holder, param = dialect.param(field, leaf.value)
-    params.append(param)
-    if leaf.op == "contains":
-        return f"({dialect.substring(x, holder)} AND {x} IS NOT NULL)"
-    return f"({x} {_COMPARE[leaf.op]} {holder} AND {x} IS NOT NULL)"
+        test = f"{x} IN ({', '.join(holders)})"
+    else:
+        holder, param = dialect.param(field, leaf.value)
+        params.append(param)
+        if leaf.op == "contains":
+            test = dialect.substring(x, holder)
+        else:
+            test = f"{x} {_COMPARE[leaf.op]} {holder}"
+    return f"({test} AND {x} IS NOT NULL)" if guard else f"({test})"
 
 
 def compile_order(sort: Sequence[SortKey], dialect: Dialect, id_column: str) -> str:

@@ -76,7 +76,9 @@ def parse_file_url(url: str, *, allow_memory: bool = False) -> FileURL:
         return FileURL(scheme, None, options)
     if not raw or raw.endswith("/"):
         raise bad_url(url, "no file name", f"name a file, as in {scheme}:///data/nounkit.db")
-    return FileURL(scheme, Path(raw), options)
+    # Relative to the working directory at open time, then fixed: a later chdir
+    # must not move the store.
+    return FileURL(scheme, Path(raw).absolute(), options)
 
 
 def option_float(url: str, options: dict[str, str], key: str, default: float) -> float:

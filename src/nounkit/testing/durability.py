@@ -149,13 +149,23 @@ class DurabilityContract:
         ]
         for child in children:
             child.start()
+        # Meanwhile a reader follows the log: it must never see a gap, because a
+        # seq becomes visible only after every smaller seq has committed.
+        check = make_storage()
+        seen, deadline = 0, time.monotonic() + 300
+        while any(c.is_alive() for c in children) and time.monotonic() < deadline:
+            fresh = [e.seq for e in check.events(seen)]
+            assert fresh == list(range(seen + 1, seen + 1 + len(fresh))), (
+                f"a reader saw a gap after seq {seen}: {fresh[:5]}"
+            )
+            seen = fresh[-1] if fresh else seen
+            time.sleep(0.005)
         for child in children:
-            child.join(timeout=300)
+            child.join(timeout=max(1.0, deadline - time.monotonic()))
             if child.is_alive():
                 child.kill()
         assert [c.exitcode for c in children] == [0] * self.writers
         total = self.writers * self.increments
-        check = make_storage()
         counter = check.get("Counter", "c")
         assert counter is not None
         assert counter.data["n"] == total

@@ -1,0 +1,57 @@
+"""Schema.org JSON-LD for nouns, entities and events, offline.
+
+Use it through the registry::
+
+    reg.context("ServicePlan")               # the noun's context document
+    doc = reg.to_jsonld(plan)                # compact: @context, @id, @type, terms
+    reg.to_jsonld(plan, form="expanded")     # through pyld; form="nquads" for N-Quads
+    reg.from_jsonld(doc)                     # compact or expanded, either Schema.org scheme
+    reg.event_to_jsonld(event)               # a Schema.org CreateAction, UpdateAction ...
+
+Mappings come from the noun files (``class:`` on a noun, ``iri:`` on a property),
+checked at load against the Schema.org table shipped beside this module (see
+``README.md`` here, and ``scripts/derive_vocab.py`` that derives it). Only
+``vocab.py`` is imported at load; pyld is imported on first JSON-LD use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nounkit.jsonld.errors import JsonLdError, VocabularyWarning
+from nounkit.jsonld.loader import MAX_DEPTH, MAX_DOCUMENT_BYTES, SCHEMA_CONTEXT_URLS
+from nounkit.jsonld.vocab import SCHEMA, check_terms, schemaorg
+
+if TYPE_CHECKING:
+    from nounkit.jsonld.processor import JsonLd
+    from nounkit.registry import Registry
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "SCHEMA",
+    "SCHEMA_CONTEXT_URLS",
+    "JsonLdError",
+    "VocabularyWarning",
+    "check_terms",
+    "context_files",
+    "engine",
+    "schemaorg",
+]
+
+
+def engine(registry: Registry) -> JsonLd:
+    """The registry's JSON-LD engine (contexts and mappings are built once and kept)."""
+    from nounkit.jsonld.processor import JsonLd
+
+    found: Any = getattr(registry, "_jsonld", None)
+    if found is None:
+        found = JsonLd(registry)
+        registry._jsonld = found
+    result: JsonLd = found
+    return result
+
+
+def context_files(registry: Registry) -> dict[str, str]:
+    """The context files ``nounkit build`` writes into ``schemas/``, by name."""
+    return engine(registry).files()

@@ -1,0 +1,445 @@
+"""One noun's JSON-LD reading: its context, and its entities to and from documents.
+
+Everything that depends only on the noun is worked out once, here: the term
+of each property and relationship, the IRI prefix of each link, the order pyld
+writes keys in. Turning an entity into its compact document is then a loop
+over precomputed terms, and reading our own compact documents back is the
+same loop reversed; pyld is needed only for other forms and other documents.
+
+The terms (README.md beside this module says the same for users):
+
+===============================  =====================================================
+property ``type``                term definition
+===============================  =====================================================
+string, text, markdown, email,   ``{"@id": IRI}``: a plain literal; numbers and
+uuid, number, integer, boolean   booleans stay native JSON-LD literals
+date                             ``{"@id": IRI, "@type": "xsd:date"}``
+datetime                         ``{"@id": IRI, "@type": "xsd:dateTime"}``
+json                             ``{"@id": IRI, "@type": "@json"}`` (arrays too: the
+                                 whole JSON array is one literal)
+url                              ``{"@id": IRI, "@type": "@id"}``: a link
+``array: true``                  adds ``"@container": "@list"`` (order is kept)
+relationship                     ``{"@id": IRI, "@type": "@id"}``, to-many with
+                                 ``"@container": "@set"``; values are entity IRIs
+===============================  =====================================================
+
+IRI is the property's ``iri`` (Schema.org's namespace always written
+``https://schema.org/``), else ``<vocab><property>``. An entity's ``@id`` is
+``<base><plural>/<id>``, its id percent-encoded where an IRI path segment needs it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import quote, unquote
+
+from nounkit.errors import FieldError
+from nounkit.jsonld.errors import JsonLdError
+from nounkit.jsonld.loader import check_limits
+from nounkit.jsonld.vocab import SCHEMA, XSD, expand_iri, normalize, term_iris
+from nounkit.language import inflect
+from nounkit.language.spec import NounDef, PropertyDef
+
+__all__ = [
+    "DATE",
+    "DATETIME",
+    "JSON",
+    "LINK",
+    "TEXT",
+    "URL",
+    "NounMapping",
+    "Term",
+    "entity_prefix",
+    "id_from_iri",
+    "quote_id",
+]
+
+TEXT: Final = "text"
+DATE: Final = "date"
+DATETIME: Final = "datetime"
+JSON: Final = "json"
+URL: Final = "url"
+LINK: Final = "link"
+
+_KINDS = {"date": DATE, "datetime": DATETIME, "json": JSON, "url": URL}
+_TYPES = {DATE: XSD + "date", DATETIME: XSD + "dateTime", JSON: "@json", URL: "@id", LINK: "@id"}
+# Characters an IRI path segment may hold as they are (RFC 3987 sub-delims, ":" and "@");
+# everything else in an id, "/" "?" "#" "%" and non-ASCII included, is percent-encoded.
+_ID_SAFE = "-._~!$&'()*+,;=:@"
+_PLAIN_ID = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@]+")
+_LOCAL = re.compile(r"[A-Za-z0-9_]+")
+_SCALARS = (str, int, float, bool)
+
+
+def quote_id(ident: str) -> str:
+    """An id as one IRI path segment; ``unquote`` gives it back exactly."""
+    if _PLAIN_ID.fullmatch(ident) and ident not in (".", ".."):
+        return ident  # the usual case (ULIDs, UUIDs, slugs): nothing to encode
+    quoted = quote(ident, safe=_ID_SAFE)
+    # "." and ".." are path steps, which IRI resolution would remove: encode them.
+    return quoted.replace(".", "%2E") if quoted in (".", "..") else quoted
+
+
+def entity_prefix(base: str, plural: str) -> str:
+    """``<base><plural>/``: the IRIs of a noun's entities begin with it."""
+    root = base if base.endswith(("/", "#")) else base + "/"
+    return f"{root}{plural}/"
+
+
+def id_from_iri(iri: str, prefix: str) -> str | None:
+    """The entity id in ``<prefix><id>``; None when the IRI is not one of the noun's."""
+    if not iri.startswith(prefix):
+        return None
+    rest = iri[len(prefix) :]
+    if not rest or "/" in rest or "?" in rest or "#" in rest:
+        return None
+    return unquote(rest)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A property or relationship as a JSON-LD term."""
+
+    name: str  # the key in compact documents: the property's own name
+    iri: str
+    kind: str
+    many: bool
+    target: str | None = None  # links: the target noun
+    prefix: str = ""  # links: IRI prefix of the target's entities
+    keep_null: bool = False  # a json null that is the value (the model's default is not None)
+
+    def definition(self, shorten: Any) -> dict[str, Any]:
+        entry: dict[str, Any] = {"@id": shorten(self.iri)}
+        if self.kind in _TYPES:
+            entry["@type"] = shorten(_TYPES[self.kind])
+        if self.many:
+            entry["@container"] = "@set" if self.kind == LINK else "@list"
+        return entry
+
+
+def _default_is_none(prop: PropertyDef) -> bool:
+    if prop.has_default:
+        return prop.default is None
+    return prop.optional or prop.computed is not None
+
+
+class NounMapping:
+    """A noun's context, and the direct translation between its entities and documents."""
+
+    def __init__(
+        self,
+        noun: NounDef,
+        nouns: Mapping[str, NounDef],
+        *,
+        base: str,
+        vocab: str,
+        context_url: str,
+    ) -> None:
+        self.noun = noun
+        self.context_url = context_url
+        self.prefix = entity_prefix(base, noun.plural)
+        written = expand_iri(noun.class_iri) if noun.class_iri else None
+        self.class_iri = written or f"{vocab}{noun.name}"
+        iris = term_iris(noun, vocab)
+        terms: dict[str, Term] = {}
+        for name, prop in noun.properties.items():
+            if name not in iris:
+                continue  # id without an iri of its own: it is the node's @id
+            # json arrays are one JSON literal: under @list each item would be one.
+            kind = _KINDS.get(prop.type, TEXT)
+            many = prop.array and kind != JSON
+            keep = kind == JSON and not _default_is_none(prop)
+            terms[name] = Term(name, iris[name], kind, many, keep_null=keep)
+        for name, rel in noun.relationships.items():
+            target = nouns.get(rel.target)
+            plural = target.plural if target else inflect.plural(inflect.kebab(rel.target))
+            terms[name] = Term(
+                name, iris[name], LINK, rel.many, rel.target, entity_prefix(base, plural)
+            )
+        self.terms: Mapping[str, Term] = terms
+        self.by_iri: Mapping[str, Term] = {t.iri: t for t in terms.values()}
+        # pyld writes the properties of a node in the order of their expanded IRIs.
+        self.ordered: tuple[Term, ...] = tuple(sorted(terms.values(), key=lambda t: t.iri))
+        # A property with no value in a document is null, as in RDF, where a null is no
+        # triple at all. Only where the model's default is something else must it be said.
+        self.null_when_absent: tuple[str, ...] = tuple(
+            name
+            for name, prop in noun.properties.items()
+            if name in terms
+            and (prop.optional or prop.computed is not None)
+            and not _default_is_none(prop)
+        )
+        self.prefixes = self._prefixes(terms)
+        self._prefix_iris = tuple(self.prefixes.values())
+        self.context: dict[str, Any] = {"@context": self._context(vocab)}
+        # IRIs pyld would shorten to a CURIE (entity IRIs under a prefix's namespace):
+        # such documents are compacted by pyld itself so the output stays identical.
+        self._id_exact = not self.prefix.startswith(self._prefix_iris)
+        self._links_exact = {
+            t.name: not t.prefix.startswith(self._prefix_iris) for t in self.ordered if t.prefix
+        }
+        self.compact_type: str = self.class_iri  # the engine sets pyld's reading of it
+
+    # -- the context -------------------------------------------------------------------------
+
+    @staticmethod
+    def _prefixes(terms: Mapping[str, Term]) -> dict[str, str]:
+        """``schema`` and ``xsd``, unless a property already has the name."""
+        chosen: dict[str, str] = {}
+        for wanted, iri in (("schema", SCHEMA), ("xsd", XSD)):
+            name = wanted
+            while name in terms:
+                name += "_"
+            chosen[name] = iri
+        return chosen
+
+    def shorten(self, iri: str) -> str:
+        """``https://schema.org/name`` -> ``schema:name`` in the context, for people to read."""
+        for name, namespace in self.prefixes.items():
+            if iri.startswith(namespace) and _LOCAL.fullmatch(iri[len(namespace) :]):
+                return f"{name}:{iri[len(namespace) :]}"
+        return iri
+
+    def _context(self, vocab: str) -> dict[str, Any]:
+        context: dict[str, Any] = {"@version": 1.1, "@vocab": vocab, **self.prefixes}
+        for term in self.terms.values():
+            context[term.name] = term.definition(self.shorten)
+        return context
+
+    # -- entity -> compact document ----------------------------------------------------------
+
+    def compact(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+        """The compact document of an entity's JSON data, and whether it is pyld's own form.
+
+        The document always means the same as pyld's; it is not pyld's exact text
+        only when a link or URL lies under a prefix's namespace (pyld would write a
+        CURIE such as ``schema:foo``), and then the caller lets pyld compact it.
+        """
+        exact = self._id_exact
+        out: dict[str, Any] = {
+            "@context": self.context_url,
+            "@id": self.prefix + quote_id(data["id"]),
+            "@type": self.compact_type,
+        }
+        for term in self.ordered:
+            value = data.get(term.name)
+            if value is None:
+                if term.keep_null and term.name in data:
+                    out[term.name] = None
+                continue
+            kind = term.kind
+            if kind == LINK:
+                prefix = term.prefix
+                value = (
+                    [prefix + quote_id(v) for v in value] if term.many else prefix + quote_id(value)
+                )
+                exact = exact and self._links_exact[term.name]
+            elif kind == URL:
+                for url in value if term.many else (value,):
+                    if url.startswith(self._prefix_iris):
+                        exact = False
+            out[term.name] = value
+        return out, exact
+
+    def values(self, data: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+        """Compact key and value of each known, non-null field (an event's changes)."""
+        for name, value in data.items():
+            term = self.terms.get(name)
+            if term is None or value is None:
+                continue
+            if term.kind == LINK:
+                if term.many and isinstance(value, list):
+                    value = [term.prefix + quote_id(str(v)) for v in value]
+                elif not term.many:
+                    value = term.prefix + quote_id(str(value))
+            yield name, value
+
+    # -- compact document -> entity data (our own documents, without pyld) --------------------
+
+    def read_compact(
+        self, document: Mapping[str, Any], *, max_bytes: int, max_depth: int
+    ) -> dict[str, Any] | None:
+        """The entity data of a compact document in exactly our form; None for anything else.
+
+        Every key and value shape accepted here expands, under this noun's context, to
+        what :meth:`read_node` reads from pyld's expansion, so the two paths agree;
+        whatever else a document holds goes through pyld. The document's size and depth
+        are counted on the way (JsonLdError past the limits), so our own documents, the
+        common case, are walked once.
+        """
+        kind_of_type = document.get("@type")
+        if kind_of_type != self.compact_type and kind_of_type != [self.compact_type]:
+            return None
+        iri = document.get("@id")
+        ident = id_from_iri(iri, self.prefix) if type(iri) is str else None
+        if ident is None:
+            return None
+        data: dict[str, Any] = {"id": ident}
+        size = 2
+        terms = self.terms
+        for key, value in document.items():
+            term = terms.get(key)
+            if term is None:
+                if key in ("@context", "@id", "@type") and type(document[key]) is str:
+                    size += len(key) + len(document[key]) + 6
+                    continue
+                return None
+            size += len(key) + 4
+            if value is None:
+                if term.kind == JSON:
+                    data[key] = None  # a JSON null literal; any other null is no value
+                continue
+            kind = term.kind
+            if kind == JSON:
+                size += check_limits(
+                    value, max_bytes=max_bytes - size, max_depth=max_depth, depth=1
+                )
+                data[key] = value
+                continue
+            items: Sequence[Any]
+            if term.many:
+                if type(value) is not list:
+                    return None  # a single value under @list or @set: let pyld wrap it
+                items = value
+                size += 2
+            else:
+                items = (value,)
+            if kind == LINK:
+                prefix = term.prefix
+                ids = []
+                for item in items:
+                    if type(item) is not str or not item.startswith(prefix):
+                        return None
+                    rest = item[len(prefix) :]
+                    if not rest or "/" in rest or "?" in rest or "#" in rest:
+                        return None
+                    ids.append(unquote(rest) if "%" in rest else rest)
+                    size += len(item) + 3 if item.isascii() else _weight(item)
+                data[key] = ids if term.many else ids[0]
+                continue
+            for item in items:
+                if type(item) is str:
+                    size += len(item) + 3 if item.isascii() else _weight(item)
+                    if kind == URL and not _plain_iri(item):
+                        return None
+                elif not isinstance(item, _SCALARS) or kind == URL:
+                    return None
+                else:
+                    size += 12
+            if key == "id" and value != ident:
+                return None  # the id term disagrees with @id: read_node says so
+            data[key] = value
+        if size > max_bytes:
+            raise JsonLdError(f"document is larger than {max_bytes:,} bytes")
+        return self.absent_as_null(data)
+
+    def absent_as_null(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Null for each nullable property the document gives no value (not the default)."""
+        for name in self.null_when_absent:
+            data.setdefault(name, None)
+        return data
+
+    # -- expanded node -> entity data ----------------------------------------------------------
+
+    def read_node(
+        self, node: Mapping[str, Any], ident: str | None
+    ) -> tuple[dict[str, Any], list[FieldError]]:
+        """Entity data from one expanded node, and what is wrong with it, field by field."""
+        data: dict[str, Any] = {} if ident is None else {"id": ident}
+        errors: list[FieldError] = []
+        for key, values in node.items():
+            if key in ("@id", "@type"):
+                continue
+            if key.startswith("@"):
+                errors.append(FieldError(key, f"{key} has no place in an entity document", None))
+                continue
+            term = self.by_iri.get(normalize(key))
+            if term is None:
+                errors.append(self._unknown(key, values))
+                continue
+            try:
+                value = self._read_values(term, values)
+            except _Bad as bad:
+                errors.append(FieldError(term.name, bad.message, bad.value))
+                continue
+            if value is not _ABSENT:
+                if term.name == "id" and ident is not None and value != ident:
+                    errors.append(
+                        FieldError("id", f"says {value!r} but the node's @id says {ident!r}", value)
+                    )
+                data[term.name] = value
+        return self.absent_as_null(data), errors
+
+    def _unknown(self, iri: str, values: Any) -> FieldError:
+        import difflib
+
+        local = re.split(r"[/#:]", iri)[-1]
+        close = difflib.get_close_matches(local, list(self.terms), n=1)
+        tip = f"; did you mean {close[0]!r} <{self.terms[close[0]].iri}>?" if close else ""
+        return FieldError(
+            iri, f"unknown property: {self.noun.name} has no term for <{iri}>{tip}", values
+        )
+
+    def _read_values(self, term: Term, values: Any) -> Any:
+        items = values if isinstance(values, list) else [values]
+        if len(items) == 1 and isinstance(items[0], dict) and "@list" in items[0]:
+            items = items[0]["@list"]
+        read = [self._read_item(term, item) for item in items]
+        if term.many:
+            return read
+        if not read:
+            return _ABSENT
+        if len(read) > 1:
+            raise _Bad(f"expected one value, got {len(read)}", values)
+        return read[0]
+
+    def _read_item(self, term: Term, item: Any) -> Any:
+        if not isinstance(item, dict):
+            raise _Bad("expected a JSON-LD value or node object", item)
+        if term.kind == LINK:
+            iri = item.get("@id")
+            if not isinstance(iri, str) or "@value" in item:
+                raise _Bad(f"expected a link (@id) to a {term.target}", item)
+            ident = id_from_iri(iri, term.prefix)
+            if ident is None:
+                raise _Bad(
+                    f"<{iri}> is not the IRI of a {term.target} (expected {term.prefix}<id>)", iri
+                )
+            return ident
+        if "@value" in item:
+            return item["@value"]
+        if term.kind == URL and isinstance(item.get("@id"), str):
+            return item["@id"]
+        if "@id" in item:
+            raise _Bad(f"expected a literal value, got a link <{item['@id']}>", item)
+        raise _Bad("expected a literal value", item)
+
+
+def _weight(text: str) -> int:
+    """Bytes a string takes in JSON, near enough for a limit."""
+    return (len(text) if text.isascii() else len(text.encode("utf-8", "replace"))) + 3
+
+
+def _plain_iri(value: Any) -> bool:
+    """An IRI pyld leaves as written under ``@type: @id``: ``scheme://...``, not a CURIE."""
+    if not isinstance(value, str):
+        return False
+    scheme, colon, rest = value.partition(":")
+    return bool(colon) and scheme not in ("", "_") and rest.startswith("//")
+
+
+class _Absent:
+    pass
+
+
+_ABSENT = _Absent()
+
+
+class _Bad(Exception):
+    def __init__(self, message: str, value: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.value = value

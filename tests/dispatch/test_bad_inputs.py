@@ -1,0 +1,642 @@
+"""Every way an act can be refused, on every backend.
+
+Each test asserts the error's type, what its message names (noun, id, field,
+current state, allowed actions, candidates) and, through ``assert_unchanged``,
+that storage and the event log are exactly as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from nounkit import Registry
+from nounkit.errors import (
+    AmbiguousAction,
+    Conflict,
+    Forbidden,
+    HandlerMissing,
+    NotFound,
+    StorageError,
+    TransitionNotAllowed,
+    UnknownAction,
+    ValidationError,
+)
+
+from .helpers import assert_unchanged, field_errors, names
+
+
+@dataclass
+class Acme:
+    """Tenant ``acme`` of the kit: a member, and two accounts (one owned by the member)."""
+
+    member: str
+    account: str
+    other: str
+
+
+@pytest.fixture
+def acme(kit: Registry) -> Acme:
+    member = kit.act("enroll", data={"name": "Ann"}, tenant="acme").id
+    account = kit.act(
+        "open",
+        data={"id": "acc-1", "email": "ann@example.org", "credit": 10, "owner": member},
+        tenant="acme",
+    ).id
+    other = kit.act(
+        "open", data={"id": "acc-2", "email": "bob@example.org", "handle": "bob"}, tenant="acme"
+    ).id
+    return Acme(member, account, other)
+
+
+def act_acme(kit: Registry, action: str, **kwargs: Any) -> Any:
+    return kit.act(action, tenant="acme", **kwargs)
+
+
+# -- resolving the action --------------------------------------------------------------------
+
+
+def test_unknown_bare_verb_suggests_the_closest(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "depositt", id=acme.account, data={"amount": 1}),
+        UnknownAction,
+        "no noun declares an action 'depositt'",
+        "did you mean 'deposit'?",
+    )
+
+
+def test_unknown_action_of_a_noun_lists_its_actions(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "Account.fly", id=acme.account),
+        UnknownAction,
+        "Account has no action 'fly'",
+        "its actions: open, update, deposit, withdraw",
+    )
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "fly", noun="Account", id=acme.account),
+        UnknownAction,
+        "Account has no action 'fly'",
+    )
+
+
+def test_unknown_noun_suggests_the_closest(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "Acount.open", data={"email": "x@example.org"}),
+        UnknownAction,
+        "no noun named 'Acount'",
+        "did you mean 'Account'?",
+    )
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "open", noun="Acount", data={"email": "x@example.org"}),
+        UnknownAction,
+        "no noun named 'Acount'",
+    )
+
+
+def test_an_action_that_is_not_a_string_is_unknown(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(kit, lambda: kit.act(5), UnknownAction, "not 5")  # type: ignore[arg-type]
+
+
+def test_ambiguous_verb_lists_every_candidate(registry: Registry) -> None:
+    registry.act("ServiceCustomer.create", data={"id": "cus-1", "name": "Ann", "type": "smb"})
+    error = assert_unchanged(
+        registry,
+        lambda: registry.act("create", data={"name": "Ann", "type": "smb"}),
+        AmbiguousAction,
+        "'create' is an action of 7 nouns; name one:",
+    )
+    for candidate in ("ServiceCustomer", "CustomerSegment", "ServiceSubscription", "Invoice"):
+        assert f"{candidate}.create" in str(error)
+    assert_unchanged(
+        registry,
+        lambda: registry.act("suspend", id="cus-1"),
+        AmbiguousAction,
+        "'suspend' is an action of 2 nouns",
+        "ServiceCustomer.suspend, ServiceEntitlement.suspend",
+    )
+    # Naming the noun settles it.
+    registry.act("activate", id="cus-1")
+    assert registry.act("suspend", noun="ServiceCustomer", id="cus-1").entity.status == "suspended"
+
+
+# -- input -----------------------------------------------------------------------------------
+
+
+def test_unknown_computed_and_derived_fields_are_refused(kit: Registry, acme: Acme) -> None:
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(
+            kit, "Account.update", id=acme.account, data={"bogus": 1, "available": 99}
+        ),
+        ValidationError,
+        f"Account {acme.account!r}",
+        "2 invalid values",
+    )
+    found = field_errors(error)
+    assert "Account.update does not take 'bogus'" in found["bogus"].message
+    assert "available" not in found["bogus"].message.split("(it takes")[1]  # not offered
+    assert found["available"].message == "is computed and never accepted as input"
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "Member.update", id=acme.member, data={"accounts": []}),
+        ValidationError,
+        f"Member {acme.member!r}",
+    )
+    assert "is derived from Account.owner" in field_errors(error)["accounts"].message
+
+
+def test_values_of_the_wrong_type_name_each_field(kit: Registry, acme: Acme) -> None:
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(
+            kit,
+            "Account.update",
+            id=acme.account,
+            data={"balance": "10", "email": "not an email", "owner": 5},
+        ),
+        ValidationError,
+        f"Account {acme.account!r}",
+        "3 invalid values",
+    )
+    assert set(field_errors(error)) == {"balance", "email", "owner"}
+    assert field_errors(error)["balance"].value == "10"
+
+
+def test_a_missing_required_value_is_named(kit: Registry, acme: Acme) -> None:
+    error = assert_unchanged(
+        kit, lambda: act_acme(kit, "open", data={"handle": "nobody"}), ValidationError, "Account"
+    )
+    assert "email" in field_errors(error)
+
+
+def test_data_must_be_a_mapping(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "open", data=["email"]),
+        ValidationError,
+        "Account.open takes data as a mapping of names to values, not list",
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [(-1, "greater than"), ("1", "expected a number"), (float("nan"), "finite"), (None, "required")],
+)
+def test_action_input_is_validated(kit: Registry, acme: Acme, amount: Any, message: str) -> None:
+    data = {} if amount is None else {"amount": amount}
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "withdraw", id=acme.account, data=data),
+        ValidationError,
+        f"Account {acme.account!r}",
+        "withdraw.amount",
+    )
+    assert message in field_errors(error)["withdraw.amount"].message
+
+
+def test_an_action_without_input_takes_none(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "close", id=acme.account, data={"reason": "x"}),
+        ValidationError,
+        "Account.close does not take 'reason' (it takes no input)",
+    )
+
+
+def test_an_id_cannot_change_and_updates_need_one(kit: Registry, acme: Acme) -> None:
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "Account.update", id=acme.account, data={"id": "acc-9"}),
+        ValidationError,
+        "an id cannot change",
+    )
+    assert error.id == acme.account
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "Account.update", data={"handle": "x"}),
+        ValidationError,
+        "Account.update needs the id of the account",
+    )
+
+
+def test_creating_an_existing_id_conflicts(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "open", data={"id": acme.account, "email": "x@example.org"}),
+        Conflict,
+        f"Account {acme.account!r} already exists in tenant 'acme'",
+    )
+
+
+def test_acting_on_a_missing_entity(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "deposit", id="acc-404", data={"amount": 1}),
+        NotFound,
+        "Account 'acc-404' not found in tenant 'acme'",
+    )
+
+
+# -- handlers --------------------------------------------------------------------------------
+
+
+def test_missing_handler(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "audit", id=acme.account),
+        HandlerMissing,
+        "Account.audit is a custom action and has no handler",
+        "@registry.handles('Account.audit')",
+    )
+
+
+def test_emitting_an_undeclared_event(kit: Registry, acme: Acme) -> None:
+    # The handler emits a declared event first: it must not reach the log either.
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "shout", id=acme.account),
+        ValidationError,
+        "shout emitted 'hacked', which Account does not declare",
+        "events: opened, updated",
+    )
+    assert error.id == acme.account
+
+
+def test_a_handler_setting_an_undeclared_field(kit: Registry, acme: Acme) -> None:
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "scribble", id=acme.account),
+        ValidationError,
+        "the handler set 'graffiti', which Account does not declare",
+    )
+    assert field_errors(error)["graffiti"].value == "was here"
+
+
+def test_a_handler_exception_after_a_nested_write_rolls_everything_back(
+    kit: Registry, acme: Acme
+) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "sabotage", id=acme.account, data={"other": acme.other}),
+        RuntimeError,
+        f"sabotage of {acme.other} went wrong mid-way",
+    )
+    assert kit.get("Account", acme.other, tenant="acme").handle == "bob"
+
+
+def test_a_broken_rule_after_a_nested_write_rolls_everything_back(
+    kit: Registry, acme: Acme
+) -> None:
+    # acc-2 has no credit: the deposit into acc-1 is written, then acc-2's rule breaks.
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "transfer", id=acme.other, data={"to": acme.account, "amount": 5}),
+        ValidationError,
+        f"Account {acme.other!r}",
+        "the balance cannot go below the credit line",
+    )
+    assert list(field_errors(error)) == ["rules[0]"]
+    assert kit.get("Account", acme.account, tenant="acme").balance == 0
+    # Within the credit line the same transfer goes through, both sides.
+    done = act_acme(kit, "transfer", id=acme.account, data={"to": acme.other, "amount": 5})
+    assert names(done.events) == ["Account.deposited", "Account.transferred"]
+    assert kit.get("Account", acme.other, tenant="acme").balance == 5
+    assert done.entity.balance == -5
+    assert done.entity.available == 5
+
+
+def test_nested_acts_that_loop_are_stopped(kit: Registry, acme: Acme) -> None:
+    @kit.handles("Account.deposit")
+    def again(ctx: Any, entity: Any, data: dict[str, Any]) -> None:
+        ctx.act("Account.deposit", id=entity.id, data=data)
+
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "deposit", id=acme.account, data={"amount": 1}),
+        ValidationError,
+        "actions nested more than 8 deep",
+    )
+
+
+# -- rules and computed values ---------------------------------------------------------------
+
+
+def test_a_broken_rule_carries_its_message(kit: Registry, acme: Acme) -> None:
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "withdraw", id=acme.account, data={"amount": 10.5}),
+        ValidationError,
+        f"Account {acme.account!r}",
+        "the balance cannot go below the credit line",
+    )
+    assert error.noun == "Account"
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(
+            kit,
+            "open",
+            data={
+                "email": "late@example.org",
+                "openedAt": "2026-02-01T00:00:00Z",
+                "closedAt": "2026-01-01T00:00:00+00:00",
+            },
+        ),
+        ValidationError,
+        "closedAt must be after openedAt",
+    )
+    assert list(field_errors(error)) == ["rules[1]"]
+    # Exactly at the line the rule holds, and the computed value follows.
+    after = act_acme(kit, "withdraw", id=acme.account, data={"amount": 10})
+    assert (after.entity.balance, after.entity.available) == (-10, 0)
+    assert after.events[0].changes == {
+        "balance": {"old": 0, "new": -10},
+        "available": {"old": 10, "new": 0},
+    }
+
+
+# -- the lifecycle ---------------------------------------------------------------------------
+
+
+def test_a_transition_not_allowed_names_the_state_and_the_way_out(
+    kit: Registry, acme: Acme
+) -> None:
+    act_acme(kit, "freeze", id=acme.account, roles=["admin"])
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "freeze", id=acme.account, roles=["admin"]),
+        TransitionNotAllowed,
+        f"Account {acme.account!r} is status 'frozen'",
+        "freeze is not allowed from it (allowed: unfreeze, close)",
+    )
+    act_acme(kit, "close", id=acme.account)
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "unfreeze", id=acme.account, roles=["ops"]),
+        TransitionNotAllowed,
+        "is status 'closed'",
+        "(allowed: none)",
+    )
+
+
+def test_update_cannot_change_the_lifecycle_property(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "Account.update", id=acme.account, data={"status": "closed"}),
+        TransitionNotAllowed,
+        f"Account {acme.account!r} is status 'open'",
+        "update cannot change status",
+        "freeze, close allowed from here",
+    )
+    # Giving the current state is no change, and fine.
+    same = act_acme(kit, "Account.update", id=acme.account, data={"status": "open"})
+    assert same.version == 1
+
+
+def test_a_new_entity_starts_in_the_initial_state(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "open", data={"email": "x@example.org", "status": "frozen"}),
+        TransitionNotAllowed,
+        "starts in status 'open', not 'frozen'",
+    )
+
+
+def test_a_handler_cannot_leave_the_transition_targets(registry: Registry) -> None:
+    customer = registry.act("ServiceCustomer.create", data={"name": "Ann", "type": "smb"}).entity.id
+    grant = registry.act("grant", data={"name": "api", "type": "quota", "customer": customer})
+
+    @registry.handles("ServiceEntitlement.reset")
+    def bad_reset(ctx: Any, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
+        return {"status": "revoked"}
+
+    assert_unchanged(
+        registry,
+        lambda: registry.act("reset", id=grant.id),
+        TransitionNotAllowed,
+        "reset moves status to 'active', not 'revoked'",
+    )
+
+
+def test_a_finalized_usage_record_refuses_changes(registry: Registry) -> None:
+    customer = registry.act("ServiceCustomer.create", data={"name": "A", "type": "smb"}).id
+    usage = registry.act(
+        "record",
+        data={
+            "customer": customer,
+            "periodType": "day",
+            "periodStart": "2026-01-01T00:00:00Z",
+            "periodEnd": "2026-01-02T00:00:00Z",
+        },
+    ).id
+    assert_unchanged(
+        registry,
+        lambda: registry.act("finalize", id=usage),
+        TransitionNotAllowed,
+        f"CustomerUsage {usage!r} is status 'partial'",
+        "(allowed: aggregate)",
+    )
+    registry.act("aggregate", id=usage)
+    registry.act("finalize", id=usage)
+    for action in ("aggregate", "finalize"):
+        assert_unchanged(
+            registry,
+            lambda action=action: registry.act(action, id=usage),
+            TransitionNotAllowed,
+            "is status 'finalized'",
+            "(allowed: none)",
+        )
+
+
+def test_consuming_past_the_limit_is_refused(registry: Registry) -> None:
+    customer = registry.act("ServiceCustomer.create", data={"name": "A", "type": "smb"}).id
+    grant = registry.act(
+        "grant", data={"name": "api", "type": "quota", "limit": 5, "customer": customer}
+    ).id
+    registry.act("consume", id=grant, data={"amount": 2})
+    error = assert_unchanged(
+        registry,
+        lambda: registry.act("consume", id=grant, data={"amount": 3.5}),
+        ValidationError,
+        f"ServiceEntitlement {grant!r}",
+        "only 3 of the limit 5 remains; the entitlement is not unlimited",
+    )
+    assert field_errors(error)["consume.amount"].value == 3.5
+
+
+# -- relationships, uniqueness, tenancy, roles -----------------------------------------------
+
+
+def test_a_to_one_must_point_at_an_existing_entity(kit: Registry, acme: Acme) -> None:
+    error = assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "Account.update", id=acme.other, data={"owner": "ghost"}),
+        NotFound,
+        f"Account {acme.other!r}: owner points at Member 'ghost', which does not exist",
+    )
+    assert "in tenant 'acme'" in str(error)
+
+
+def test_a_catalog_to_one_must_point_at_an_existing_entity(registry: Registry) -> None:
+    assert_unchanged(
+        registry,
+        lambda: registry.act(
+            "grant", data={"id": "ent-1", "name": "api", "type": "quota", "customer": "ghost"}
+        ),
+        NotFound,
+        "ServiceEntitlement 'ent-1': customer points at ServiceCustomer 'ghost'",
+    )
+
+
+def test_a_duplicate_unique_value_conflicts(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "open", data={"id": "acc-3", "email": "ann@example.org"}),
+        Conflict,
+        "Account 'acc-3': email 'ann@example.org' is already used by another account "
+        "in tenant 'acme'",
+    )
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "Account.update", id=acme.account, data={"handle": "bob"}),
+        Conflict,
+        f"Account {acme.account!r}: handle 'bob' is already used",
+    )
+    kit.act("Tag.create", data={"id": "t1", "slug": "vip"})
+    assert_unchanged(
+        kit,
+        lambda: kit.act("Tag.create", data={"id": "t2", "slug": "vip"}),
+        Conflict,
+        "Tag 't2': slug 'vip' is already used by another tag",
+    )
+
+
+def test_unique_values_are_unique_per_tenant(kit: Registry, acme: Acme) -> None:
+    other = kit.act("open", data={"email": "ann@example.org", "handle": "bob"}, tenant="globex")
+    assert other.entity.orgId == "globex"
+    kit.act("Tag.create", data={"id": "t1", "slug": "vip"})
+    assert kit.act("Tag.create", data={"id": "t1", "slug": "vip"}, tenant="globex").version == 1
+
+
+def test_another_tenants_entity_is_indistinguishable_from_a_missing_one(
+    kit: Registry, acme: Acme
+) -> None:
+    missing = assert_unchanged(
+        kit,
+        lambda: kit.act("deposit", id="acc-404", data={"amount": 1}, tenant="globex"),
+        NotFound,
+    )
+    foreign = assert_unchanged(
+        kit,
+        lambda: kit.act("deposit", id=acme.account, data={"amount": 1}, tenant="globex"),
+        NotFound,
+    )
+    assert str(foreign) == str(missing).replace("acc-404", acme.account)
+    with pytest.raises(NotFound) as read:
+        kit.get("Account", acme.account, tenant="globex")
+    assert str(read.value) == f"Account {acme.account!r} not found in tenant 'globex'"
+    assert kit.list("Account", tenant="globex") == []
+    assert kit.events(tenant="globex") == []
+    assert {e.tenant for e in kit.events(tenant="acme")} == {"acme"}
+
+
+def test_cross_tenant_writes_are_refused(kit: Registry, acme: Acme) -> None:
+    # Linking to another tenant's member: as if it did not exist.
+    assert_unchanged(
+        kit,
+        lambda: kit.act(
+            "open", data={"email": "x@example.org", "owner": acme.member}, tenant="globex"
+        ),
+        NotFound,
+        f"owner points at Member {acme.member!r}, which does not exist in tenant 'globex'",
+    )
+    # Claiming another tenant in the tenant property.
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "open", data={"email": "x@example.org", "orgId": "globex"}),
+        Forbidden,
+        "orgId 'globex' is not the caller's tenant 'acme'",
+    )
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "Account.update", id=acme.account, data={"orgId": "globex"}),
+        Forbidden,
+        f"Account {acme.account!r}: orgId 'globex' is not the caller's tenant 'acme'",
+    )
+    # A tenant-scoped noun needs a tenant at all.
+    assert_unchanged(
+        kit,
+        lambda: kit.act("open", data={"email": "x@example.org"}),
+        Forbidden,
+        "Account is scoped by 'orgId': act with tenant=...",
+    )
+
+
+def test_the_empty_tenant_is_refused(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: kit.act("Tag.create", data={"slug": "x"}, tenant=""),
+        StorageError,
+        "the tenant must be None or a non-empty string",
+    )
+
+
+def test_roles_are_checked(kit: Registry, acme: Acme) -> None:
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "freeze", id=acme.account),
+        Forbidden,
+        "Account.freeze needs one of the roles admin; the caller has none",
+    )
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "freeze", id=acme.account, roles=["ops", "billing"]),
+        Forbidden,
+        "needs one of the roles admin; the caller has billing, ops",
+    )
+    act_acme(kit, "freeze", id=acme.account, roles=["admin"])
+    assert act_acme(kit, "unfreeze", id=acme.account, roles=["ops"]).entity.status == "open"
+    assert_unchanged(
+        kit,
+        lambda: act_acme(kit, "remove", id=acme.account, roles=["ops"]),
+        Forbidden,
+        "Account.remove needs one of the roles admin; the caller has ops",
+    )
+    kit.act("Tag.create", data={"id": "t1", "slug": "vip"})
+    assert_unchanged(
+        kit, lambda: kit.act("Tag.delete", id="t1"), Forbidden, "Tag.delete needs one of the roles"
+    )
+    gone = kit.act("Tag.delete", id="t1", roles=["admin"])
+    assert gone.deleted and gone.entity is not None and gone.entity.slug == "vip"
+
+
+# -- subscribers -----------------------------------------------------------------------------
+
+
+def test_a_failing_subscriber_never_undoes_the_action(kit: Registry, acme: Acme) -> None:
+    seen: list[str] = []
+
+    @kit.on("Account.*")
+    def broken(event: Any) -> None:
+        raise RuntimeError(f"mailer down for {event.entity_id}")
+
+    @kit.on("Account.deposited")
+    def after(event: Any) -> None:
+        seen.append(event.name)
+
+    result = act_acme(kit, "deposit", id=acme.account, data={"amount": 7}, actor="teller")
+    assert result.entity.balance == 7
+    assert kit.get("Account", acme.account, tenant="acme").balance == 7
+    assert seen == ["Account.deposited"]  # a later subscriber still ran
+    [failure] = kit.failures
+    assert failure.subscriber.endswith("broken")
+    assert failure.seq == result.events[0].seq
+    assert failure.event == "Account.deposited"
+    assert failure.error == f"RuntimeError: mailer down for {acme.account}"
+    assert kit.events(since=failure.seq - 1)[0].name == "Account.deposited"

@@ -1,0 +1,132 @@
+"""The TinyDB file itself: readable, atomic, locked, and within its size ceiling."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import filelock
+import pytest
+
+from nounkit.errors import Conflict, StorageError
+from nounkit.storage import open_storage
+from nounkit.storage import tinydb as tiny
+from nounkit.testing import NOUNS, make_event, make_record
+
+
+def test_the_file_is_readable_json_with_one_entity_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    with open_storage(f"tinydb:///{path}", NOUNS) as storage, storage.transaction() as tx:
+        tx.insert(make_record("p1", {"name": "Zoë"}))
+        tx.insert(make_record("p2", {"name": "Bo"}, tenant="acme"))
+        tx.append([make_event(make_record("p1"))])
+    text = path.read_text("utf-8")
+    assert "Zoë" in text  # UTF-8, not \\u escapes
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert any(line.startswith('    "p1": {"id": "p1", "version": 1') for line in lines)
+    data = json.loads(text)
+    assert set(data) == {"$meta", "$events", "Probe", "Probe@acme"}
+    assert data["Probe"]["p1"]["data"] == {"id": "p1", "name": "Zoë"}
+    assert data["$events"]["1"]["entity_id"] == "p1"
+
+
+def test_commits_leave_no_temporary_files_and_leftovers_are_cleared(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    url = f"tinydb:///{path}"
+    with open_storage(url, NOUNS) as storage:
+        for i in range(3):
+            with storage.transaction() as tx:
+                tx.insert(make_record(f"p{i}"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json", "db.json.lock"]
+    (tmp_path / ".db.json.abc123.tmp").write_text("half a commit", "utf-8")
+    with open_storage(url, NOUNS) as storage:
+        assert storage.count("Probe") == 3
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_another_process_writes_are_seen(tmp_path: Path) -> None:
+    url = f"tinydb:///{tmp_path}/db.json"
+    with open_storage(url, NOUNS) as reader:
+        assert reader.get("Probe", "p1") is None
+        with open_storage(url, NOUNS) as writer, writer.transaction() as tx:
+            tx.insert(make_record("p1"))
+        assert reader.get("Probe", "p1") is not None
+
+
+def test_an_empty_file_is_an_empty_store(tmp_path: Path) -> None:
+    (tmp_path / "db.json").write_text("", "utf-8")
+    with open_storage(f"tinydb:///{tmp_path}/db.json", NOUNS) as storage:
+        assert storage.dump()["records"] == []
+
+
+def test_a_commit_past_the_ceiling_is_refused_and_undone(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    with open_storage(f"tinydb:///{path}?max_mb=0.01", NOUNS) as storage:
+        with storage.transaction() as tx:
+            tx.insert(make_record("small"))
+        before, on_disk = storage.dump(), path.read_bytes()
+        with (
+            pytest.raises(StorageError, match=r"ceiling.*nounkit migrate"),
+            storage.transaction() as tx,
+        ):
+            tx.insert(make_record("big", {"note": "x" * 20_000}))
+        assert storage.dump() == before
+        assert path.read_bytes() == on_disk
+
+
+def test_a_large_file_warns_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tiny, "WARN_BYTES", 100)
+    with (
+        open_storage(f"tinydb:///{tmp_path}/db.json", NOUNS) as storage,
+        pytest.warns(tiny.StorageSizeWarning, match="consider SQLite"),
+        storage.transaction() as tx,
+    ):
+        tx.insert(make_record("p1", {"note": "x" * 200}))
+
+
+def test_a_stuck_writer_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    with open_storage(f"tinydb:///{path}?timeout=0.2", NOUNS) as storage:
+        holder = filelock.FileLock(f"{path}.lock", thread_local=False)
+        with holder:
+            with (
+                pytest.raises(StorageError, match="held the write lock"),
+                storage.transaction() as tx,
+            ):
+                tx.insert(make_record("p1"))
+            assert storage.get("Probe", "p1") is None  # reads need no lock
+
+
+def test_the_file_always_holds_what_the_store_holds(tmp_path: Path) -> None:
+    """Commits re-encode only what changed; after any mix of writes and rollbacks the
+    file, read afresh, must equal the state in memory."""
+    url = f"tinydb:///{tmp_path}/db.json"
+    rng = random.Random(7)
+    with open_storage(url, NOUNS) as storage:
+        for step in range(120):
+            ids = [f"p{i}" for i in range(6)]
+            with contextlib.suppress(RuntimeError, Conflict), storage.transaction() as tx:
+                for _ in range(rng.randrange(1, 4)):
+                    id, tenant = rng.choice(ids), rng.choice([None, "acme"])
+                    found = tx.get("Probe", id, tenant)
+                    action = rng.choice(["write", "delete", "event", "checkpoint"])
+                    if action == "write" and found is None:
+                        tx.insert(make_record(id, {"count": step}, tenant=tenant))
+                    elif action == "write" and found is not None:
+                        bumped = replace(found, version=found.version + 1, data={"count": step})
+                        tx.update(bumped, found.version)
+                    elif action == "delete" and found is not None:
+                        tx.delete("Probe", id, tenant, found.version)
+                    elif action == "event":
+                        tx.append([make_event(make_record(id, tenant=tenant))])
+                    else:
+                        tx.set_checkpoint(rng.choice(["a", "b"]), step)
+                if rng.random() < 0.25:
+                    raise RuntimeError("roll it all back")
+            with open_storage(url, NOUNS) as fresh:
+                assert fresh.dump() == storage.dump(), f"step {step}"
+            json.loads((tmp_path / "db.json").read_text("utf-8"))
