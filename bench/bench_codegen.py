@@ -1,0 +1,114 @@
+"""Benchmark: ``nounkit build`` and ``nounkit codegen python`` as whole processes.
+
+Run from anywhere::
+
+    python bench/bench_codegen.py [--quick]
+
+Each command runs in a new process, as a build pipeline runs it, on one noun, on
+the shipped catalog and on 1,000 generated nouns of 20 properties (the same
+generator as bench_definitions.py). The peer figures are LinkML's, as the issue
+quotes them (LinkML is not installed here; bench/run measures it in its own
+environment): gen-json-schema about 1.3 s on one class and 10.7 s on 1,000,
+gen-pydantic about 45 s on 1,000. The target is at least 10x faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import NOUNS, Stats, banner, fmt_ms, machine, print_table, run_process, verdict
+from bench_definitions import _bytecode_env, write_nouns
+
+# LinkML's figures from the issue, in seconds, and the speed-up asked for.
+PEERS = {
+    ("build", 1): 1.3,
+    ("build", 1000): 10.7,
+    ("codegen", 1000): 45.0,
+}
+SPEEDUP = 10.0
+
+
+def _one_noun(folder: Path) -> Path:
+    path = folder / "one.yaml"
+    path.write_text(
+        "Thing:\n  properties:\n"
+        + "".join(f"    field{i}: {{type: string, optional: true}}\n" for i in range(20)),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _measure(argv: list[str], runs: int, cwd: Path, cache: Path) -> Stats:
+    env = {**_bytecode_env(cache), "PYTHONWARNINGS": "ignore"}
+    run_process(argv, cwd=cwd, env=env)  # fills the bytecode cache, as an install would
+    return Stats.of(run_process(argv, cwd=cwd, env=env) for _ in range(runs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs")
+    args = parser.parse_args()
+    runs_small, runs_big = (3, 1) if args.quick else (7, 3)
+    banner("nounkit benchmark: code generation as whole processes")
+    for key, value in machine():
+        print(f"  {key + ':':<14}{value}")
+    nounkit = [sys.executable, "-m", "nounkit"]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        one = _one_noun(work)
+        many = work / "generated"
+        write_nouns(many, 1000)
+        cases = [
+            ("build", "1 noun", 1, [*nounkit, "build", str(one), "--out", str(work / "s1")]),
+            (
+                "build",
+                "catalog (9 nouns)",
+                9,
+                [*nounkit, "build", str(NOUNS), "--out", str(work / "s9")],
+            ),
+            (
+                "build",
+                "1,000 generated nouns",
+                1000,
+                [*nounkit, "build", str(many), "--out", str(work / "s1000")],
+            ),
+            (
+                "codegen",
+                "catalog (9 nouns)",
+                9,
+                [*nounkit, "codegen", "python", str(NOUNS), "-o", str(work / "c9.py")],
+            ),
+            (
+                "codegen",
+                "1,000 generated nouns",
+                1000,
+                [*nounkit, "codegen", "python", str(many), "-o", str(work / "c1000.py")],
+            ),
+        ]
+        for command, label, size, argv in cases:
+            stats = _measure(argv, runs_big if size >= 1000 else runs_small, work, work / "pyc")
+            peer = PEERS.get((command, size))
+            target = peer / SPEEDUP if peer else None
+            rows.append(
+                [
+                    f"nounkit {command}",
+                    label,
+                    fmt_ms(stats.median),
+                    fmt_ms(stats.cpu),
+                    f"{peer:.1f} s" if peer else "-",
+                    f"{peer / stats.median:.1f}x" if peer else "-",
+                    fmt_ms(target) if target else "-",
+                    verdict(stats.median, target) if target else "-",
+                ]
+            )
+    print()
+    print_table(["command", "nouns", "wall", "cpu", "LinkML", "speed-up", "target", "result"], rows)
+    print("\n  LinkML figures are the issue's; wall is the median of the runs.")
+
+
+if __name__ == "__main__":
+    main()
