@@ -79,10 +79,10 @@ class Registry:
 
         Without ``paths``, the configuration's ``nouns`` are loaded, with its
         ``handlers``: modules whose ``register(registry)`` adds handlers and
-        subscribers (pass ``handlers=`` to name them for other paths). Raises DefinitionError listing every
-        problem found. Schema.org terms outside their class's domain warn
-        (VocabularyWarning), or fail with ``strict_vocab=True`` (default: the
-        configuration's ``strict_vocab``).
+        subscribers (pass ``handlers=`` to name them for other paths). Raises
+        DefinitionError listing every problem found. Schema.org terms outside
+        their class's domain warn (VocabularyWarning), or fail with
+        ``strict_vocab=True`` (default: the configuration's ``strict_vocab``).
         """
         config = config if config is not None else find_config()
         if paths is None:

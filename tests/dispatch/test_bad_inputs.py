@@ -187,7 +187,12 @@ def test_data_must_be_a_mapping(kit: Registry, acme: Acme) -> None:
 
 @pytest.mark.parametrize(
     ("amount", "message"),
-    [(-1, "greater than"), ("1", "expected a number"), (float("nan"), "finite"), (None, "required")],
+    [
+        (-1, "greater than"),
+        ("1", "expected a number"),
+        (float("nan"), "finite"),
+        (None, "required"),
+    ],
 )
 def test_action_input_is_validated(kit: Registry, acme: Acme, amount: Any, message: str) -> None:
     data = {} if amount is None else {"amount": amount}

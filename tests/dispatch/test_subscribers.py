@@ -255,3 +255,13 @@ def test_a_subscriber_that_acts_keeps_every_subscriber_in_seq_order(storage_url:
         assert kit.storage.dump()["checkpoints"] == {"ledger": 3, "bonus": 3}
         assert kit.get("Account", "acc", tenant="acme").balance == 11
         assert kit.failures == []
+
+
+def test_only_the_star_is_a_wildcard_as_in_events(registry: Registry) -> None:
+    patterns = ["ServiceCustomer.?reated", "ServiceCustomer.[c]reated", "*.created"]
+    got: dict[str, int] = dict.fromkeys(patterns, 0)
+    for pattern in patterns:
+        registry.on(pattern)(lambda event, p=pattern: got.__setitem__(p, got[p] + 1))
+    new_customer(registry, "c1")
+    assert got == {p: len(registry.events(name=p)) for p in patterns}
+    assert got == {"ServiceCustomer.?reated": 0, "ServiceCustomer.[c]reated": 0, "*.created": 1}

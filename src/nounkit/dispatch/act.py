@@ -595,7 +595,10 @@ def run_act(
             f"{noun_def.name} {id!r}: still stale after {MAX_ATTEMPTS} attempts "
             f"({last}); another writer keeps changing it"
         ) from last
-    if entity is not None and action_def.kind != "delete":
+    # A new entity that no nested act touched has nothing pointing at it yet: its derived
+    # lists are empty, as the model's defaults say, and need no queries.
+    fresh = action_def.kind == "create" and all(e.entity_id == entity_id for e in events)
+    if entity is not None and action_def.kind != "delete" and not fresh:
         entity = registry.with_derived(noun_def, entity, tenant)
     registry.deliver(events)
     return ActResult(

@@ -10,13 +10,14 @@ crash between the two repeats at most that one event.
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+
+from nounkit.storage.query import name_pattern
 
 if TYPE_CHECKING:
     from nounkit.storage.base import Event, Storage
@@ -32,9 +33,14 @@ class Subscriber:
     pattern: str  # a full event name with * wildcards: "ServiceEntitlement.*"
     handler: EventHandler
     name: str | None = None  # durable subscribers have one
+    # Only * is a wildcard, as in registry.events(name=...): ? and [ are plain characters.
+    _matches: Callable[[str], bool] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_matches", name_pattern(self.pattern))
 
     def wants(self, event: Event) -> bool:
-        return fnmatch.fnmatchcase(event.name, self.pattern)
+        return self._matches(event.name)
 
     @property
     def label(self) -> str:
