@@ -264,7 +264,7 @@ class Registry:
             noun=noun,
             actor=actor,
             tenant=tenant,
-            roles=frozenset(roles),
+            roles=frozenset((roles,) if isinstance(roles, str) else roles),  # "admin": one role
         )
 
     def get(self, noun: str, id: str, *, tenant: str | None = None) -> Entity:

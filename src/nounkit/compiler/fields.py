@@ -138,14 +138,22 @@ def _bounds(
         pairs = {"ge": ge, "le": le, "gt": gt, "lt": lt}
         return {k: v for k, v in pairs.items() if v is not None}
     found: dict[str, Any] = {}
-    lows = [math.ceil(v) for v in (ge,) if v is not None]
-    lows += [math.floor(v) + 1 for v in (gt,) if v is not None]
-    highs = [math.floor(v) for v in (le,) if v is not None]
-    highs += [math.ceil(v) - 1 for v in (lt,) if v is not None]
-    if lows:
-        found["ge"] = max(lows)
-    if highs:
-        found["le"] = min(highs)
+    # Whole bounds stay as written (so messages say "greater than 0"); fractional ones round
+    # to the nearest whole number inside them.
+    if ge is not None:
+        found["ge"] = math.ceil(ge)
+    if gt is not None:
+        if float(gt).is_integer():
+            found["gt"] = int(gt)
+        else:
+            found["ge"] = max(found.get("ge", math.floor(gt) + 1), math.floor(gt) + 1)
+    if le is not None:
+        found["le"] = math.floor(le)
+    if lt is not None:
+        if float(lt).is_integer():
+            found["lt"] = int(lt)
+        else:
+            found["le"] = min(found.get("le", math.ceil(lt) - 1), math.ceil(lt) - 1)
     return found
 
 
