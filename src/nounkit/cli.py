@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from nounkit.cli_entities import add_commands
+from nounkit.cli_entities import UsageError, add_commands
 from nounkit.errors import (
     AmbiguousAction,
     Conflict,
@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except NounkitError as exc:
         print(f"nounkit: {type(exc).__name__}: {exc}", file=sys.stderr)
-        if type(exc).__name__ == "UsageError":
+        if isinstance(exc, UsageError):
             return EXIT_USAGE
         return next((code for kind, code in _EXIT_CODES if isinstance(exc, kind)), EXIT_INPUT)
     except KeyboardInterrupt:

@@ -14,7 +14,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from os import PathLike
@@ -602,19 +602,14 @@ class _Checker:
         single: bool = False,
     ) -> None:
         """Values written in the definition must be values the property accepts."""
-        bare = PropertyDef(
-            name=prop.name,
-            type=prop.type,
+        # The property's value shape only: an enum value is checked as one item, without
+        # the enum itself; a default as the whole value, enum included.
+        bare = replace(
+            prop,
             array=prop.array and not single,
-            minimum=prop.minimum,
-            maximum=prop.maximum,
-            exclusive_minimum=prop.exclusive_minimum,
-            exclusive_maximum=prop.exclusive_maximum,
-            min_length=prop.min_length,
-            max_length=prop.max_length,
-            pattern=prop.pattern,
             enum=prop.enum if what == "default" else None,
-            optional=prop.optional,
+            default=MISSING,
+            computed=None,
         )
         validator = _value_validator(json.dumps(property_schema(bare), sort_keys=True))
         for index, value in enumerate(values):
