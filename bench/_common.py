@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import os
 import platform
 import resource
@@ -33,6 +34,7 @@ __all__ = [
     "fmt_us",
     "machine",
     "print_table",
+    "record",
     "repeat",
     "run_process",
     "timed",
@@ -280,3 +282,56 @@ def print_table(header: Sequence[str], rows: Iterable[Sequence[object]], indent:
     print(" " * indent + "  ".join("-" * w for w in widths))
     for row in cells[1:]:
         print(line(row))
+
+
+# -- records for bench/run ----------------------------------------------------------------------
+
+RECORD_ENV = "NOUNKIT_BENCH_RECORD"
+
+
+def _values(measured: Stats | Sequence[float] | float | None, cpu: bool) -> list[float] | None:
+    if measured is None:
+        return None
+    if isinstance(measured, Stats):
+        return [s.cpu if cpu else s.wall for s in measured.samples]
+    if isinstance(measured, int | float):
+        return [float(measured)]
+    return [float(v) for v in measured]
+
+
+def record(
+    section: str,
+    figure: str,
+    value: Stats | Sequence[float] | float,
+    *,
+    unit: str = "s",
+    peer: str | None = None,
+    peer_value: Stats | Sequence[float] | float | None = None,
+    higher_is_better: bool = False,
+    target: float | None = None,
+    note: str = "",
+) -> None:
+    """Append one figure to the file ``bench/run`` names in ``$NOUNKIT_BENCH_RECORD``.
+
+    Outside ``bench/run`` this does nothing, so every script still runs on its own.
+    ``value`` and ``peer_value`` are repeated measurements (a ``Stats`` gives wall and
+    CPU time), one number per run; ``bench/report.py`` takes their medians and spread.
+    """
+    path = os.environ.get(RECORD_ENV)
+    if not path:
+        return
+    row = {
+        "section": section,
+        "figure": figure,
+        "unit": unit,
+        "values": _values(value, cpu=False),
+        "cpu": _values(value, cpu=True) if isinstance(value, Stats) else None,
+        "peer": peer,
+        "peer_values": _values(peer_value, cpu=False),
+        "peer_cpu": _values(peer_value, cpu=True) if isinstance(peer_value, Stats) else None,
+        "higher_is_better": higher_is_better,
+        "target": target,
+        "note": note,
+    }
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(json.dumps(row) + "\n")

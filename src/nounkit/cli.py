@@ -9,11 +9,12 @@ unknown or ambiguous action); 2 the command line is wrong; 3 not found;
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from nounkit.cli_entities import UsageError, add_commands
 from nounkit.errors import (
@@ -137,6 +138,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     python.set_defaults(run=_codegen_python)
 
+    validate = commands.add_parser(
+        "validate",
+        help="validate JSON documents against a noun (and convert them to JSON-LD)",
+        description="Validate every document in a JSON file (one object or an array) or a "
+        "JSON Lines file against a noun's compiled model; print each invalid one and exit 1 "
+        "if there is any. With --jsonld, also write the valid ones as one JSON-LD document.",
+    )
+    validate.add_argument("noun", metavar="NOUN", help="the noun the documents describe")
+    validate.add_argument(
+        "file", metavar="FILE", help="a .json or .jsonl file (- for standard input, JSON)"
+    )
+    validate.add_argument(
+        "--nouns",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="noun files or folders (default: the configuration's nouns)",
+    )
+    validate.add_argument(
+        "--jsonld",
+        metavar="OUT",
+        help="write the valid documents as one compact JSON-LD document (- for standard output)",
+    )
+    validate.add_argument(
+        "--max-errors",
+        type=int,
+        default=20,
+        metavar="N",
+        help="print at most N invalid documents (default 20; all are counted)",
+    )
+    validate.set_defaults(run=_validate)
+
     migrate = commands.add_parser(
         "migrate",
         help="copy entities and events from one storage URL to another",
@@ -255,6 +288,69 @@ def _codegen_python(args: argparse.Namespace) -> int:
         Path(args.output).write_text(source, encoding="utf-8")
         print(f"wrote {args.output}")
     return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from nounkit.registry import Registry
+
+    # Only the definitions matter here: no handlers, no storage.
+    registry = Registry.load(args.nouns, handlers=())
+    noun = registry.noun(args.noun).name
+    model = registry.model(noun)
+    valid = []
+    invalid = 0
+    for where, document in _read_documents(args.file):
+        try:
+            valid.append(model.model_validate(document))
+        except ValidationError as exc:
+            invalid += 1
+            if invalid <= args.max_errors:
+                print(f"{where}: {exc}", file=sys.stderr)
+    if invalid > args.max_errors:
+        print(f"... and {invalid - args.max_errors} more invalid", file=sys.stderr)
+    if args.jsonld is not None:
+        from nounkit.jsonld import engine
+
+        document = engine(registry).graph(valid, noun)
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+        if args.jsonld == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.jsonld).write_text(text, encoding="utf-8")
+    total = len(valid) + invalid
+    summary = f"{args.file}: {total} {noun} document{'s' if total != 1 else ''}, "
+    summary += f"{invalid} invalid" if invalid else "all valid"
+    print(summary, file=sys.stderr if args.jsonld == "-" else sys.stdout)
+    return EXIT_INPUT if invalid else EXIT_OK
+
+
+def _read_documents(name: str) -> list[tuple[str, Any]]:
+    """The documents of a JSON file (one, or an array of them) or a JSON Lines file, each
+    with where it stands (``file[3]``, ``file:4``) for error messages."""
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {name!r}: {getattr(exc, 'strerror', None) or exc}") from exc
+    if name.endswith((".jsonl", ".ndjson")):
+        documents = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                documents.append((f"{name}:{number}", _json_document(line, f"{name}:{number}")))
+        return documents
+    whole = _json_document(text, name)
+    if isinstance(whole, list):
+        return [(f"{name}[{index}]", document) for index, document in enumerate(whole)]
+    return [(name, whole)]
+
+
+def _json_document(text: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{where} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}; "
+            "give a JSON object, an array of them, or a .jsonl file of one object per line"
+        ) from exc
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -263,6 +263,18 @@ class JsonLd:
                 compacted[key] = value
         return compacted
 
+    def graph(self, entities: Iterable[Any], noun: str) -> dict[str, Any]:
+        """Entities of one noun as one compact document: their shared ``@context`` once, and
+        each entity's node (as ``to_jsonld`` compacts it) in ``@graph``."""
+        name = self._registry.noun(noun).name
+        nodes = []
+        for entity in entities:
+            mapping, data = self.entity_data(entity, name)
+            node = self.compact(mapping, data)
+            del node["@context"]
+            nodes.append(node)
+        return {"@context": self.mapping(name).context_url, "@graph": nodes}
+
     def to_jsonld(self, entity: Any, *, form: Form = "compact", noun: str | None = None) -> Any:
         mapping, data = self.entity_data(entity, noun)
         document = self.compact(mapping, data)
