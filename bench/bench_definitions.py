@@ -328,7 +328,7 @@ def generated_noun(i: int, n: int) -> dict[str, Any]:
         relationships["related"] = {"type": f"{noun_name(rng.randrange(i - 1))}[]"}
     return {
         "description": f"Generated noun number {i}",
-        "class": "schema:Thing",
+        "class": "schema:Organization",
         "properties": properties,
         "relationships": relationships,
         "actions": [

@@ -11,6 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from nounkit.language.spec import ActionDef, NounDef, PropertyDef, RelationshipDef
 from nounkit.language.types import property_schema, value_schema
 
@@ -36,8 +38,16 @@ def schema_url(base: str, filename: str) -> str:
 
 
 def dumps(schema: Mapping[str, Any]) -> str:
-    """The one way generated JSON is written, so output is byte-identical run to run."""
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    """The one way generated JSON is written, so output is byte-identical run to run.
+
+    orjson writes what ``json.dumps(indent=2, ensure_ascii=False)`` writes (floats aside:
+    ``1e-7`` for ``1e-07``) about twenty times faster; the standard library takes the
+    integers beyond 64 bits that orjson refuses.
+    """
+    try:
+        return orjson.dumps(schema, option=orjson.OPT_INDENT_2).decode() + "\n"
+    except TypeError:
+        return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def property_entry(prop: PropertyDef) -> dict[str, Any]:

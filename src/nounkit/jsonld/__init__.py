@@ -53,5 +53,7 @@ def engine(registry: Registry) -> JsonLd:
 
 
 def context_files(registry: Registry) -> dict[str, str]:
-    """The context files ``nounkit build`` writes into ``schemas/``, by name."""
-    return engine(registry).files()
+    """The context files ``nounkit build`` writes into ``schemas/``, by name (no pyld)."""
+    from nounkit.jsonld.contexts import context_files
+
+    return context_files(registry)

@@ -16,8 +16,15 @@ from pyld import jsonld  # type: ignore[import-untyped]
 from pyld.context_resolver import ContextResolver  # type: ignore[import-untyped]
 from pyld.identifier_issuer import IdentifierIssuer  # type: ignore[import-untyped]
 
-from nounkit.codegen.jsonschema import dumps, schema_url
+from nounkit.codegen.jsonschema import schema_url
 from nounkit.errors import FieldError, ValidationError
+from nounkit.jsonld.contexts import (
+    EVENTS_CONTEXT,
+    context_file,
+    context_files,
+    context_url,
+    events_context,
+)
 from nounkit.jsonld.errors import JsonLdError
 from nounkit.jsonld.loader import (
     MAX_DEPTH,
@@ -28,7 +35,7 @@ from nounkit.jsonld.loader import (
     parse_document,
 )
 from nounkit.jsonld.mapping import JSON, NounMapping, entity_prefix, id_from_iri, quote_id
-from nounkit.jsonld.vocab import SCHEMA, XSD, expand_iri, normalize
+from nounkit.jsonld.vocab import expand_iri, normalize
 from nounkit.language import inflect
 
 if TYPE_CHECKING:
@@ -42,14 +49,7 @@ __all__ = ["EVENTS_CONTEXT", "FORMS", "Form", "JsonLd", "context_file"]
 Form = Literal["compact", "expanded", "nquads"]
 FORMS: tuple[Form, ...] = ("compact", "expanded", "nquads")
 NQUADS = "application/n-quads"
-# The events context's file name: a singular has no dots, so no noun's context can clash.
-EVENTS_CONTEXT = "nounkit.events.context.jsonld"
 _ACTION_TYPES = {"create": "CreateAction", "update": "UpdateAction", "delete": "DeleteAction"}
-
-
-def context_file(noun: NounDef) -> str:
-    """``schemas/<singular>.context.jsonld``, the file ``nounkit build`` writes."""
-    return f"{noun.singular}.context.jsonld"
 
 
 class JsonLd:
@@ -76,7 +76,7 @@ class JsonLd:
     # -- contexts ------------------------------------------------------------------------------
 
     def context_url(self, noun: NounDef) -> str:
-        return schema_url(self.base, context_file(noun))
+        return context_url(self.base, noun)
 
     def mapping(self, name: str) -> NounMapping:
         """The noun's mapping, built once; its ``@type`` is compacted by pyld itself."""
@@ -110,44 +110,11 @@ class JsonLd:
 
     def events_context(self) -> dict[str, Any]:
         """The context of event documents (Schema.org actions)."""
-        vocab = self.vocab
-
-        def own(term: str, **extra: str) -> dict[str, str]:
-            return {"@id": vocab + term, **extra}
-
-        def schema(term: str, **extra: str) -> dict[str, str]:
-            return {"@id": f"schema:{term}", **extra}
-
-        return {
-            "@context": {
-                "@version": 1.1,
-                "@vocab": vocab,
-                "schema": SCHEMA,
-                "xsd": XSD,
-                "name": schema("name"),
-                "identifier": schema("identifier"),
-                "agent": schema("agent"),
-                "object": schema("object"),
-                "result": schema("result"),
-                "endTime": schema("endTime", **{"@type": "xsd:dateTime"}),
-                "actionStatus": schema("actionStatus", **{"@type": "@vocab"}),
-                "event": own("event"),
-                "seq": own("seq"),
-                "version": own("version"),
-                "tenant": own("tenant"),
-                "input": own("input", **{"@type": "@json"}),
-                "changes": own("changes", **{"@type": "@json"}),
-            }
-        }
+        return events_context(self.vocab)
 
     def files(self) -> dict[str, str]:
         """Every context file ``nounkit build`` writes, by name, with its exact text."""
-        files = {
-            context_file(noun): dumps(self.mapping(name).context)
-            for name, noun in self._registry.nouns.items()
-        }
-        files[EVENTS_CONTEXT] = dumps(self.events_context())
-        return files
+        return context_files(self._registry)
 
     def document(self, url: str) -> dict[str, Any] | None:
         """What the offline loader serves besides Schema.org: our contexts, None otherwise."""

@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 from typing import Any
 
 __all__ = [
@@ -948,5 +949,16 @@ class Expression:
 
 
 def parse(source: str) -> Expression:
-    """Parse ``source`` once; raises `ExpressionError` pointing at the culprit."""
+    """Parse ``source`` once; raises `ExpressionError` pointing at the culprit.
+
+    Expressions are immutable, so the same text (a rule repeated across nouns) is parsed
+    and compiled once per process.
+    """
+    if type(source) is not str:
+        return Expression(source)  # raises, naming the type
+    return _parse(source)
+
+
+@lru_cache(maxsize=4096)
+def _parse(source: str) -> Expression:
     return Expression(source)

@@ -13,7 +13,7 @@ import difflib
 import json
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -68,6 +68,47 @@ def _language_validator() -> Any:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(language_schema())
+
+
+SCREEN_HEADER = (
+    "# Generated from noun.schema.json by scripts/generate_screen.py with fastjsonschema:\n"
+    "# a yes/no check of the language schema. Do not edit; re-run the script.\n"
+    "# mypy: ignore-errors\n"
+    "# ruff: noqa\n"
+    "from decimal import Decimal  # the generated numeric checks name it without importing it\n"
+)
+
+
+def screen_source() -> str:
+    """The source of ``_screen.py``: the language schema compiled by fastjsonschema.
+
+    ``use_default=False``, or the check would write the schema's defaults into the
+    user's definitions; no detailed exceptions, since jsonschema words the problems.
+    """
+    import fastjsonschema
+
+    code = fastjsonschema.compile_to_code(
+        language_schema(), use_default=False, detailed_exceptions=False
+    )
+    entry = re.search(r"^def (validate\w*)\(", code, re.MULTILINE)
+    assert entry is not None, "fastjsonschema wrote no validate function"
+    return f"{SCREEN_HEADER}{code.rstrip()}\n\n\nvalidate = {entry.group(1)}\n"
+
+
+def _passes_screen(data: Any) -> bool:
+    """Whether the language schema accepts ``data``, about eight times faster than jsonschema
+    and compiled ahead of time (``_screen.py``); jsonschema runs only when this says no, to
+    word the problems. A test holds it to never pass what jsonschema refuses."""
+    from fastjsonschema import JsonSchemaException
+
+    from nounkit.language import _screen
+
+    check: Callable[[Any], object] = _screen.validate
+    try:
+        check(data)
+    except JsonSchemaException:
+        return False
+    return True
 
 
 @cache
@@ -244,10 +285,11 @@ class _Checker:
             )
             return
         broken: set[str] = set()
-        for error in _language_validator().iter_errors(data):
-            self.problems.extend(self._schema_problems(document, error))
-            if error.absolute_path:
-                broken.add(str(error.absolute_path[0]))
+        if not _passes_screen(data):
+            for error in _language_validator().iter_errors(data):
+                self.problems.extend(self._schema_problems(document, error))
+                if error.absolute_path:
+                    broken.add(str(error.absolute_path[0]))
         for name, body in data.items():
             if name.startswith("x-") or not _NOUN_NAME.fullmatch(name):
                 continue  # x-: a place for anchors; a bad name is reported by the schema

@@ -27,6 +27,9 @@ MAX_NODES = 100_000  # counted after alias expansion, which is how alias bombs b
 Path = tuple[str | int, ...]
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null")}
 _TIMESTAMP = f"{_TAG}timestamp"
@@ -85,7 +88,26 @@ def _mark(event: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
+# Scalars already read, by text, tag and style: noun files repeat the same few words
+# (string, optional, true, 0) thousands of times. Only immutable values are kept.
+_READ: dict[tuple[str, str | None, Any], Any] = {}
+_READ_LIMIT = 4096
+
+
 def _scalar(loader: Any, event: Any) -> Any:
+    key = (event.value, event.tag, event.implicit)
+    try:
+        return _READ[key]
+    except KeyError:
+        pass
+    value = _read_scalar(loader, event)
+    if len(_READ) >= _READ_LIMIT:
+        _READ.clear()
+    _READ[key] = value  # str, int, float, bool or None: safe to share
+    return value
+
+
+def _read_scalar(loader: Any, event: Any) -> Any:
     where = _mark(event)
     tag = event.tag
     if tag is None or tag == "!":
@@ -188,28 +210,26 @@ class _Builder:
     def _build(self, events: Iterator[Any]) -> Any:
         root: Any = None
         done = False
+        stack = self.stack
+        # Dispatch on the exact event class: this loop runs once per node of every file.
         for event in events:
-            where = _mark(event)
-            if isinstance(event, yaml.DocumentStartEvent) and done:
-                raise YamlProblem(
-                    "more than one YAML document in the file",
-                    *where,
-                    hint="put all nouns of a file in one document (no second '---')",
-                )
-            frame = self.stack[-1] if self.stack else None
-            if isinstance(event, yaml.ScalarEvent):
-                if frame is not None and frame.wants_key():
+            kind = type(event)
+            mark = event.start_mark
+            where = (mark.line + 1, mark.column + 1)
+            frame = stack[-1] if stack else None
+            if kind is _SCALAR:
+                if frame is not None and frame.key is None and type(frame.container) is dict:
                     self._key(frame, event, where)
                     continue
                 value = _scalar(self.loader, event)
                 self._count(1, where)
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
-            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
                 self._check_tag(event)
                 if frame is not None and frame.wants_key():
                     raise YamlProblem("a mapping key must be a plain scalar", *where)
-                if len(self.stack) >= MAX_DEPTH:
+                if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(
                         f"nesting deeper than {MAX_DEPTH} levels",
                         *where,
@@ -219,20 +239,20 @@ class _Builder:
                 path = frame.child_path() if frame is not None else ()
                 self.positions.values.setdefault(path, where)
                 self._count(1, where)
-                empty: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
-                self.stack.append(_Frame(empty, path, event.anchor, self.nodes))
+                empty: Any = [] if kind is _SEQUENCE_START else {}
+                stack.append(_Frame(empty, path, event.anchor, self.nodes))
                 continue
-            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-                done_frame = self.stack.pop()
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                done_frame = stack.pop()
                 value = done_frame.container
                 where = self.positions.values.get(done_frame.path, where)
                 if done_frame.anchor:
                     self.anchors[done_frame.anchor] = (value, self.nodes - done_frame.start + 1)
-                frame = self.stack[-1] if self.stack else None
-            elif isinstance(event, yaml.AliasEvent):
+                frame = stack[-1] if stack else None
+            elif kind is _ALIAS:
                 if frame is not None and frame.wants_key():
                     raise YamlProblem("a mapping key must be a plain scalar", *where)
-                if any(open_frame.anchor == event.anchor for open_frame in self.stack):
+                if any(open_frame.anchor == event.anchor for open_frame in stack):
                     raise YamlProblem(
                         f"alias *{event.anchor} is inside its own anchor &{event.anchor} "
                         "(a recursive structure)",
@@ -247,6 +267,12 @@ class _Builder:
                     )
                 value, size = self.anchors[event.anchor]
                 self._count(size, where)
+            elif kind is yaml.DocumentStartEvent and done:
+                raise YamlProblem(
+                    "more than one YAML document in the file",
+                    *where,
+                    hint="put all nouns of a file in one document (no second '---')",
+                )
             else:
                 continue
             if frame is None:
@@ -258,9 +284,14 @@ class _Builder:
     def _key(self, frame: _Frame, event: Any, where: tuple[int, int]) -> None:
         self._check_tag(event)
         self._count(1, where)
-        tag = event.tag or self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        # Keys are names: "on", "no" or "null" mean themselves, not YAML 1.1 values.
-        frame.key = _MERGE_KEY if tag == _MERGE else event.value
+        # Keys are names: "on", "no" or "null" mean themselves, not YAML 1.1 values; only
+        # a plain << is resolved, as the merge key.
+        value = event.value
+        if value == "<<":
+            tag = event.tag or self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+            frame.key = _MERGE_KEY if tag == _MERGE else value
+        else:
+            frame.key = value
         frame.key_where = where
 
     def _place(self, frame: _Frame, value: Any, where: tuple[int, int]) -> None:
@@ -290,6 +321,8 @@ class _Builder:
 
     def _check_tag(self, event: Any) -> None:
         tag = event.tag
+        if tag is None:
+            return
         if isinstance(event, yaml.SequenceStartEvent):
             fine: tuple[str | None, ...] = (None, "!", _SEQ)
         elif isinstance(event, yaml.MappingStartEvent):
@@ -339,12 +372,8 @@ def read_yaml(text: str | bytes, file: str) -> YamlDocument:
     loader = _Loader(text)
     builder = _Builder(loader)
 
-    def events() -> Iterator[Any]:
-        while loader.check_event():
-            yield loader.get_event()
-
     try:
-        data = builder.build(events())
+        data = builder.build(iter(loader.get_event, None))
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(exc, text) from exc
     except yaml.YAMLError as exc:
