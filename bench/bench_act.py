@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import NOUNS, banner, machine, print_table, verdict
+from _common import NOUNS, banner, machine, print_table, record, verdict
 
 from nounkit import Registry
 from nounkit.dispatch.act import new_id
@@ -42,15 +42,22 @@ def _registry(url: str) -> Registry:
     return Registry.load(NOUNS, storage=url, handlers=["nounkit.catalog.customers"])
 
 
-def _rate(fn: Callable[[int], object], count: int, runs: int) -> float:
-    """Median seconds per call of ``fn(i)`` over ``count`` calls, ``runs`` times."""
-    times = []
+class Rate(list[float]):
+    """Seconds per call, one number per run; ``float(rate)`` is the median."""
+
+    def __float__(self) -> float:
+        return statistics.median(self)
+
+
+def _rate(fn: Callable[[int], object], count: int, runs: int) -> Rate:
+    """Seconds per call of ``fn(i)`` over ``count`` calls, for each of ``runs`` runs."""
+    times = Rate()
     for _ in range(runs):
         start = time.perf_counter()
         for i in range(count):
             fn(i)
         times.append((time.perf_counter() - start) / count)
-    return statistics.median(times)
+    return times
 
 
 def _raw_write(registry: Registry, noun: str, data: dict[str, object], event: str) -> None:
@@ -93,11 +100,13 @@ def bench_backend(name: str, url: str, count: int, runs: int) -> list[list[str]]
         act_custom = _rate(
             lambda i: registry.act("consume", id=grant, data={"amount": 1}), count, runs
         )
-    for kind, act_s, raw_s in (
+    for kind, act_runs, raw_runs in (
         ("create", act_create, raw_create),
         ("transition", act_transition, raw_create),
         ("custom + handler", act_custom, raw_create),
     ):
+        act_s, raw_s = float(act_runs), float(raw_runs)
+        _record(name, kind, act_runs, raw_runs)
         rows.append(
             [
                 name,
@@ -112,17 +121,43 @@ def bench_backend(name: str, url: str, count: int, runs: int) -> list[list[str]]
     return rows
 
 
+def _record(backend: str, kind: str, act_runs: Rate, raw_runs: Rate) -> None:
+    raw = "the same writes through the storage port"
+    record("Actions", f"act {kind} ({backend})", list(act_runs), peer=raw, peer_value=raw_runs)
+    if backend == "memory":
+        record(
+            "Actions",
+            f"framework overhead per act, {kind} (memory)",
+            [a - r for a, r in zip(act_runs, raw_runs, strict=True)],
+            target=OVERHEAD_TARGET,
+            note="act time minus the raw write's, run by run",
+        )
+    if backend.startswith("sqlite"):
+        record(
+            "Actions",
+            f"durable acts per second, {kind} ({backend})",
+            [1 / a for a in act_runs],
+            unit="acts/s",
+            higher_is_better=True,
+            peer=raw,
+            peer_value=[1 / r for r in raw_runs],
+            target=SQLITE_TARGET,
+        )
+
+
 def bench_fanout(count: int) -> list[list[str]]:
     rows = []
     for subscribers in (0, 1, 10, 100):
         with _registry("memory://") as registry:
             for _ in range(subscribers):
                 registry.on("ServiceCustomer.*")(lambda event: None)
-            per_act = _rate(
+            runs = _rate(
                 lambda i: registry.act("ServiceCustomer.create", data={"name": "A", "type": "b"}),
                 count,
                 3,
             )
+        per_act = float(runs)
+        record("Actions", f"act create with {subscribers} subscribers (memory)", list(runs))
         rows.append([str(subscribers), f"{per_act * 1e6:.0f} µs"])
     base = float(rows[0][1].split()[0])
     for row in rows[1:]:

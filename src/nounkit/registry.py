@@ -6,7 +6,7 @@ import builtins
 import difflib
 import importlib
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from nounkit.storage.base import Event, Record, Storage, Transaction
 
 __all__ = ["Registry"]
+
+_IN_CHUNK = 500  # ids per $in query when reading a page's derived relationships
 
 Paths = str | PathLike[str] | Iterable[str | PathLike[str]]
 EventHandler = Callable[["Event"], object]
@@ -319,7 +321,7 @@ class Registry:
         query = Query(where=where, sort=sort, limit=limit, offset=offset, after=after)
         with self.storage.transaction(readonly=True) as tx:
             found = tx.query(definition.name, query, tenant)
-            entities = [self.entity(definition, r.data, tx, tenant) for r in found.records]
+            entities = self.entities(definition, [r.data for r in found.records], tx, tenant)
         return entities, found.cursor
 
     def events(
@@ -346,6 +348,41 @@ class Registry:
             page = tx.query(source, Query(where={inverse: values["id"]}, sort={"id": 1}), tenant)
             values[name] = [record.id for record in page.records]
         return self.model(noun.name).model_validate(values)
+
+    def entities(
+        self,
+        noun: NounDef,
+        rows: Sequence[Mapping[str, Any]],
+        tx: Transaction,
+        tenant: str | None,
+    ) -> builtins.list[Entity]:
+        """Several stored records as models: each derived relationship read with one query
+        for the whole page (``$in``), not one per entity."""
+        derived = self.derived_relationships(noun.name)
+        if len(rows) < 2 or not derived:
+            return [self.entity(noun, data, tx, tenant) for data in rows]
+        from nounkit.storage.base import Query
+
+        ids = [data["id"] for data in rows]
+        lists: dict[str, dict[str, list[str]]] = {}
+        for name, (source, inverse) in derived.items():
+            by_owner: dict[str, list[str]] = {}
+            # In chunks: SQL backends bind one parameter per id.
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start : start + _IN_CHUNK]
+                # Sorted by owner first: SQLite then walks the relationship's index
+                # instead of the primary key's (which would spare it only the sort).
+                query = Query(where={inverse: {"$in": chunk}}, sort={inverse: 1, "id": 1})
+                for record in tx.query(source, query, tenant).records:
+                    by_owner.setdefault(record.data[inverse], []).append(record.id)
+            lists[name] = by_owner
+        model = self.model(noun.name)
+        return [
+            model.model_validate(
+                {**data, **{name: lists[name].get(data["id"], []) for name in derived}}
+            )
+            for data in rows
+        ]
 
     def with_derived(self, noun: NounDef, entity: Entity, tenant: str | None) -> Entity:
         if not self.derived_relationships(noun.name):

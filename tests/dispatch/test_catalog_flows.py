@@ -491,3 +491,22 @@ def test_the_log_is_gap_free_and_filterable(registry: Registry) -> None:
     assert registry.events(noun="ServiceEntitlement", name="ServiceCustomer.*") == []
     assert [e.seq for e in registry.events(tenant="acme")] == [2, 6]
     assert [e.seq for e in registry.events(limit=2)] == [1, 2]
+
+
+def test_a_listed_page_reads_derived_lists_as_get_does(registry: Registry) -> None:
+    # list() reads each derived relationship once for the whole page ($in, in chunks);
+    # get() reads it per entity. Both must give the same lists, in the same order.
+    customers = [
+        registry.act("ServiceCustomer.create", data={"name": f"C{i}", "type": "business"}).id
+        for i in range(4)
+    ]
+    for i in range(7):
+        registry.act(
+            "grant",
+            data={"name": f"E{i}", "type": "quota", "customer": customers[i % 3], "limit": 5},
+        )
+    listed = registry.list("ServiceCustomer", sort={"name": 1})
+    assert [c.id for c in listed] == customers
+    assert [len(c.entitlements) for c in listed] == [3, 2, 2, 0]
+    for entity in listed:
+        assert entity == registry.get("ServiceCustomer", entity.id)

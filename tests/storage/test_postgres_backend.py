@@ -20,6 +20,7 @@ def test_indexes_exist_and_serve_equality(postgres_url: str) -> None:
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         names = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes")}
         assert {"nk_i_e_Probe_name", "nk_u_e_Probe_email", "nk_i_e_Probe_data"} <= names
+        assert "nk_i_e_Probe_owner" in names  # to-one relationships, for derived reads
         conn.execute("SET enable_seqscan = off")
         plan = "\n".join(
             r[0]

@@ -56,6 +56,22 @@ def test_equality_and_range_queries_use_the_indexes(tmp_path: Path) -> None:
         assert any("USING INDEX nk_i_e_Probe_at" in p for p in at), at
 
 
+def test_to_one_relationships_are_indexed_for_derived_reads(tmp_path: Path) -> None:
+    # A derived to-many list (Probe owners' owned probes) is read by filtering on the
+    # to-one side; without the index every read scans the table.
+    with open_storage(f"sqlite:///{tmp_path}/db.sqlite", NOUNS) as storage:
+        assert isinstance(storage, SQLiteStorage)
+        with storage.transaction() as tx:
+            for i in range(50):
+                tx.insert(make_record(f"p{i}", {"owner": f"p{i % 5}"}))
+        plans = _plans(storage, lambda: storage.query("Probe", Query(where={"owner": "p1"})))
+        assert any("USING INDEX nk_i_e_Probe_owner" in p for p in plans), plans
+        # A page's derived lists are read at once, sorted by owner (as the registry does).
+        batch = Query(where={"owner": {"$in": ["p1", "p2"]}}, sort={"owner": 1, "id": 1})
+        many = _plans(storage, lambda: storage.query("Probe", batch))
+        assert any("USING INDEX nk_i_e_Probe_owner" in p for p in many), many
+
+
 def test_a_locked_database_is_reported_after_the_busy_timeout(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     with open_storage(f"sqlite:///{path}?timeout=0.2", NOUNS) as storage:

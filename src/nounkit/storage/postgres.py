@@ -376,6 +376,14 @@ class _PgTransaction(Transaction):
                 ident,
                 _sql(DIALECT.field(field)),
             )
+        # To-one relationships: every read of a derived to-many list (a customer's
+        # entitlements) filters on one, and would otherwise scan the whole table.
+        for name, rel in noun.relationships.items():
+            if not rel.many:
+                index = index_name(table, name, False)
+                wanted[index] = sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (tenant, {})").format(
+                    sql.Identifier(index), ident, _sql(DIALECT.field(fields[name]))
+                )
         if any(f.array for f in fields.values()):
             index = index_name(table, "data", False)
             wanted[index] = sql.SQL(

@@ -325,6 +325,13 @@ class _SQLiteTransaction(Transaction):
                 # so the planner prefers this index over the primary key's.
                 columns, kind = f"tenant, {DIALECT.field(field)}, id", "INDEX"
             wanted[index] = f'CREATE {kind} IF NOT EXISTS "{index}" ON "{table}" ({columns})'
+        # To-one relationships: every read of a derived to-many list (a customer's
+        # entitlements) filters on one, and would otherwise scan the whole table.
+        for name, rel in noun.relationships.items():
+            if not rel.many:
+                index = index_name(table, name, False)
+                columns = f"tenant, {DIALECT.field(fields[name])}, id"
+                wanted[index] = f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ({columns})'
 
         present = {
             r[0]
