@@ -48,6 +48,7 @@ from _common import (
     fmt_us,
     machine,
     print_table,
+    record,
     repeat,
     run_process,
     timed,
@@ -176,6 +177,18 @@ def bench_catalog(runs: int, cold_runs: int, env: dict[str, str], profile: bool)
         "  No target of its own: `nounkit check` runs import + load in a new process (2.);\n"
         "  it does not compile models."
     )
+    steps = {
+        "import": "import nounkit",
+        "load": f"Registry.load catalog ({count} nouns)",
+        "compile": f"compile all {count} catalog models",
+        "total": f"load + compile catalog ({count} nouns)",
+    }
+    for key, what in steps.items():
+        if key in warm:
+            note = f"in-process, a new Registry each run; {runs} runs"
+            record("Definitions: catalog", f"{what}, warm", warm[key], note=note)
+        note = f"timed inside a new process (bytecode cached); {cold_runs} processes"
+        record("Definitions: catalog", f"{what}, first use", first[key], note=note)
     if profile:
         _profile("compile all catalog models (fresh registry)", compile_all)
 
@@ -256,6 +269,24 @@ def bench_process(runs: int, env: dict[str, str]) -> None:
         ],
         rows,
     )
+    figures = {
+        "nounkit check nouns (script)": "nounkit check nouns (console script)",
+        "python -m nounkit check, no .pyc *": "python -m nounkit check nouns, no cached bytecode",
+    }
+    for label, _, _, is_target in commands[1:]:
+        record(
+            "Definitions: `nounkit check` process",
+            figures.get(label, label),
+            stats[label],
+            peer="python -c pass",
+            peer_value=base,
+            target=PROCESS_TARGET if is_target else None,
+            note=(
+                "as this environment runs it: PYTHONDONTWRITEBYTECODE set, no target"
+                if label.endswith("*")
+                else f"whole process, {runs} interleaved runs"
+            ),
+        )
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print(
             "  * as this environment runs it: PYTHONDONTWRITEBYTECODE is set, so every process\n"
@@ -423,6 +454,16 @@ def bench_generated(sizes: Sequence[int], runs: int, profile: bool) -> None:
                 _profile(f"compile {n} generated nouns", compile_all)
             holder.clear()
 
+    section = "Definitions: generated nouns"
+    for n, _, lo, co in results:
+        record(
+            section,
+            f"load + check + compile {n:,} generated nouns",
+            lo + co,
+            target=GENERATED_TARGET if n == GENERATED_TARGET_N else None,
+            note=f"20 properties each, {PER_FILE} nouns per YAML file",
+        )
+
     def per(seconds: float, n: int) -> str:
         return f"{seconds / n * 1e3:.2f}"
 
@@ -480,6 +521,8 @@ def bench_generated(sizes: Sequence[int], runs: int, profile: bool) -> None:
         _target(f"{n} generated nouns: load+check+compile", total.median, total.cpu, 3.0, "s")
         rows.append([f"{n} nouns: compile only (wall)", f"{co.median:.2f} s", "-", "-", "-", "-"])
         rows.append([f"{n} nouns: of which gc (wall)", f"{total.gc:.2f} s", "-", "-", "-", "-"])
+        record(section, f"load + check {n:,} generated nouns", lo, note="Registry.load(folder)")
+        record(section, f"compile {n:,} generated nouns", co, note="every model, a new Registry")
     growth = [r for r in results if r[0] >= 100]
     if len(growth) >= 2:
         first, last = growth[0], growth[-1]
@@ -516,6 +559,19 @@ def bench_generated(sizes: Sequence[int], runs: int, profile: bool) -> None:
                 verdict(total_slope, LINEAR_SLOPE),
                 verdict(cpu_slope, LINEAR_SLOPE),
             ]
+        )
+        # One fit per run; a size measured fewer times enters each fit with its last run.
+        fits = [
+            _slope([(r[0], (r[2] + r[3]).samples[min(k, r[2].n - 1)].wall) for r in growth])
+            for k in range(max(r[2].n for r in growth))
+        ]
+        record(
+            section,
+            f"growth of load + check + compile, {span}",
+            fits,
+            unit="slope",
+            target=LINEAR_SLOPE,
+            note="log-log slope of wall time over N, one fit per run; 1 = linear, 2 = quadratic",
         )
     print_table(["figure", "value", "baseline", "ratio", "target", "result"], rows)
     print(
@@ -884,6 +940,23 @@ def bench_validation(runs: int, check: int, profile: bool) -> None:
         stats = {label: Stats.of(v) for label, v in samples.items()}
         ref = stats[models[1][0]]
         plain_ref = stats[models[2][0]]
+        compiled_stats = stats[models[0][0]]
+        record(
+            "Definitions: validation",
+            f"validate {INSTANCES:,} {noun}",
+            compiled_stats,
+            peer="careful hand-written pydantic model",
+            peer_value=ref,
+            note=f"target: ≤ {VALIDATION_TARGET}x the careful hand-written model",
+        )
+        record(
+            "Definitions: validation",
+            f"validate {INSTANCES:,} {noun}, against a plain model",
+            compiled_stats,
+            peer="plain hand-written pydantic model",
+            peer_value=plain_ref,
+            note="plain: str/float/bool with pydantic's lax defaults; no target",
+        )
         print()
         print(f"  {noun}: {len(compiled.model_fields)} fields")
         rows = []

@@ -31,7 +31,19 @@ from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from typing import Any
 
-from _common import NOUNS, banner, fmt_ratio, fmt_us, machine, print_table, repeat, verdict
+from _common import (
+    NOUNS,
+    Sample,
+    Stats,
+    banner,
+    fmt_ratio,
+    fmt_us,
+    machine,
+    print_table,
+    record,
+    repeat,
+    verdict,
+)
 from pyld import jsonld
 
 from nounkit import Registry
@@ -110,6 +122,11 @@ def compare(registry: Registry, entities: list[Any]) -> int:
     return differ
 
 
+def per_entity(stats: Stats, count: int) -> Stats:
+    """The same runs, each divided by the number of entities."""
+    return Stats.of(Sample(s.wall / count, s.cpu / count, s.gc / count) for s in stats.samples)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--count", type=int, default=COUNT, help=f"entities (default {COUNT})")
@@ -179,6 +196,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f">= {TARGET:.0f}x",
                 verdict(TARGET, ratio),
             ]
+        )
+        record(
+            "JSON-LD",
+            f"{label} per entity ({count:,} entities)",
+            per_entity(ours, count),
+            peer=f"{what} per entity",
+            peer_value=per_entity(theirs, count),
+            note=f"target: at least {TARGET:.0f}x faster than pyld per entity",
         )
     print(
         f"  Per entity, median wall time of {runs} runs (pyld: {pyld_runs}); "

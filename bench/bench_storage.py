@@ -35,9 +35,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from _common import record as record_figure
 from tinydb import Query as TinyQuery
 from tinydb import TinyDB
 
@@ -275,6 +277,7 @@ def bench_size(
             for _ in range(rounds):
                 for runner, cost in zip(runners, costs, strict=True):
                     cost.append(once(runner.op(op), ops=COUNTS[op], budget=budget))
+            _record(op, runners, costs)
             for runner, cost in zip(runners, costs, strict=True):
                 ratio = None  # ours (the first) against its baseline (the second)
                 if runner is runners[0] and len(runners) > 1:
@@ -287,6 +290,60 @@ def bench_size(
         for runner in runners:
             runner.subject.close()
     return results
+
+
+OP_FIGURES = {
+    "insert": ("insert", "one committed transaction per insert"),
+    "get": ("get by id", "random ids"),
+    "query_eq": ("equality query", "indexed equality, about N/1000 matches, all returned"),
+    "query_range": ("range query", "indexed range, sorted, first 20"),
+}
+
+
+def _peer(subject: Subject) -> str:
+    if isinstance(subject, StockTinyDB):
+        return f"stock TinyDB {metadata.version('tinydb')}"
+    return subject.name
+
+
+def _record(op: str, runners: list[Runner], costs: list[list[float]]) -> None:
+    """Ours (the first runner) in ops/s, one value per round, beside its baseline's rounds."""
+    ours, size = runners[0], runners[0].size
+    backend = ours.subject.name.removeprefix("nounkit ")
+    stored = f"{size // 1000}k" if size % 1000 == 0 else f"{size:,}"
+    what, how = OP_FIGURES[op]
+    notes = [how]
+    target = None
+    if backend == "SQLite":
+        notes.append("target: within 3x of raw sqlite3 per op")
+        if op == "query_eq" and size == 100_000:
+            target = 200.0  # under 5 ms per query
+            notes.append("target: under 5 ms per query (200 ops/s)")
+    elif backend == "TinyDB":
+        notes.append("target: no slower than stock TinyDB")
+    peer = runners[1] if len(runners) > 1 else None
+    section = "Storage"
+    record_figure(
+        section,
+        f"{what} at {stored} entities ({backend})",
+        [1 / c for c in costs[0]],
+        unit="ops/s",
+        higher_is_better=True,
+        peer=_peer(peer.subject) if peer else None,
+        peer_value=[1 / c for c in costs[1]] if peer else None,
+        target=target,
+        note="; ".join(notes),
+    )
+    if op == OPS[0]:
+        record_figure(
+            section,
+            f"load {stored} entities before measuring ({backend})",
+            ours.load,
+            peer=_peer(peer.subject) if peer else None,
+            peer_value=peer.load if peer else None,
+            note="one run; ours 5,000 records per transaction"
+            + (f", {peer.subject.name} one bulk insert" if peer else ""),
+        )
 
 
 def run(sizes: list[int], *, rounds: int, budget: float, postgres: str | None) -> list[Result]:

@@ -71,7 +71,13 @@ STEPS = (
         ("--quick",),
         "`registry.act()` per backend against the same raw writes; subscriber fan-out",
     ),
-    Step("jsonld", "bench_jsonld.py", (), ("--quick",), "JSON-LD against pyld"),
+    Step(
+        "jsonld",
+        "bench_jsonld.py",
+        ("--count", "2000", "--runs", "5"),
+        ("--quick",),
+        "JSON-LD against pyld",
+    ),
     Step(
         "scaling",
         "scaling.py",
