@@ -1,14 +1,16 @@
-"""The loader's fast screen (``_screen.py``) never passes what jsonschema refuses.
+"""The loader's fast paths never pass what jsonschema refuses.
 
-The loader runs the compiled screen on every noun file and jsonschema only when the
-screen says no, to word the problems. That is only sound when the screen is at
-least as strict as jsonschema on the language schema; these tests hold it to that
-on the shipped definitions, the kitchen sink and Hypothesis mutations of them.
+The loader runs a compiled screen (``_screen.py``) on every noun file, and a plain
+check (``surely_fits``) on the values a definition writes (defaults, examples, enum
+values); jsonschema runs only when they say no, to word the problems. That is only
+sound when both are at least as strict as jsonschema; these tests hold them to it
+on the shipped definitions, the kitchen sink and Hypothesis-made inputs.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nounkit import Registry
 from nounkit.language import _screen
-from nounkit.language.loader import _language_validator, _passes_screen, screen_source
+from nounkit.language.loader import (
+    _language_validator,
+    _passes_screen,
+    _value_validator,
+    screen_source,
+    surely_fits,
+)
+from nounkit.language.types import property_schema, value_schema
 from nounkit.language.yamlsource import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,3 +110,66 @@ def test_the_screen_is_never_more_lenient_than_jsonschema(data: st.DataObject) -
             document = replaced(document, where, data.draw(ODD))
     if _passes_screen(document):
         assert jsonschema_accepts(document), "the screen passed what jsonschema refuses"
+
+
+# -- surely_fits: the values a definition writes -------------------------------------------------
+
+PROPERTIES = [
+    prop
+    for registry in (Registry.load(ROOT / "nouns"), Registry.load(ROOT / "tests/data/kitchen.yaml"))
+    for noun in registry.nouns.values()
+    for prop in noun.properties.values()
+]
+SCHEMAS = [
+    *(property_schema(p) for p in PROPERTIES),
+    *(value_schema(p) for p in PROPERTIES),
+    {"type": "integer", "minimum": 0, "exclusiveMaximum": 10},
+    {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": 1.5},
+    {"type": "string", "minLength": 2, "maxLength": 3, "pattern": "^a"},
+    {"type": "array", "items": {"type": "string", "enum": ["x", "y"]}},
+    {"type": "boolean"},
+    {},
+]
+WRITTEN = [
+    v
+    for p in PROPERTIES
+    for v in [*(p.enum or ()), *(p.examples or ()), *([p.default] if p.has_default else [])]
+]
+JSONISH = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-20, 20)
+    | st.sampled_from([0.0, 1.0, 1.5, -0.5, 2.0**53, 1e300, 10, 11])
+    | st.text(max_size=6)
+    | st.sampled_from(["a", "ab", "abc", "abcd", "ba", "x", "y", "a\n", "2024-02-30"])
+    | st.sampled_from(["2026-01-01", "2026-01-01T00:00:00Z", "a@b.example", "https://x.org"])
+    | st.sampled_from(WRITTEN or [None]),
+    lambda inner: st.lists(inner, max_size=3),
+    max_leaves=5,
+)
+
+
+def jsonschema_fits(schema: dict[str, Any], value: Any) -> bool:
+    validator = _value_validator(json.dumps(schema, sort_keys=True))
+    return next(iter(validator.iter_errors(value)), None) is None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(schema=st.sampled_from(SCHEMAS), value=JSONISH)
+def test_surely_fits_is_never_more_lenient_than_jsonschema(
+    schema: dict[str, Any], value: Any
+) -> None:
+    if surely_fits(schema, value):
+        assert jsonschema_fits(schema, value), (schema, value)
+
+
+def test_surely_fits_spares_jsonschema_the_catalogs_values() -> None:
+    checked = [
+        (property_schema(p), v)
+        for p in PROPERTIES
+        for v in [*(p.examples or ()), *([p.default] if p.has_default else [])]
+    ]
+    assert checked
+    spared = [pair for pair in checked if surely_fits(*pair)]
+    assert all(jsonschema_fits(*pair) for pair in spared)
+    assert len(spared) >= len(checked) // 2, "the fast path should cover most plain values"

@@ -120,6 +120,64 @@ def _value_validator(schema_text: str) -> Any:
     )
 
 
+# The keywords ``surely_fits`` understands; a schema with any other is left to jsonschema.
+_PLAIN_KEYWORDS = frozenset(
+    ("type", "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
+     "exclusiveMaximum", "enum", "items")
+)  # fmt: skip
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: type(v) is str,
+    "integer": lambda v: type(v) is int or (type(v) is float and v.is_integer()),
+    "number": lambda v: type(v) in (int, float),
+    "boolean": lambda v: type(v) is bool,
+    "null": lambda v: v is None,
+    "array": lambda v: type(v) is list,
+}
+
+
+def surely_fits(schema: Mapping[str, Any], value: Any) -> bool:
+    """True when ``value`` certainly meets ``schema`` under JSON Schema 2020-12, for the plain
+    schemas most properties have; False means "ask jsonschema", which also words the problem.
+
+    Checking a definition's defaults, examples and enum values this way keeps jsonschema
+    (and its import) off the path of a definition without mistakes.
+    """
+    if not _PLAIN_KEYWORDS.issuperset(schema):
+        return False
+    kinds = schema.get("type")
+    if kinds is not None:
+        names = [kinds] if isinstance(kinds, str) else kinds
+        if not any(name in _TYPES and _TYPES[name](value) for name in names):
+            return False
+    if "enum" in schema and not (type(value) is str and value in schema["enum"]):
+        return False  # bools and numbers compare in JSON Schema's own way: leave them
+    if type(value) is str:
+        if len(value) < schema.get("minLength", 0) or len(value) > schema.get(
+            "maxLength", len(value)
+        ):
+            return False
+        pattern = schema.get("pattern")
+        if pattern is not None and re.search(pattern, value) is None:
+            return False
+    elif type(value) in (int, float):
+        for key, holds in _BOUNDS:
+            bound = schema.get(key)
+            if bound is not None and not holds(value, bound):
+                return False
+    elif type(value) is list:
+        items = schema.get("items")
+        return items is None or all(surely_fits(items, item) for item in value)
+    return True
+
+
+_BOUNDS: tuple[tuple[str, Callable[[Any, Any], bool]], ...] = (
+    ("minimum", lambda v, b: v >= b),
+    ("maximum", lambda v, b: v <= b),
+    ("exclusiveMinimum", lambda v, b: v > b),
+    ("exclusiveMaximum", lambda v, b: v < b),
+)
+
+
 def noun_files(paths: Iterable[str | PathLike[str]]) -> tuple[list[FsPath], list[Problem]]:
     """Every ``*.yaml``/``*.yml`` file named or found below the paths, in sorted order."""
     files: list[FsPath] = []
@@ -653,8 +711,13 @@ class _Checker:
             default=MISSING,
             computed=None,
         )
-        validator = _value_validator(json.dumps(property_schema(bare), sort_keys=True))
+        schema = property_schema(bare)
+        validator = None
         for index, value in enumerate(values):
+            if surely_fits(schema, value):
+                continue
+            if validator is None:
+                validator = _value_validator(json.dumps(schema, sort_keys=True))
             error = next(iter(validator.iter_errors(value)), None)
             if error is not None:
                 sub = (*at, index) if single else at
