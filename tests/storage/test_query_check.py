@@ -93,6 +93,16 @@ def test_sort_is_checked() -> None:
             check_query(PROBE, None, sort)
 
 
+def test_a_checked_sort_is_remembered_without_letting_a_lookalike_through() -> None:
+    # Sorts are cached by their items; True == 1 in Python, yet True stays refused.
+    first = check_query(PROBE, None, {"at": 1}).sort
+    assert check_query(PROBE, None, {"at": 1}).sort is first
+    with pytest.raises(QueryError, match=r"sort\.at: expected 1"):
+        check_query(PROBE, None, {"at": True})
+    with pytest.raises(QueryError, match=r"sort\.at: expected 1"):
+        check_query(PROBE, None, {"at": [1]})  # unhashable: checked, not cached
+
+
 def test_a_noun_storage_does_not_know_queries_only_by_id() -> None:
     assert check_query(stub_noun("Stranger"), {"id": "a"}).where == Leaf(ID, "eq", "a")
     with pytest.raises(QueryError, match="open the storage with the noun's definition"):

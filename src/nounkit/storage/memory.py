@@ -5,18 +5,24 @@ restores the exact previous state on rollback. Records are copied on the way
 in and out, so a caller mutating ``record.data`` never changes the store.
 Queries run as compiled Python tests over the records: for this backend
 that is native (the contract suite holds them to the reference evaluator).
+To-one relationship fields get an index, built on the first query that can
+use it and kept in step by every write (and undo), so that reading a derived
+list (a customer's entitlements) does not test every record of the noun.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from nounkit.errors import StorageError
 from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
 from nounkit.storage.query import (
+    AllOf,
+    Cond,
+    Leaf,
     compile_matcher,
     name_pattern,
     order_and_page,
@@ -35,7 +41,10 @@ from nounkit.storage.urls import bad_url
 
 __all__ = ["MemoryStorage", "open_memory"]
 
+_INDEX_FROM = 64  # records: below this, testing them all is as quick as an index
+
 Key = tuple[str, str | None]  # (noun, tenant)
+LinkKey = tuple[str, str | None, str]  # (noun, tenant, to-one relationship field)
 
 
 class MemoryStorage(Storage):
@@ -48,6 +57,8 @@ class MemoryStorage(Storage):
         self._tables: dict[Key, dict[str, Record]] = {}
         self._events: list[Event] = []
         self._checkpoints: dict[str, int] = {}
+        # value of the field -> ids of the records holding it (a dict as an ordered set)
+        self._links: dict[LinkKey, dict[str, dict[str, None]]] = {}
         self._lock = threading.Lock()
         self._owner: int | None = None
         self._closed = False
@@ -73,6 +84,44 @@ class MemoryStorage(Storage):
     def close(self) -> None:
         self._closed = True
 
+    def linked(self, noun: str) -> frozenset[str]:
+        """The noun's to-one relationship fields: the ones worth an index."""
+        definition = self.nouns.get(noun)
+        if definition is None:
+            return frozenset()
+        return frozenset(n for n, rel in definition.relationships.items() if not rel.many)
+
+    def link_index(self, noun: str, tenant: str | None, field: str) -> dict[str, dict[str, None]]:
+        key = (noun, tenant, field)
+        index = self._links.get(key)
+        if index is None:
+            index = self._links[key] = {}
+            for record in self._tables.get((noun, tenant), {}).values():
+                value = record.data.get(field)
+                if type(value) is str:
+                    index.setdefault(value, {})[record.id] = None
+        return index
+
+    def reindex(
+        self, noun: str, tenant: str | None, id: str, old: Record | None, new: Record | None
+    ) -> None:
+        """Move ``id`` in every index of the noun from ``old``'s values to ``new``'s."""
+        for (k_noun, k_tenant, field), index in self._links.items():
+            if k_noun != noun or k_tenant != tenant:
+                continue
+            before = None if old is None else old.data.get(field)
+            after = None if new is None else new.data.get(field)
+            if before == after:
+                continue
+            if type(before) is str:
+                holders = index.get(before)
+                if holders is not None:
+                    holders.pop(id, None)
+                    if not holders:
+                        del index[before]
+            if type(after) is str:
+                index.setdefault(after, {})[id] = None
+
 
 class _MemoryTransaction(Transaction):
     def __init__(self, store: MemoryStorage, readonly: bool) -> None:
@@ -97,18 +146,23 @@ class _MemoryTransaction(Transaction):
 
     def _put(self, record: Record | None, noun: str, tenant: str | None, id: str) -> None:
         """Set (or with None, remove) one record, remembering how to undo it."""
-        table = self.store._tables.setdefault((noun, tenant), {})
+        store = self.store
+        table = store._tables.setdefault((noun, tenant), {})
         old = table.get(id)
         if record is None:
             table.pop(id, None)
         else:
             table[id] = record
+        if store._links:
+            store.reindex(noun, tenant, id, old, record)
 
         def restore() -> None:
             if old is None:
                 table.pop(id, None)
             else:
                 table[id] = old
+            if store._links:
+                store.reindex(noun, tenant, id, record, old)
 
         self._undo.append(restore)
 
@@ -142,16 +196,39 @@ class _MemoryTransaction(Transaction):
         if noun is not None:
             unique_clash(noun, record, ((r.id, r.data) for r in table.values()))
 
+    def _candidates(self, noun: str, tenant: str | None, where: Cond | None) -> Iterable[Record]:
+        """The records that can match: through a relationship index when the condition
+        requires a to-one field to equal one of some values, else all of them. The
+        caller still tests each one, so this only narrows, never decides."""
+        table = self._table(noun, tenant)
+        leaves = where.items if isinstance(where, AllOf) else (where,)
+        linked = self.store.linked(noun) if len(table) > _INDEX_FROM else frozenset()
+        for leaf in leaves:
+            if (
+                isinstance(leaf, Leaf)
+                and leaf.field.name in linked
+                and not leaf.field.array
+                and leaf.op in ("eq", "in")
+            ):
+                values = (leaf.value,) if leaf.op == "eq" else leaf.value
+                index = self.store.link_index(noun, tenant, leaf.field.name)
+                ids = [i for v in values if type(v) is str for i in index.get(v, ())]
+                return [table[i] for i in ids]
+        return table.values()
+
     def query(self, noun: str, query: Query, tenant: str | None) -> Page:
-        plan = plan_query(noun_def(self.store.nouns, noun), query)
+        plan = plan_query(noun_def(self.store.nouns, noun), query)  # checked even when empty
+        if not self._table(noun, tenant):
+            return Page([], None)  # derived lists of nouns never written: most of them
         test = compile_matcher(plan.where)
-        found = (r for r in self._table(noun, tenant).values() if test(r.id, r.data))
+        found = (r for r in self._candidates(noun, tenant, plan.where) if test(r.id, r.data))
         page = order_and_page(found, plan)
         return Page([clone(r) for r in page.records], page.cursor)
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
-        test = compile_matcher(plan_count(noun_def(self.store.nouns, noun), where))
-        return sum(1 for r in self._table(noun, tenant).values() if test(r.id, r.data))
+        cond = plan_count(noun_def(self.store.nouns, noun), where)
+        test = compile_matcher(cond)
+        return sum(1 for r in self._candidates(noun, tenant, cond) if test(r.id, r.data))
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         self._writable()

@@ -481,9 +481,34 @@ def _unknown_field(noun: NounDef, fields: Mapping[str, Field], key: str, at: str
     return QueryError(f"{at}: {noun.name} has no field {key!r}{tip}")
 
 
+_SORTS: dict[tuple[int, tuple[Any, ...]], tuple[NounDef, tuple[SortKey, ...]]] = {}
+
+
 def _check_sort(noun: NounDef, fields: Mapping[str, Field], sort: Any) -> tuple[SortKey, ...]:
     if sort is None:
         return ()
+    # The same few sorts ({"id": 1} for every derived list) come back on every query.
+    try:
+        # The direction's type is in the key: True == 1, yet True is refused.
+        key = (
+            (id(noun), tuple((k, type(v), v) for k, v in sort.items()))
+            if type(sort) is dict
+            else None
+        )
+        cached = _SORTS.get(key) if key is not None else None
+    except TypeError:  # an unhashable key or direction: the checks below word it
+        key = cached = None
+    if cached is not None and cached[0] is noun:
+        return cached[1]
+    keys = _check_sort_items(noun, fields, sort)
+    if key is not None:
+        if len(_SORTS) > 1024:  # definitions come and go in tests: keep the cache bounded
+            _SORTS.clear()
+        _SORTS[key] = (noun, keys)
+    return keys
+
+
+def _check_sort_items(noun: NounDef, fields: Mapping[str, Field], sort: Any) -> tuple[SortKey, ...]:
     if not isinstance(sort, Mapping):
         raise QueryError(f"sort: expected a mapping of fields to 1 or -1, got {sort!r}")
     keys: list[SortKey] = []
