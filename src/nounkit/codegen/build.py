@@ -64,7 +64,10 @@ def _generated_here(folder: Path) -> list[str]:
 
 def check(registry: Registry, folder: Path) -> BuildReport:
     """Compare the folder with what would be generated; write nothing."""
-    files = artifacts(registry)
+    return _compare(artifacts(registry), folder)
+
+
+def _compare(files: dict[str, str], folder: Path) -> BuildReport:
     stale, missing = [], []
     for name, text in files.items():
         path = folder / name
@@ -78,9 +81,9 @@ def check(registry: Registry, folder: Path) -> BuildReport:
 
 def build(registry: Registry, folder: Path) -> BuildReport:
     """Write every generated file that changed (atomically) and remove orphans."""
-    before = check(registry, folder)
-    folder.mkdir(parents=True, exist_ok=True)
     files = artifacts(registry)
+    before = _compare(files, folder)
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name in [*before.stale, *before.missing]:
         _write_atomic(folder / name, files[name])
