@@ -108,7 +108,17 @@ def _leaf(leaf: Leaf, dialect: Dialect, params: list[Any], *, guard: bool) -> st
 
 
 def compile_order(sort: Sequence[SortKey], dialect: Dialect, id_column: str) -> str:
-    """ORDER BY terms for the sort keys, then the id tie-break."""
-    terms = [dialect.order(dialect.field(k.field), k.direction) for k in sort]
+    """ORDER BY terms for the sort keys, then the id tie-break.
+
+    Nothing follows an id key: ids are unique, so later terms never decide, and a
+    repeated ``id`` turns SQLite's planner from an index that yields rows already in
+    order (a relationship's, for a derived list) to a scan of the primary key.
+    """
+    terms = []
+    for key in sort:
+        if key.field.is_id:
+            terms.append(dialect.order(id_column, key.direction))
+            return ", ".join(terms)
+        terms.append(dialect.order(dialect.field(key.field), key.direction))
     terms.append(dialect.order(id_column, 1))
     return ", ".join(terms)
