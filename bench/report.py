@@ -195,7 +195,10 @@ def _optimisation(rows: list[dict[str, Any]]) -> list[str]:
         "`list` read the customer's five derived relationship lists by scanning the source "
         "nouns, and `list` did so once per entity on the page. The fix: SQLite and "
         "PostgreSQL index every to-one relationship, memory:// keeps an index of them, and "
-        "`list` reads a page's derived lists with one `$in` query per list.",
+        "`list` reads a page's derived lists with one `$in` query per list (and SQL "
+        "`ORDER BY` no longer repeats `id`, which had sent SQLite's planner to the primary "
+        "key). TinyDB has no indexes: its reads still scan, and its rows below move with "
+        "the noise of a file rewritten on every commit.",
         "",
         f"Before: {before['source']}, measured {before['date']} on the same kind of machine "
         "with `python bench/scaling.py --only entities`. After: this run.",

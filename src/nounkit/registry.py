@@ -384,13 +384,6 @@ class Registry:
             for data in rows
         ]
 
-    def with_derived(self, noun: NounDef, entity: Entity, tenant: str | None) -> Entity:
-        if not self.derived_relationships(noun.name):
-            return entity
-        with self.storage.transaction(readonly=True) as tx:
-            data = entity.model_dump(mode="json", by_alias=True)
-            return self.entity(noun, data, tx, tenant)
-
     # -- JSON-LD (nounkit.jsonld) ---------------------------------------------------------------
 
     def context(self, noun: str) -> dict[str, Any]:

@@ -510,3 +510,20 @@ def test_a_listed_page_reads_derived_lists_as_get_does(registry: Registry) -> No
     assert [len(c.entitlements) for c in listed] == [3, 2, 2, 0]
     for entity in listed:
         assert entity == registry.get("ServiceCustomer", entity.id)
+
+
+def test_an_acts_entity_carries_its_derived_lists(registry: Registry) -> None:
+    # A transition returns the entity with what points at it, read in the act's own
+    # transaction; a plain create has nothing pointing at it yet.
+    customer = registry.act("ServiceCustomer.create", data={"name": "C", "type": "business"})
+    assert customer.entity is not None and customer.entity.entitlements == []
+    grants = [
+        registry.act(
+            "grant", data={"name": f"E{i}", "type": "quota", "customer": customer.id, "limit": 5}
+        ).id
+        for i in range(2)
+    ]
+    activated = registry.act("ServiceCustomer.activate", id=customer.id)
+    assert activated.entity is not None
+    assert activated.entity.entitlements == sorted(grants)
+    assert activated.entity == registry.get("ServiceCustomer", customer.id)

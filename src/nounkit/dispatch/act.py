@@ -586,6 +586,16 @@ def run_act(
                 run = _Run(registry, tx, actor, tenant, roles)
                 entity, entity_id, version = run.perform(noun_def, action_def, id, data)
                 events = tx.append(run.pending)
+                # The derived lists as of this act's own commit, read in its transaction
+                # (no second one). A new entity that no nested act touched has nothing
+                # pointing at it yet: its lists are empty, as the model's defaults say.
+                fresh = action_def.kind == "create" and all(
+                    e.entity_id == entity_id for e in events
+                )
+                if entity is not None and action_def.kind != "delete" and not fresh:
+                    entity = registry.entity(
+                        noun_def, entity.model_dump(mode="json", by_alias=True), tx, tenant
+                    )
             break
         except _StaleVersion as stale:
             last = stale.conflict
@@ -595,11 +605,6 @@ def run_act(
             f"{noun_def.name} {id!r}: still stale after {MAX_ATTEMPTS} attempts "
             f"({last}); another writer keeps changing it"
         ) from last
-    # A new entity that no nested act touched has nothing pointing at it yet: its derived
-    # lists are empty, as the model's defaults say, and need no queries.
-    fresh = action_def.kind == "create" and all(e.entity_id == entity_id for e in events)
-    if entity is not None and action_def.kind != "delete" and not fresh:
-        entity = registry.with_derived(noun_def, entity, tenant)
     registry.deliver(events)
     return ActResult(
         noun_def.name, entity_id, entity, events, version, deleted=action_def.kind == "delete"
