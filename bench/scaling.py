@@ -13,7 +13,8 @@ Run from anywhere (``--quick``: fewer sizes and runs)::
    written straight through the storage port, then each operation runs on top:
    ``get`` of a customer (which reads its five derived relationship lists), ``act``
    create, transition and custom (``consume``), and ``list`` with a filter, a sort and
-   a limit.
+   a limit on properties the catalog declares without ``index`` (so it reads every
+   customer: its cost grows with them by design).
 
 Each figure is the median of several runs of a batch of calls; the plots
 (``scaling-compile.png``, ``scaling-entities.png``) are written next to RESULTS.md.
