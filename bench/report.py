@@ -8,7 +8,7 @@ spread, the baseline's or peer's measured in the same run, their ratio, and the
 target where an issue set one.
 
     bench/run                 # everything: about 8-9 minutes on 2 cores
-    bench/run --quick         # every script in its quick mode: a smoke test, not a report
+    bench/run --quick         # every script's quick mode, 2-3 minutes: a smoke test, not a report
     bench/run --skip linkml   # leave a step out (names: see --help)
 """
 
