@@ -585,17 +585,18 @@ def run_act(
             with storage.transaction() as tx:
                 run = _Run(registry, tx, actor, tenant, roles)
                 entity, entity_id, version = run.perform(noun_def, action_def, id, data)
-                events = tx.append(run.pending)
                 # The derived lists as of this act's own commit, read in its transaction
-                # (no second one). A new entity that no nested act touched has nothing
-                # pointing at it yet: its lists are empty, as the model's defaults say.
+                # (no second one) and before the events are appended, which on PostgreSQL
+                # holds the log's lock until commit. A new entity that no nested act
+                # touched has nothing pointing at it yet: its lists are the empty defaults.
                 fresh = action_def.kind == "create" and all(
-                    e.entity_id == entity_id for e in events
+                    e.entity_id == entity_id for e in run.pending
                 )
                 if entity is not None and action_def.kind != "delete" and not fresh:
                     entity = registry.entity(
                         noun_def, entity.model_dump(mode="json", by_alias=True), tx, tenant
                     )
+                events = tx.append(run.pending)
             break
         except _StaleVersion as stale:
             last = stale.conflict
