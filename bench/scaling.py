@@ -50,7 +50,7 @@ LIST_QUERY: dict[str, Any] = {
 }
 
 
-def _median_per_call(
+def _per_call(
     fn: Callable[[int], object], calls: int, runs: int, budget: float = 0.4
 ) -> list[float]:
     """Seconds per call of ``fn(i)``, one number per run of up to ``calls`` calls.
@@ -172,23 +172,21 @@ def _entity_ops(registry: Registry, n: int, calls: int, runs: int) -> dict[str, 
         for _ in range(calls * runs)
     ]
     return {
-        "get customer": _median_per_call(
-            lambda i: registry.get("ServiceCustomer", pick[i]), calls, runs
-        ),
-        "act create": _median_per_call(
+        "get customer": _per_call(lambda i: registry.get("ServiceCustomer", pick[i]), calls, runs),
+        "act create": _per_call(
             lambda i: registry.act(
                 "ServiceCustomer.create", data={"name": "New", "type": "business"}
             ),
             calls,
             runs,
         ),
-        "act transition": _median_per_call(
+        "act transition": _per_call(
             lambda i: registry.act("ServiceCustomer.activate", id=fresh[i]), calls, runs
         ),
-        "act consume": _median_per_call(
+        "act consume": _per_call(
             lambda i: registry.act("consume", id=grants[i], data={"amount": 1}), calls, runs
         ),
-        "list query": _median_per_call(
+        "list query": _per_call(
             lambda i: registry.list("ServiceCustomer", **LIST_QUERY), calls, runs
         ),
     }
@@ -227,7 +225,9 @@ def bench_entities(
 # -- plots --------------------------------------------------------------------------------------
 
 
-def _plot(path: Path, title: str, panels: dict[str, dict[str, dict[int, list[float]]]], x: str):
+def _plot(
+    path: Path, title: str, panels: dict[str, dict[str, dict[int, list[float]]]], x: str
+) -> None:
     try:
         import matplotlib
 
@@ -274,9 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {key + ':':<14}{value}")
     curves: dict[str, Any] = {}
     if "compile" in only:
-        sizes = (10, 100, 500, 1000) if args.quick else NOUN_SIZES
+        noun_sizes: Sequence[int] = (10, 100, 500, 1000) if args.quick else NOUN_SIZES
         print("\ncompile time against nouns")
-        compile_curves = bench_compile(sizes, 1 if args.quick else 3)
+        compile_curves = bench_compile(noun_sizes, 1 if args.quick else 3)
         curves["compile"] = compile_curves
         _plot(
             args.out / "scaling-compile.png",
@@ -285,9 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "nouns",
         )
     if "entities" in only:
-        sizes = (1_000, 10_000) if args.quick else ENTITY_SIZES
+        entity_sizes: Sequence[int] = (1_000, 10_000) if args.quick else ENTITY_SIZES
         print("\nact() and query cost against stored entities")
-        entity_curves = bench_entities(sizes, 20 if args.quick else 40, 3)
+        entity_curves = bench_entities(entity_sizes, 20 if args.quick else 40, 3)
         curves["entities"] = entity_curves
         _plot(
             args.out / "scaling-entities.png",

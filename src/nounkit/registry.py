@@ -341,13 +341,7 @@ class Registry:
         self, noun: NounDef, data: Mapping[str, Any], tx: Transaction, tenant: str | None
     ) -> Entity:
         """A stored record's data as the compiled model, derived relationships filled in."""
-        values = dict(data)
-        for name, (source, inverse) in self.derived_relationships(noun.name).items():
-            from nounkit.storage.base import Query
-
-            page = tx.query(source, Query(where={inverse: values["id"]}, sort={"id": 1}), tenant)
-            values[name] = [record.id for record in page.records]
-        return self.model(noun.name).model_validate(values)
+        return self.entities(noun, [data], tx, tenant)[0]
 
     def entities(
         self,
@@ -356,11 +350,12 @@ class Registry:
         tx: Transaction,
         tenant: str | None,
     ) -> builtins.list[Entity]:
-        """Several stored records as models: each derived relationship read with one query
-        for the whole page (``$in``), not one per entity."""
+        """Stored records as models, derived relationships filled in: each derived list
+        read with one query for all the records (``$in``), not one per record."""
+        model = self.model(noun.name)
         derived = self.derived_relationships(noun.name)
-        if len(rows) < 2 or not derived:
-            return [self.entity(noun, data, tx, tenant) for data in rows]
+        if not derived:
+            return [model.model_validate(dict(data)) for data in rows]
         from nounkit.storage.base import Query
 
         ids = [data["id"] for data in rows]
@@ -370,13 +365,15 @@ class Registry:
             # In chunks: SQL backends bind one parameter per id.
             for start in range(0, len(ids), _IN_CHUNK):
                 chunk = ids[start : start + _IN_CHUNK]
-                # Sorted by owner first: SQLite then walks the relationship's index
-                # instead of the primary key's (which would spare it only the sort).
-                query = Query(where={inverse: {"$in": chunk}}, sort={inverse: 1, "id": 1})
+                if len(chunk) == 1:  # one entity (get, act): equality is the cheapest query
+                    query = Query(where={inverse: chunk[0]}, sort={"id": 1})
+                else:
+                    # Sorted by owner first: SQLite then walks the relationship's index
+                    # instead of the primary key's (which would spare it only the sort).
+                    query = Query(where={inverse: {"$in": chunk}}, sort={inverse: 1, "id": 1})
                 for record in tx.query(source, query, tenant).records:
                     by_owner.setdefault(record.data[inverse], []).append(record.id)
             lists[name] = by_owner
-        model = self.model(noun.name)
         return [
             model.model_validate(
                 {**data, **{name: lists[name].get(data["id"], []) for name in derived}}

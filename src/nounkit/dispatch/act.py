@@ -116,9 +116,9 @@ class _Run:
         page = self.tx.query(
             definition.name, Query(where=where, sort=sort, limit=limit), self.tenant
         )
-        return [
-            self.registry.entity(definition, r.data, self.tx, self.tenant) for r in page.records
-        ]
+        return self.registry.entities(
+            definition, [r.data for r in page.records], self.tx, self.tenant
+        )
 
     def _in_tenant(self) -> str:
         return f" in tenant {self.tenant!r}" if self.tenant is not None else ""

@@ -18,13 +18,7 @@ from pyld.identifier_issuer import IdentifierIssuer  # type: ignore[import-untyp
 
 from nounkit.codegen.jsonschema import schema_url
 from nounkit.errors import FieldError, ValidationError
-from nounkit.jsonld.contexts import (
-    EVENTS_CONTEXT,
-    context_file,
-    context_files,
-    context_url,
-    events_context,
-)
+from nounkit.jsonld.contexts import EVENTS_CONTEXT, context_url, events_context
 from nounkit.jsonld.errors import JsonLdError
 from nounkit.jsonld.loader import (
     MAX_DEPTH,
@@ -44,7 +38,7 @@ if TYPE_CHECKING:
     from nounkit.registry import Registry
     from nounkit.storage.base import Event
 
-__all__ = ["EVENTS_CONTEXT", "FORMS", "Form", "JsonLd", "context_file"]
+__all__ = ["FORMS", "Form", "JsonLd"]
 
 Form = Literal["compact", "expanded", "nquads"]
 FORMS: tuple[Form, ...] = ("compact", "expanded", "nquads")
@@ -111,10 +105,6 @@ class JsonLd:
     def events_context(self) -> dict[str, Any]:
         """The context of event documents (Schema.org actions)."""
         return events_context(self.vocab)
-
-    def files(self) -> dict[str, str]:
-        """Every context file ``nounkit build`` writes, by name, with its exact text."""
-        return context_files(self._registry)
 
     def document(self, url: str) -> dict[str, Any] | None:
         """What the offline loader serves besides Schema.org: our contexts, None otherwise."""

@@ -3,7 +3,6 @@
 # mypy: ignore-errors
 # ruff: noqa
 from decimal import Decimal  # the generated numeric checks name it without importing it
-VERSION = "2.22.3"
 import re
 import re
 from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException

@@ -5,9 +5,10 @@ restores the exact previous state on rollback. Records are copied on the way
 in and out, so a caller mutating ``record.data`` never changes the store.
 Queries run as compiled Python tests over the records: for this backend
 that is native (the contract suite holds them to the reference evaluator).
-To-one relationship fields get an index, built on the first query that can
-use it and kept in step by every write (and undo), so that reading a derived
-list (a customer's entitlements) does not test every record of the noun.
+The text fields the SQL backends index (to-one relationships among them)
+get an index of exact values here, built on the first query that can use it
+and kept in step by every write (and undo), so that reading a derived list
+(a customer's entitlements) does not test every record of the noun.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from nounkit.errors import StorageError
+from nounkit.language.spec import NounDef
 from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
 from nounkit.storage.query import (
     AllOf,
     Cond,
     Leaf,
     compile_matcher,
+    indexed_fields,
     name_pattern,
     order_and_page,
     plan_count,
@@ -44,7 +47,7 @@ __all__ = ["MemoryStorage", "open_memory"]
 _INDEX_FROM = 64  # records: below this, testing them all is as quick as an index
 
 Key = tuple[str, str | None]  # (noun, tenant)
-LinkKey = tuple[str, str | None, str]  # (noun, tenant, to-one relationship field)
+IndexKey = tuple[str, str | None, str]  # (noun, tenant, indexed field)
 
 
 class MemoryStorage(Storage):
@@ -58,7 +61,8 @@ class MemoryStorage(Storage):
         self._events: list[Event] = []
         self._checkpoints: dict[str, int] = {}
         # value of the field -> ids of the records holding it (a dict as an ordered set)
-        self._links: dict[LinkKey, dict[str, dict[str, None]]] = {}
+        self._indexes: dict[IndexKey, dict[str, dict[str, None]]] = {}
+        self._indexed: dict[str, tuple[NounDef, frozenset[str]]] = {}  # by noun name
         self._lock = threading.Lock()
         self._owner: int | None = None
         self._closed = False
@@ -84,18 +88,23 @@ class MemoryStorage(Storage):
     def close(self) -> None:
         self._closed = True
 
-    def linked(self, noun: str) -> frozenset[str]:
-        """The noun's to-one relationship fields: the ones worth an index."""
+    def indexed(self, noun: str) -> frozenset[str]:
+        """The noun's text fields the SQL backends index (``indexed_fields``): equality on
+        them can be answered from an index of exact values here too."""
         definition = self.nouns.get(noun)
         if definition is None:
             return frozenset()
-        return frozenset(n for n, rel in definition.relationships.items() if not rel.many)
+        cached = self._indexed.get(noun)
+        if cached is None or cached[0] is not definition:  # opened again with other nouns
+            names = frozenset(f.name for f, _ in indexed_fields(definition) if f.kind == "string")
+            cached = self._indexed[noun] = (definition, names)
+        return cached[1]
 
-    def link_index(self, noun: str, tenant: str | None, field: str) -> dict[str, dict[str, None]]:
+    def field_index(self, noun: str, tenant: str | None, field: str) -> dict[str, dict[str, None]]:
         key = (noun, tenant, field)
-        index = self._links.get(key)
+        index = self._indexes.get(key)
         if index is None:
-            index = self._links[key] = {}
+            index = self._indexes[key] = {}
             for record in self._tables.get((noun, tenant), {}).values():
                 value = record.data.get(field)
                 if type(value) is str:
@@ -106,7 +115,7 @@ class MemoryStorage(Storage):
         self, noun: str, tenant: str | None, id: str, old: Record | None, new: Record | None
     ) -> None:
         """Move ``id`` in every index of the noun from ``old``'s values to ``new``'s."""
-        for (k_noun, k_tenant, field), index in self._links.items():
+        for (k_noun, k_tenant, field), index in self._indexes.items():
             if k_noun != noun or k_tenant != tenant:
                 continue
             before = None if old is None else old.data.get(field)
@@ -153,7 +162,7 @@ class _MemoryTransaction(Transaction):
             table.pop(id, None)
         else:
             table[id] = record
-        if store._links:
+        if store._indexes:
             store.reindex(noun, tenant, id, old, record)
 
         def restore() -> None:
@@ -161,7 +170,7 @@ class _MemoryTransaction(Transaction):
                 table.pop(id, None)
             else:
                 table[id] = old
-            if store._links:
+            if store._indexes:
                 store.reindex(noun, tenant, id, record, old)
 
         self._undo.append(restore)
@@ -197,21 +206,21 @@ class _MemoryTransaction(Transaction):
             unique_clash(noun, record, ((r.id, r.data) for r in table.values()))
 
     def _candidates(self, noun: str, tenant: str | None, where: Cond | None) -> Iterable[Record]:
-        """The records that can match: through a relationship index when the condition
-        requires a to-one field to equal one of some values, else all of them. The
+        """The records that can match: through a field index when the condition requires
+        an indexed field to equal one of some values, else all of them. The
         caller still tests each one, so this only narrows, never decides."""
         table = self._table(noun, tenant)
         leaves = where.items if isinstance(where, AllOf) else (where,)
-        linked = self.store.linked(noun) if len(table) > _INDEX_FROM else frozenset()
+        indexed = self.store.indexed(noun) if len(table) > _INDEX_FROM else frozenset()
         for leaf in leaves:
             if (
                 isinstance(leaf, Leaf)
-                and leaf.field.name in linked
+                and leaf.field.name in indexed
                 and not leaf.field.array
                 and leaf.op in ("eq", "in")
             ):
                 values = (leaf.value,) if leaf.op == "eq" else leaf.value
-                index = self.store.link_index(noun, tenant, leaf.field.name)
+                index = self.store.field_index(noun, tenant, leaf.field.name)
                 ids = [i for v in values if type(v) is str for i in index.get(v, ())]
                 return [table[i] for i in ids]
         return table.values()

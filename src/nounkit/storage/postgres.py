@@ -48,6 +48,7 @@ from nounkit.storage.query import (
     Field,
     datetime_fields,
     fields_of,
+    indexed_fields,
     instant_keys,
     make_page,
     plan_count,
@@ -362,28 +363,15 @@ class _PgTransaction(Transaction):
         table, spec = self._create(noun.name, sync=False)
         ident = sql.Identifier(table)
         wanted: dict[str, sql.Composed] = {}
-        fields = fields_of(noun)
-        for name, prop in noun.properties.items():
-            field = fields.get(name)
-            if field is None or not (prop.index or prop.unique) or field.array:
-                continue
-            if field.kind == "json" or field.is_id:
-                continue
-            index = index_name(table, name, prop.unique)
+        for field, unique in indexed_fields(noun):
+            index = index_name(table, field.name, unique)
             wanted[index] = sql.SQL("CREATE {} IF NOT EXISTS {} ON {} (tenant, {})").format(
-                sql.SQL("UNIQUE INDEX" if prop.unique else "INDEX"),
+                sql.SQL("UNIQUE INDEX" if unique else "INDEX"),
                 sql.Identifier(index),
                 ident,
                 _sql(DIALECT.field(field)),
             )
-        # To-one relationships: every read of a derived to-many list (a customer's
-        # entitlements) filters on one, and would otherwise scan the whole table.
-        for name, rel in noun.relationships.items():
-            if not rel.many:
-                index = index_name(table, name, False)
-                wanted[index] = sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (tenant, {})").format(
-                    sql.Identifier(index), ident, _sql(DIALECT.field(fields[name]))
-                )
+        fields = fields_of(noun)
         if any(f.array for f in fields.values()):
             index = index_name(table, "data", False)
             wanted[index] = sql.SQL(

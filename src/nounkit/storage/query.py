@@ -224,6 +224,23 @@ def fields_of(noun: NounDef) -> dict[str, Field]:
     return fields
 
 
+def indexed_fields(noun: NounDef) -> list[tuple[Field, bool]]:
+    """The fields a backend indexes, each with whether its values are unique per tenant:
+    scalar properties marked ``index`` or ``unique``, and every to-one relationship
+    (reading a derived to-many list, a customer's entitlements, filters on one)."""
+    fields = fields_of(noun)
+    found = [
+        (fields[name], prop.unique)
+        for name, prop in noun.properties.items()
+        if (prop.index or prop.unique)
+        and name != "id"
+        and not prop.array
+        and fields[name].kind != "json"
+    ]
+    found += [(fields[name], False) for name, rel in noun.relationships.items() if not rel.many]
+    return found
+
+
 def datetime_fields(noun: NounDef) -> tuple[tuple[str, bool], ...]:
     """``(name, is_array)`` of the noun's datetime properties: SQL backends keep their keys."""
     return tuple(

@@ -34,7 +34,7 @@ from nounkit.storage.query import (
     Field,
     Plan,
     datetime_fields,
-    fields_of,
+    indexed_fields,
     instant_keys,
     make_page,
     plan_count,
@@ -310,28 +310,15 @@ class _SQLiteTransaction(Transaction):
         """Create the noun's table and indexes, drop stale indexes, refresh datetime keys."""
         table, spec = self._create(noun.name, sync=False)
         wanted: dict[str, str] = {}
-        fields = fields_of(noun)
-        for name, prop in noun.properties.items():
-            field = fields.get(name)
-            if field is None or not (prop.index or prop.unique) or field.array:
-                continue
-            if field.kind == "json" or field.is_id:
-                continue
-            index = index_name(table, name, prop.unique)
-            if prop.unique:
+        for field, unique in indexed_fields(noun):
+            index = index_name(table, field.name, unique)
+            if unique:
                 columns, kind = f"tenant, {DIALECT.field(field)}", "UNIQUE INDEX"
             else:
                 # id last: an equality match comes out in id order, the default sort,
                 # so the planner prefers this index over the primary key's.
                 columns, kind = f"tenant, {DIALECT.field(field)}, id", "INDEX"
             wanted[index] = f'CREATE {kind} IF NOT EXISTS "{index}" ON "{table}" ({columns})'
-        # To-one relationships: every read of a derived to-many list (a customer's
-        # entitlements) filters on one, and would otherwise scan the whole table.
-        for name, rel in noun.relationships.items():
-            if not rel.many:
-                index = index_name(table, name, False)
-                columns = f"tenant, {DIALECT.field(fields[name])}, id"
-                wanted[index] = f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ({columns})'
 
         present = {
             r[0]
