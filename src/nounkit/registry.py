@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Registry"]
 
-_IN_CHUNK = 500  # ids per $in query when reading a page's derived relationships
 
 Paths = str | PathLike[str] | Iterable[str | PathLike[str]]
 EventHandler = Callable[["Event"], object]
@@ -350,30 +349,15 @@ class Registry:
         tx: Transaction,
         tenant: str | None,
     ) -> builtins.list[Entity]:
-        """Stored records as models, derived relationships filled in: each derived list
-        read with one query for all the records (``$in``), not one per record."""
+        """Stored records as models, derived relationships filled in: every derived list
+        of every record read at once (:meth:`Transaction.related`), not one per record."""
         model = self.model(noun.name)
         derived = self.derived_relationships(noun.name)
         if not derived:
             return [model.model_validate(dict(data)) for data in rows]
-        from nounkit.storage.base import Query
-
         ids = [data["id"] for data in rows]
-        lists: dict[str, dict[str, list[str]]] = {}
-        for name, (source, inverse) in derived.items():
-            by_owner: dict[str, list[str]] = {}
-            # In chunks: SQL backends bind one parameter per id.
-            for start in range(0, len(ids), _IN_CHUNK):
-                chunk = ids[start : start + _IN_CHUNK]
-                if len(chunk) == 1:  # one entity (get, act): equality is the cheapest query
-                    query = Query(where={inverse: chunk[0]}, sort={"id": 1})
-                else:
-                    # Sorted by owner first: SQLite then walks the relationship's index
-                    # instead of the primary key's (which would spare it only the sort).
-                    query = Query(where={inverse: {"$in": chunk}}, sort={inverse: 1, "id": 1})
-                for record in tx.query(source, query, tenant).records:
-                    by_owner.setdefault(record.data[inverse], []).append(record.id)
-            lists[name] = by_owner
+        found = tx.related(list(derived.values()), ids, tenant)
+        lists = dict(zip(derived, found, strict=True))
         return [
             model.model_validate(
                 {**data, **{name: lists[name].get(data["id"], []) for name in derived}}

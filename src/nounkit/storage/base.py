@@ -57,6 +57,11 @@ CAPABILITIES = frozenset({"durable", "multiprocess", "native_query", "notify"})
 # language's own rule for names (PascalCase letters and digits).
 NOUN_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 
+# Owners per statement when reading derived relationships. SQL backends bind one
+# parameter per owner and link, so they share these among the links: older SQLite
+# builds allow 999 parameters.
+IN_CHUNK = 500
+
 
 @dataclass(frozen=True, slots=True)
 class Record:
@@ -203,6 +208,32 @@ class Transaction(ABC):
     @abstractmethod
     def scan(self, noun: str) -> Iterator[Record]:
         """Every record of a noun in every tenant, ordered by tenant then id."""
+
+    def related(
+        self, links: Sequence[tuple[str, str]], owners: Sequence[str], tenant: str | None
+    ) -> list[dict[str, list[str]]]:
+        """For each ``(noun, field)`` link, the ids of the noun's records whose to-one
+        relationship ``field`` holds one of ``owners``: by owner, each list in id order.
+
+        This is how derived relationships (a customer's entitlements) are read. The
+        answer here is made of queries, one per link and chunk of owners; SQL backends
+        give the same answer in one statement.
+        """
+        found: list[dict[str, list[str]]] = []
+        for noun, field in links:
+            by_owner: dict[str, list[str]] = {}
+            for start in range(0, len(owners), IN_CHUNK):
+                chunk = owners[start : start + IN_CHUNK]
+                if len(chunk) == 1:  # one owner (get, act): equality is the cheapest query
+                    query = Query(where={field: chunk[0]}, sort={"id": 1})
+                else:
+                    # Sorted by owner first: SQLite then walks the relationship's index
+                    # instead of the primary key's (which would spare it only the sort).
+                    query = Query(where={field: {"$in": list(chunk)}}, sort={field: 1, "id": 1})
+                for record in self.query(noun, query, tenant).records:
+                    by_owner.setdefault(record.data[field], []).append(record.id)
+            found.append(by_owner)
+        return found
 
 
 class Storage(ABC):

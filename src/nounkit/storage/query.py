@@ -224,6 +224,17 @@ def fields_of(noun: NounDef) -> dict[str, Field]:
     return fields
 
 
+def link_field(noun: NounDef, name: str) -> Field:
+    """The to-one relationship ``name`` of ``noun``, through which a derived list is read."""
+    relationship = noun.relationships.get(name)
+    if relationship is None or relationship.many:
+        raise QueryError(
+            f"{noun.name}.{name} is not a to-one relationship: a derived list is read "
+            "through the to-one relationship on the other side"
+        )
+    return fields_of(noun)[name]
+
+
 def indexed_fields(noun: NounDef) -> list[tuple[Field, bool]]:
     """The fields a backend indexes, each with whether its values are unique per tenant:
     scalar properties marked ``index`` or ``unique``, and every to-one relationship

@@ -29,13 +29,23 @@ from typing import Any
 
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
-from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
+from nounkit.storage.base import (
+    IN_CHUNK,
+    Event,
+    NewEvent,
+    Page,
+    Query,
+    Record,
+    Storage,
+    Transaction,
+)
 from nounkit.storage.query import (
     Field,
     Plan,
     datetime_fields,
     indexed_fields,
     instant_keys,
+    link_field,
     make_page,
     plan_count,
     plan_query,
@@ -480,6 +490,33 @@ class _SQLiteTransaction(Transaction):
         rows = self.run(f"{sql} LIMIT ? OFFSET ?", [tenant or "", *params, limit, plan.offset])
         records = [Record(noun, r[0], tenant, r[1], json.loads(r[2]), r[3], r[4]) for r in rows]
         return make_page(records, plan)
+
+    def related(
+        self, links: Sequence[tuple[str, str]], owners: Sequence[str], tenant: str | None
+    ) -> list[dict[str, list[str]]]:
+        # Every link in one statement (UNION ALL): an act reads five derived lists of a
+        # customer, and one round trip instead of five is most of what reading them costs.
+        found: list[dict[str, list[str]]] = [{} for _ in links]
+        terms = []
+        for index, (noun, name) in enumerate(links):
+            table = self._table(noun)
+            if table is not None:  # no records of that noun yet
+                expr = DIALECT.field(link_field(noun_def(self.store.nouns, noun), name))
+                where = f"tenant = ? AND {expr}"
+                terms.append(f'SELECT {index}, {expr}, id FROM "{table}" WHERE {where}')
+        if not terms:
+            return found
+        size = max(1, IN_CHUNK // len(terms))
+        for start in range(0, len(owners), size):
+            chunk = owners[start : start + size]
+            test = " = ?" if len(chunk) == 1 else f" IN ({', '.join('?' * len(chunk))})"
+            params = [tenant or "", *chunk] * len(terms)
+            for index, owner, id in self.run(" UNION ALL ".join(t + test for t in terms), params):
+                found[index].setdefault(owner, []).append(id)
+        for by_owner in found:
+            for ids in by_owner.values():
+                ids.sort()  # id order, as BINARY collation has it: by code point
+        return found
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
         cond = plan_count(noun_def(self.store.nouns, noun), where)

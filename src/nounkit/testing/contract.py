@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from nounkit.errors import Conflict, QueryError, StorageError
-from nounkit.storage import CAPABILITIES, Query, Record, Storage, open_storage
+from nounkit.storage import CAPABILITIES, Query, Record, Storage, Transaction, open_storage
 from nounkit.testing.probe import NOUNS, make_event, make_record
 
 __all__ = ["FunctionalContract"]
@@ -402,6 +402,28 @@ class FunctionalContract:
         assert _ids(storage.query("Stranger", Query(where={"id": "x1"})).records) == ["x1"]
         with pytest.raises(QueryError, match="open the storage with the noun's definition"):
             storage.query("Stranger", Query(where={"anything": 1}))
+
+    def test_related_reads_derived_lists_by_owner(self, storage: Storage) -> None:
+        link = ("Probe", "owner")
+        with storage.transaction(readonly=True) as tx:
+            assert tx.related([link], ["o1"], None) == [{}]  # no records of the noun yet
+        # Children inserted out of id order, over two tenants; more owners than fit
+        # one statement, so the answer is put together from several.
+        children = [
+            make_record(f"c{n:02d}", {"owner": f"o{n % 3}"}, tenant=tenant)
+            for n in (7, 3, 11, 0, 5, 9, 1, 4)
+            for tenant in (None, "acme")
+        ]
+        self.insert(storage, *children, make_record("lone"), make_record("x", {"owner": "zz"}))
+        owners = ["o0", "o1", "o2", *(f"nobody{n}" for n in range(1_200))]
+        want = {"o0": ["c00", "c03", "c09"], "o1": ["c01", "c04", "c07"], "o2": ["c05", "c11"]}
+        with storage.transaction(readonly=True) as tx:
+            assert tx.related([link, link], owners, None) == [want, want]
+            assert tx.related([link], owners, "acme") == [want]
+            assert tx.related([link], ["o2"], None) == [{"o2": ["c05", "c11"]}]
+            assert tx.related([link], [], None) == [{}]
+            # The generic answer, made of queries, is the same.
+            assert Transaction.related(tx, [link, link], owners, None) == [want, want]
 
     # -- whole-store reads ---------------------------------------------------
 
