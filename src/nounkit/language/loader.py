@@ -246,7 +246,7 @@ def _read(file: FsPath, problems: list[Problem]) -> YamlDocument | None:
         problems.append(Problem(name, 0, 0, "", f"cannot read: {exc.strerror or exc}"))
         return None
     try:
-        return read_yaml(raw, name)
+        return read_yaml(raw, name, quick=True)
     except YamlProblem as exc:
         path = _dotted(exc.path) if exc.path else ""
         problems.append(Problem(name, exc.line, exc.column, path, exc.message, exc.hint))
@@ -289,8 +289,10 @@ class _Source:
     positions: Positions
 
     def location(self, path: Path, *, key: bool = False) -> Location:
-        line, column = self.positions.of((self.name, *path), key=key)
-        return Location(self.file, line, column)
+        positions, full = self.positions, (self.name, *path)
+        if positions.pending:  # most locations are never shown: work them out on demand
+            return Location.deferred(self.file, lambda: positions.of(full, key=key))
+        return Location(self.file, *positions.of(full, key=key))
 
 
 @dataclass

@@ -7,7 +7,7 @@ dispatcher read only these. Attribute names are Python's (``min_length``);
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -49,16 +49,60 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-@dataclass(frozen=True, slots=True)
 class Location:
-    """Where a declaration stands: file and 1-based line and column."""
+    """Where a declaration stands: file and 1-based line and column.
 
-    file: str
-    line: int
-    column: int
+    Files that load without a problem are read without noting where each value
+    stands; their locations are :meth:`deferred` and worked out (by reading the
+    file again) only when one is first asked for, which most never are.
+    """
+
+    __slots__ = ("_at", "_find", "file")
+
+    def __init__(self, file: str, line: int, column: int) -> None:
+        self.file = file
+        self._at: tuple[int, int] | None = (line, column)
+        self._find: Callable[[], tuple[int, int]] | None = None
+
+    @classmethod
+    def deferred(cls, file: str, find: Callable[[], tuple[int, int]]) -> Location:
+        """A location whose line and column ``find()`` works out on first use."""
+        location = cls.__new__(cls)
+        location.file, location._at, location._find = file, None, find
+        return location
+
+    def _where(self) -> tuple[int, int]:
+        if self._at is None:
+            assert self._find is not None
+            self._at, self._find = self._find(), None
+        return self._at
+
+    @property
+    def line(self) -> int:
+        return self._where()[0]
+
+    @property
+    def column(self) -> int:
+        return self._where()[1]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return (self.file, self._where()) == (other.file, other._where())
+
+    def __hash__(self) -> int:
+        return hash((self.file, self._where()))
+
+    def __repr__(self) -> str:
+        line, column = self._where()
+        return f"Location(file={self.file!r}, line={line!r}, column={column!r})"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        line, column = self._where()
+        return f"{self.file}:{line}:{column}"
+
+    def __reduce__(self) -> tuple[type[Location], tuple[str, int, int]]:
+        return (Location, (self.file, *self._where()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -38,19 +38,62 @@ _SEQ, _MAP = f"{_TAG}seq", f"{_TAG}map"
 _constructor = SafeConstructor()
 
 
-@dataclass
 class Positions:
-    """1-based (line, column) of values and of mapping keys, by path."""
+    """1-based (line, column) of values and of mapping keys, by path.
 
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    :meth:`deferred` positions are worked out by reading the document again, the
+    first time one is asked for.
+    """
+
+    __slots__ = ("_keys", "_source", "_values")
+
+    def __init__(
+        self,
+        values: dict[Path, tuple[int, int]] | None = None,
+        keys: dict[Path, tuple[int, int]] | None = None,
+    ) -> None:
+        self._values = values if values is not None else {}
+        self._keys = keys if keys is not None else {}
+        self._source: tuple[str, str] | None = None
+
+    @classmethod
+    def deferred(cls, text: str, file: str) -> Positions:
+        positions = cls()
+        positions._source = (text, file)
+        return positions
+
+    @property
+    def pending(self) -> bool:
+        """Whether the positions are still to be worked out."""
+        return self._source is not None
+
+    def _noted(self) -> None:
+        if self._source is not None:
+            text, file = self._source
+            self._source = None
+            try:
+                again = read_yaml(text, file).positions
+            except YamlProblem:  # cannot happen: the quick read accepted the same text
+                return
+            self._values, self._keys = again._values, again._keys
+
+    @property
+    def values(self) -> dict[Path, tuple[int, int]]:
+        self._noted()
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path, tuple[int, int]]:
+        self._noted()
+        return self._keys
 
     def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path`` (its key, when ``key``), else of its nearest ancestor."""
-        if key and path in self.keys:
-            return self.keys[path]
+        self._noted()
+        if key and path in self._keys:
+            return self._keys[path]
         for cut in range(len(path), -1, -1):
-            where = self.values.get(path[:cut])
+            where = self._values.get(path[:cut])
             if where is not None:
                 return where
         return (1, 1)
@@ -183,7 +226,8 @@ class _Builder:
 
     def __init__(self, loader: Any) -> None:
         self.loader = loader
-        self.positions = Positions()
+        self.values: dict[Path, tuple[int, int]] = {}
+        self.keys: dict[Path, tuple[int, int]] = {}
         self.anchors: dict[str, tuple[Any, int]] = {}  # value, node count after expansion
         self.nodes = 0
         self.stack: list[_Frame] = []
@@ -237,7 +281,7 @@ class _Builder:
                         "you opened",
                     )
                 path = frame.child_path() if frame is not None else ()
-                self.positions.values.setdefault(path, where)
+                self.values.setdefault(path, where)
                 self._count(1, where)
                 empty: Any = [] if kind is _SEQUENCE_START else {}
                 stack.append(_Frame(empty, path, event.anchor, self.nodes))
@@ -245,7 +289,7 @@ class _Builder:
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 done_frame = stack.pop()
                 value = done_frame.container
-                where = self.positions.values.get(done_frame.path, where)
+                where = self.values.get(done_frame.path, where)
                 if done_frame.anchor:
                     self.anchors[done_frame.anchor] = (value, self.nodes - done_frame.start + 1)
                 frame = stack[-1] if stack else None
@@ -297,7 +341,7 @@ class _Builder:
     def _place(self, frame: _Frame, value: Any, where: tuple[int, int]) -> None:
         container = frame.container
         if isinstance(container, list):
-            self.positions.values.setdefault((*frame.path, len(container)), where)
+            self.values.setdefault((*frame.path, len(container)), where)
             container.append(value)
             return
         key, key_where = frame.key, frame.key_where
@@ -315,8 +359,8 @@ class _Builder:
             )
         frame.seen[key] = key_where
         sub = (*frame.path, key)
-        self.positions.keys[sub] = key_where
-        self.positions.values.setdefault(sub, where)
+        self.keys[sub] = key_where
+        self.values.setdefault(sub, where)
         container[key] = value
 
     def _check_tag(self, event: Any) -> None:
@@ -343,35 +387,23 @@ class _Builder:
                 # Keys written in the mapping itself win over merged ones, whatever the order.
                 if key not in target:
                     target[key] = item
-                    self.positions.values.setdefault((*path, key), where)
+                    self.values.setdefault((*path, key), where)
 
 
-def read_yaml(text: str | bytes, file: str) -> YamlDocument:
-    """Parse one YAML document safely; raise YamlProblem with a position when it cannot."""
-    if len(text) > MAX_BYTES:
-        raise YamlProblem(
-            f"file is {len(text):,} bytes; noun files are limited to {MAX_BYTES:,}",
-            1,
-            1,
-            hint="split the nouns across several files",
-        )
-    if isinstance(text, bytes):
-        raw = text
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
-            before = raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start]  # valid UTF-8
-            column = len(before.decode("utf-8")) + 1
-            raise YamlProblem(
-                f"not UTF-8 text: {exc.reason} (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                line,
-                column,
-                hint="save the file as UTF-8",
-            ) from exc
+def read_yaml(text: str | bytes, file: str, *, quick: bool = False) -> YamlDocument:
+    """Parse one YAML document safely; raise YamlProblem with a position when it cannot.
+
+    ``quick``: a document in plain YAML (no anchors, aliases, tags, merge keys or
+    repeated keys) is read without noting positions, which are worked out when
+    first asked for (see :class:`Positions`). Anything else is read the careful way.
+    """
+    text = _decoded(text)
+    if quick:
+        data = _quick(text)
+        if data is not _UNSURE:
+            return YamlDocument(file, data, Positions.deferred(text, file))
     loader = _Loader(text)
     builder = _Builder(loader)
-
     try:
         data = builder.build(iter(loader.get_event, None))
     except yaml.MarkedYAMLError as exc:
@@ -380,7 +412,97 @@ def read_yaml(text: str | bytes, file: str) -> YamlDocument:
         raise YamlProblem(f"YAML syntax: {exc}", 1, 1) from exc
     finally:
         loader.dispose()
-    return YamlDocument(file, data, builder.positions)
+    return YamlDocument(file, data, Positions(builder.values, builder.keys))
+
+
+def _decoded(text: str | bytes) -> str:
+    if len(text) > MAX_BYTES:
+        raise YamlProblem(
+            f"file is {len(text):,} bytes; noun files are limited to {MAX_BYTES:,}",
+            1,
+            1,
+            hint="split the nouns across several files",
+        )
+    if isinstance(text, str):
+        return text
+    try:
+        return text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = text.count(b"\n", 0, exc.start) + 1
+        before = text[text.rfind(b"\n", 0, exc.start) + 1 : exc.start]  # valid UTF-8
+        column = len(before.decode("utf-8")) + 1
+        raise YamlProblem(
+            f"not UTF-8 text: {exc.reason} (byte 0x{text[exc.start]:02x} at offset {exc.start})",
+            line,
+            column,
+            hint="save the file as UTF-8",
+        ) from exc
+
+
+_UNSURE: Any = object()
+
+
+def _quick(text: str) -> Any:
+    """The document's values, or _UNSURE when it is not plain YAML or not valid at all.
+
+    Only the everyday subset is read here: mappings with plain string keys, lists and
+    untagged scalars. Whatever else the careful reader would have to judge (anchors,
+    aliases, tags, merge keys, repeated keys, depth, size, syntax) makes it unsure, and
+    the careful reader then reads the document and decides. So this never accepts a
+    document the careful reader refuses, and when it accepts, both give the same values.
+    """
+    loader = _Loader(text)
+    parents: list[Any] = []  # the containers enclosing ``top``
+    waiting: list[Any] = []  # each parent's key, waiting for ``top`` as its value
+    top: Any = None  # the innermost open container; None at the root
+    key: Any = None  # top's key waiting for its value; None: the next scalar is a key
+    root: Any = None
+    done = False
+    nodes = 0
+    try:
+        for event in iter(loader.get_event, None):
+            kind = type(event)
+            if kind is _SCALAR:
+                if event.anchor is not None or event.tag is not None:
+                    return _UNSURE
+                nodes += 1
+                if key is None and type(top) is dict:
+                    key = event.value
+                    if key == "<<" or key in top:
+                        return _UNSURE
+                    continue
+                value = _scalar(loader, event)
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                if (
+                    event.anchor is not None
+                    or event.tag is not None
+                    or (key is None and type(top) is dict)
+                    or len(parents) >= MAX_DEPTH - 1
+                ):
+                    return _UNSURE
+                nodes += 1
+                parents.append(top)
+                waiting.append(key)
+                top, key = ({} if kind is _MAPPING_START else []), None
+                continue
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                value, top, key = top, parents.pop(), waiting.pop()
+            elif kind is _ALIAS or (kind is yaml.DocumentStartEvent and done):
+                return _UNSURE
+            else:
+                continue
+            if top is None:
+                root, done = value, True
+            elif type(top) is list:
+                top.append(value)
+            else:
+                top[key] = value
+                key = None
+    except (yaml.YAMLError, YamlProblem):
+        return _UNSURE
+    finally:
+        loader.dispose()
+    return root if nodes <= MAX_NODES else _UNSURE
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
