@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from nounkit import Registry
 from nounkit.cli import main
 from nounkit.codegen.build import artifacts
+from nounkit.codegen.jsonschema import bundle_schema, noun_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "nouns"
@@ -49,6 +50,15 @@ def test_noun_schema_frame(registry: Registry) -> None:
     assert schema["properties"]["validFrom"]["format"] == "date-time"
     assert schema["properties"]["type"]["examples"][0] == "feature"
     assert schema["properties"]["remainingAmount"]["readOnly"] is True
+
+
+def test_bundle_made_from_the_nouns_own_schemas_is_the_same(registry: Registry) -> None:
+    nouns, base = registry.nouns, registry.config.base
+    own = {name: noun_schema(noun, nouns, base=base) for name, noun in nouns.items()}
+    fresh = bundle_schema(nouns, base=base)
+    reused = bundle_schema(nouns, base=base, schemas=own)
+    assert json.dumps(reused) == json.dumps(fresh)  # same keys, same order
+    assert any(noun.relationships for noun in nouns.values())
 
 
 def test_bundle_links_nouns_with_refs(registry: Registry) -> None:

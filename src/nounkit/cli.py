@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from nounkit._gcpause import gc_paused
 from nounkit.cli_entities import UsageError, add_commands
 from nounkit.errors import (
     AmbiguousAction,
@@ -93,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NOUN",
         help="a noun declared elsewhere that relationships may name",
     )
-    check.set_defaults(run=lambda a: _check(a.paths, a.external, sys.stdout))
+    check.set_defaults(run=_one_shot(lambda a: _check(a.paths, a.external, sys.stdout)))
 
     build = commands.add_parser(
         "build",
@@ -114,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write nothing; exit 1 naming every stale, missing or orphaned file",
     )
-    build.set_defaults(run=_build)
+    build.set_defaults(run=_one_shot(_build))
 
     codegen = commands.add_parser(
         "codegen",
@@ -136,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="file to write (default: standard output)",
     )
-    python.set_defaults(run=_codegen_python)
+    python.set_defaults(run=_one_shot(_codegen_python))
 
     validate = commands.add_parser(
         "validate",
@@ -168,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="print at most N invalid documents (default 20; all are counted)",
     )
-    validate.set_defaults(run=_validate)
+    validate.set_defaults(run=_one_shot(_validate))
 
     migrate = commands.add_parser(
         "migrate",
@@ -191,6 +192,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     migrate.set_defaults(run=_migrate)
     return parser
+
+
+def _one_shot(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A command that loads nouns, writes what it makes and ends: everything it builds
+    lives until then, so the cyclic collector would only scan it again and again."""
+
+    def paused(args: argparse.Namespace) -> int:
+        with gc_paused():
+            return run(args)
+
+    return paused
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -227,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(paths: list[str], external: list[str] | None, out: TextIO) -> int:
     from nounkit.registry import Registry
 
-    registry = Registry.load(paths or None, external=external)
+    registry = Registry.load(paths or None, external=external, parallel=True)
     rows = [
         (name, len(n.properties), len(n.relationships), len(n.actions), len(n.events))
         for name, n in registry.nouns.items()
@@ -251,7 +263,7 @@ def _build(args: argparse.Namespace) -> int:
     from nounkit.codegen.build import build, check
     from nounkit.registry import Registry
 
-    registry = Registry.load(args.paths or None)
+    registry = Registry.load(args.paths or None, parallel=True)
     folder = Path(args.out)
     if args.check:
         report = check(registry, folder)
@@ -281,7 +293,7 @@ def _codegen_python(args: argparse.Namespace) -> int:
     from nounkit.codegen.python import python_module
     from nounkit.registry import Registry
 
-    source = python_module(Registry.load(args.paths or None).nouns)
+    source = python_module(Registry.load(args.paths or None, parallel=True).nouns)
     if args.output == "-":
         sys.stdout.write(source)
     else:
@@ -294,7 +306,7 @@ def _validate(args: argparse.Namespace) -> int:
     from nounkit.registry import Registry
 
     # Only the definitions matter here: no handlers, no storage.
-    registry = Registry.load(args.nouns, handlers=())
+    registry = Registry.load(args.nouns, handlers=(), parallel=True)
     noun = registry.noun(args.noun).name
     model = registry.model(noun)
     valid = []

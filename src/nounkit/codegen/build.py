@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from nounkit._gcpause import gc_paused
 from nounkit.codegen.jsonschema import bundle_schema, dumps, input_schema, noun_schema
 from nounkit.jsonld import context_files
 from nounkit.language.loader import language_schema
@@ -24,16 +25,23 @@ def artifacts(registry: Registry) -> dict[str, str]:
 
     JSON Schema (``*.schema.json``) and JSON-LD contexts (``*.context.jsonld``).
     """
+    with gc_paused():  # thousands of small dicts, all kept until written
+        return _artifacts(registry)
+
+
+def _artifacts(registry: Registry) -> dict[str, str]:
     base = registry.config.base
     nouns = registry.nouns
     files = {LANGUAGE_SCHEMA: dumps(language_schema())}
+    schemas = {}
     for noun in nouns.values():
-        files[f"{noun.singular}.schema.json"] = dumps(noun_schema(noun, nouns, base=base))
+        schemas[noun.name] = schema = noun_schema(noun, nouns, base=base)
+        files[f"{noun.singular}.schema.json"] = dumps(schema)
         for action in noun.actions.values():
             if action.input:
                 name = f"{noun.singular}.{action.name}.input.schema.json"
                 files[name] = dumps(input_schema(noun, action, base=base))
-    files[BUNDLE] = dumps(bundle_schema(nouns, base=base))
+    files[BUNDLE] = dumps(bundle_schema(nouns, base=base, schemas=schemas))
     # JSON-LD contexts: <singular>.context.jsonld per noun, and the events' context.
     files.update(context_files(registry))
     return files

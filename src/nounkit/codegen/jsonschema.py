@@ -127,17 +127,39 @@ def noun_schema(
     return schema
 
 
-def bundle_schema(nouns: Mapping[str, NounDef], *, base: str) -> dict[str, Any]:
-    """Every noun under ``$defs``, relationships as ``$ref``s to their target's id."""
+def bundle_schema(
+    nouns: Mapping[str, NounDef],
+    *,
+    base: str,
+    schemas: Mapping[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Every noun under ``$defs``, relationships as ``$ref``s to their target's id.
+
+    ``schemas``: the nouns' own schemas (:func:`noun_schema`), when already made; the
+    bundle then reuses their property entries instead of making them again.
+    """
     return {
         "$schema": DIALECT,
         "$id": schema_url(base, "bundle.schema.json"),
         "title": "nouns",
         "description": "Every noun; refer to one as bundle.schema.json#/$defs/<Noun>.",
         "$defs": {
-            name: noun_schema(noun, nouns, base=base, bundled=True) for name, noun in nouns.items()
+            name: noun_schema(noun, nouns, base=base, bundled=True)
+            if schemas is None
+            else _bundled(schemas[name], noun, nouns)
+            for name, noun in nouns.items()
         },
     }
+
+
+def _bundled(schema: dict[str, Any], noun: NounDef, nouns: Mapping[str, NounDef]) -> dict[str, Any]:
+    """A noun's own schema as the bundle holds it: no ``$schema``/``$id``, ``$ref``s."""
+    bundled = {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+    properties = dict(schema["properties"])  # same order: relationships keep their places
+    for name, rel in noun.relationships.items():
+        properties[name] = _relationship_entry(rel, nouns, bundled=True)
+    bundled["properties"] = properties
+    return bundled
 
 
 def input_schema(noun: NounDef, action: ActionDef, *, base: str) -> dict[str, Any]:

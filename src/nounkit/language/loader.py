@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
+from itertools import zip_longest
 from os import PathLike
 from pathlib import Path as FsPath
 from typing import Any
@@ -212,45 +213,77 @@ def noun_files(paths: Iterable[str | PathLike[str]]) -> tuple[list[FsPath], list
 
 
 def load_nouns(
-    paths: Iterable[str | PathLike[str]], *, external: Iterable[str] = ()
+    paths: Iterable[str | PathLike[str]],
+    *,
+    external: Iterable[str] = (),
+    parallel: bool = False,
 ) -> dict[str, NounDef]:
-    """Load, check and return every noun under ``paths``; raise DefinitionError on any problem."""
+    """Load, check and return every noun under ``paths``; raise DefinitionError on any problem.
+
+    ``parallel``: read half of a large set of files in a forked process, where that is
+    safe (see :mod:`nounkit._fork`); the one-shot commands of the CLI ask for it.
+    """
     with gc_paused():
         files, problems = noun_files(paths)
+        read = (_read_in_two(files) if parallel else None) or [_read(f) for f in files]
         documents: list[YamlDocument] = []
-        for file in files:
-            document = _read(file, problems)
-            if document is not None:
-                documents.append(document)
+        for found in read:
+            if isinstance(found, Problem):
+                problems.append(found)
+            else:
+                documents.append(found)
         return check_documents(documents, external=external, problems=problems)
 
 
-def _read(file: FsPath, problems: list[Problem]) -> YamlDocument | None:
+# Below this many bytes of noun files, a second process costs more than it saves.
+_PARALLEL_BYTES = 256 * 1024
+
+
+def _read_in_two(files: Sequence[FsPath]) -> list[YamlDocument | Problem] | None:
+    """Every file read (as :func:`_read`), half of them in a forked child; None when
+    there is too little to share or no safe way to fork."""
+    from nounkit._fork import can_fork, in_child
+
+    try:
+        size = sum(file.stat().st_size for file in files)
+    except OSError:
+        return None  # _read words the problem
+    if len(files) < 2 or size < _PARALLEL_BYTES or not can_fork():
+        return None
+    theirs = files[1::2]  # every other file: neighbours in a folder are alike in size
+    wait = in_child(lambda: [_read(file) for file in theirs])
+    ours = [_read(file) for file in files[::2]]
+    got = wait()
+    if got is None:
+        got = [_read(file) for file in theirs]
+    return [found for pair in zip_longest(ours, got) for found in pair if found is not None]
+
+
+def _read(file: FsPath) -> YamlDocument | Problem:
+    """One noun file, read and screened against the language schema; or why it cannot be."""
     name = str(file)
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
-            problems.append(
-                Problem(
-                    name,
-                    1,
-                    1,
-                    "",
-                    f"file is {size:,} bytes; noun files are limited to {MAX_BYTES:,}",
-                    "split the nouns across several files",
-                )
+            return Problem(
+                name,
+                1,
+                1,
+                "",
+                f"file is {size:,} bytes; noun files are limited to {MAX_BYTES:,}",
+                "split the nouns across several files",
             )
-            return None
         raw = file.read_bytes()
     except OSError as exc:
-        problems.append(Problem(name, 0, 0, "", f"cannot read: {exc.strerror or exc}"))
-        return None
+        return Problem(name, 0, 0, "", f"cannot read: {exc.strerror or exc}")
     try:
-        return read_yaml(raw, name, quick=True)
+        document = read_yaml(raw, name, quick=True)
     except YamlProblem as exc:
         path = _dotted(exc.path) if exc.path else ""
-        problems.append(Problem(name, exc.line, exc.column, path, exc.message, exc.hint))
-        return None
+        return Problem(name, exc.line, exc.column, path, exc.message, exc.hint)
+    if isinstance(document.data, dict):
+        document.screened = _passes_screen(document.data)
+    return document
 
 
 def check_documents(
@@ -348,7 +381,8 @@ class _Checker:
             )
             return
         broken: set[str] = set()
-        if not _passes_screen(data):
+        screened = document.screened
+        if not (screened if screened is not None else _passes_screen(data)):
             for error in _language_validator().iter_errors(data):
                 self.problems.extend(self._schema_problems(document, error))
                 if error.absolute_path:

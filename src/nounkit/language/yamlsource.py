@@ -104,6 +104,7 @@ class YamlDocument:
     file: str
     data: Any
     positions: Positions
+    screened: bool | None = None  # whether the language schema's screen passed it, once run
 
 
 class YamlProblem(Exception):
