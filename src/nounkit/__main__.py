@@ -1,3 +1,3 @@
-from nounkit.cli import main
+from nounkit.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -99,6 +99,25 @@ def screen_source() -> str:
     return f"{SCREEN_HEADER}{code.rstrip()}\n\n\nvalidate = {entry.group(1)}\n"
 
 
+# The property keys that _Checker._constraints looks at: most properties have none.
+_CONSTRAINED = frozenset(
+    ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
+     "pattern", "enum", "unique")
+)  # fmt: skip
+
+
+@cache
+def _pattern_error(pattern: str) -> re.error | None:
+    """Why ``pattern`` is not a regular expression, or None (noun files repeat patterns)."""
+    try:
+        with warnings.catch_warnings():  # "possible nested set" and the like
+            warnings.simplefilter("ignore")
+            re.compile(pattern)
+    except re.error as exc:
+        return exc
+    return None
+
+
 def _passes_screen(data: Any) -> bool:
     """Whether the language schema accepts ``data``, about eight times faster than jsonschema
     and compiled ahead of time (``_screen.py``); jsonschema runs only when this says no, to
@@ -614,6 +633,56 @@ class _Checker:
         before = len(self.problems)
         kind = canonical_type(spec["type"])
         array = bool(spec.get("array", False))
+        if not _CONSTRAINED.isdisjoint(spec):
+            self._constraints(src, kind, array, spec, at)
+        computed = None
+        if "computed" in spec:
+            computed = self._expression(src, spec["computed"], (*at, "computed"))
+            if "default" in spec:
+                self.report(
+                    src,
+                    (*at, "default"),
+                    "a computed property takes no default",
+                    "drop default: the value is worked out from the expression",
+                    key=True,
+                )
+        if len(self.problems) > before:
+            return None
+        enum = spec.get("enum")
+        prop = PropertyDef(
+            name=name,
+            type=kind,
+            description=spec.get("description"),
+            optional=bool(spec.get("optional", False)),
+            array=array,
+            default=spec.get("default", MISSING),
+            examples=tuple(spec.get("examples", ())),
+            enum=tuple(enum) if enum is not None else None,
+            minimum=spec.get("minimum"),
+            maximum=spec.get("maximum"),
+            exclusive_minimum=spec.get("exclusiveMinimum"),
+            exclusive_maximum=spec.get("exclusiveMaximum"),
+            min_length=spec.get("minLength"),
+            max_length=spec.get("maxLength"),
+            pattern=spec.get("pattern"),
+            unique=bool(spec.get("unique", False)),
+            index=bool(spec.get("index", False)),
+            iri=spec.get("iri"),
+            computed=computed,
+            deprecated=spec.get("deprecated", False),
+            location=src.location(at, key=True),
+            raw=spec,
+        )
+        if enum is not None:
+            self._check_values(src, prop, list(enum), (*at, "enum"), "enum value", single=True)
+        if prop.has_default:
+            self._check_values(src, prop, [prop.default], (*at, "default"), "default")
+        return prop
+
+    def _constraints(
+        self, src: _Source, kind: str, array: bool, spec: Mapping[str, Any], at: Path
+    ) -> None:
+        """Bounds, lengths, pattern, enum and unique: each must suit the property's type."""
         numeric_keys = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
         for key in numeric_keys:
             if key in spec and kind not in NUMERIC_TYPES:
@@ -660,11 +729,8 @@ class _Checker:
                     )
         pattern = spec.get("pattern")
         if pattern is not None:
-            try:
-                with warnings.catch_warnings():  # "possible nested set" and the like
-                    warnings.simplefilter("ignore")
-                    re.compile(pattern)
-            except re.error as exc:
+            exc = _pattern_error(pattern)
+            if exc is not None:
                 self.report(
                     src,
                     (*at, "pattern"),
@@ -686,49 +752,6 @@ class _Checker:
                 "unique needs a single scalar value, not " + ("an array" if array else "json"),
                 key=True,
             )
-        computed = None
-        if "computed" in spec:
-            computed = self._expression(src, spec["computed"], (*at, "computed"))
-            if "default" in spec:
-                self.report(
-                    src,
-                    (*at, "default"),
-                    "a computed property takes no default",
-                    "drop default: the value is worked out from the expression",
-                    key=True,
-                )
-        if len(self.problems) > before:
-            return None
-        enum = spec.get("enum")
-        prop = PropertyDef(
-            name=name,
-            type=kind,
-            description=spec.get("description"),
-            optional=bool(spec.get("optional", False)),
-            array=array,
-            default=spec.get("default", MISSING),
-            examples=tuple(spec.get("examples", ())),
-            enum=tuple(enum) if enum is not None else None,
-            minimum=spec.get("minimum"),
-            maximum=spec.get("maximum"),
-            exclusive_minimum=spec.get("exclusiveMinimum"),
-            exclusive_maximum=spec.get("exclusiveMaximum"),
-            min_length=spec.get("minLength"),
-            max_length=spec.get("maxLength"),
-            pattern=pattern,
-            unique=bool(spec.get("unique", False)),
-            index=bool(spec.get("index", False)),
-            iri=spec.get("iri"),
-            computed=computed,
-            deprecated=spec.get("deprecated", False),
-            location=src.location(at, key=True),
-            raw=spec,
-        )
-        if enum is not None:
-            self._check_values(src, prop, list(enum), (*at, "enum"), "enum value", single=True)
-        if prop.has_default:
-            self._check_values(src, prop, [prop.default], (*at, "default"), "default")
-        return prop
 
     def _check_values(
         self,

@@ -1,4 +1,5 @@
-"""Reading half of the noun files in a forked child changes nothing but the time.
+"""Doing half of the work in a forked child changes nothing but the time: reading
+noun files, and comparing and writing what ``nounkit build`` generates.
 
 Each check runs in a new interpreter: forking is only safe with no other
 thread, and a test process may have some.
@@ -95,3 +96,43 @@ def test_a_failed_child_leaves_the_work_to_the_parent() -> None:
         """
     )
     assert out.strip() == "ok"
+
+
+_BUILD = """
+    import json, sys
+    from pathlib import Path
+    from nounkit import Registry, _fork
+    from nounkit.codegen import build as builder
+
+    builder.can_fork = lambda: True  # a new interpreter: safe to fork, whatever the cores
+    builder._PARALLEL_FILES = 2  # the catalog's few dozen files are enough to split
+    forks = []
+    builder.in_child = lambda work: forks.append(1) or _fork.in_child(work)
+    registry = Registry.load(sys.argv[1])
+    one, two = Path(sys.argv[2]) / "one", Path(sys.argv[2]) / "two"
+
+    first = builder.build(registry, one, parallel=True)
+    assert first == builder.build(registry, two, parallel=False)
+    assert {p.name: p.read_bytes() for p in one.iterdir()} == {
+        p.name: p.read_bytes() for p in two.iterdir()
+    }
+    names = first.missing
+    (one / names[3]).write_text("{}")
+    (one / names[8]).unlink()
+    (one / "gone.schema.json").write_text("{}")
+    again = builder.build(registry, one, parallel=True)
+    assert (again.stale, again.missing, again.orphaned) == (
+        [names[3]], [names[8]], ["gone.schema.json"]
+    ), again
+    assert builder.check(registry, one, parallel=True).clean
+    assert len(forks) == 3
+    print("ok")
+"""
+
+
+def test_building_in_two_processes_writes_and_reports_the_same(tmp_path: Path) -> None:
+    nouns = Path(__file__).resolve().parents[1] / "nouns"
+    script = _BUILD.replace("sys.argv[1]", repr(str(nouns))).replace(
+        "sys.argv[2]", repr(str(tmp_path))
+    )
+    assert _run(script).strip() == "ok"
