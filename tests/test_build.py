@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +91,21 @@ def test_build_is_byte_identical_run_to_run(tmp_path: Path) -> None:
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_built_files_are_ordinary_files_and_no_temporary_is_left(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    out = tmp_path / "schemas"
+    assert main(["build", str(CATALOG), "--out", str(out)]) == 0
+    (out / "invoice.schema.json").write_text("{}\n")  # stale: replaced in place
+    stray = out / f".service-plan.schema.json.{os.getpid()}.tmp"
+    stray.write_text("left by a stopped build")  # a leftover with our process id
+    (out / "service-plan.schema.json").unlink()
+    assert main(["build", str(CATALOG), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    for path in out.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
 
 
 def test_check_names_every_stale_missing_and_orphaned_file(

@@ -105,7 +105,7 @@ _BUILD = """
     from nounkit.codegen import build as builder
 
     builder.can_fork = lambda: True  # a new interpreter: safe to fork, whatever the cores
-    builder._PARALLEL_FILES = 2  # the catalog's few dozen files are enough to split
+    builder._PARALLEL_NOUNS = 2  # the catalog's nine nouns are enough to split
     forks = []
     builder.in_child = lambda work: forks.append(1) or _fork.in_child(work)
     registry = Registry.load(sys.argv[1])

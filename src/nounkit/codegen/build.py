@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from nounkit._gcpause import gc_paused
 from nounkit.codegen.jsonschema import bundle_schema, dumps, input_schema, noun_schema
 from nounkit.jsonld import context_files
 from nounkit.language.loader import language_schema
+from nounkit.language.spec import NounDef
 from nounkit.registry import Registry
 
 __all__ = ["BuildReport", "artifacts", "build", "check"]
@@ -27,24 +27,26 @@ def artifacts(registry: Registry) -> dict[str, str]:
     JSON Schema (``*.schema.json``) and JSON-LD contexts (``*.context.jsonld``).
     """
     with gc_paused():  # thousands of small dicts, all kept until written
-        return _artifacts(registry)
+        return _files(registry, list(registry.nouns.values()), shared=True)
 
 
-def _artifacts(registry: Registry) -> dict[str, str]:
+def _files(registry: Registry, nouns: list[NounDef], *, shared: bool) -> dict[str, str]:
+    """The files of ``nouns`` (schema, action inputs, context) and, when ``shared``, those
+    of all nouns together (language schema, bundle, events' context)."""
     base = registry.config.base
-    nouns = registry.nouns
-    files = {LANGUAGE_SCHEMA: dumps(language_schema())}
+    files = {LANGUAGE_SCHEMA: dumps(language_schema())} if shared else {}
     schemas = {}
-    for noun in nouns.values():
-        schemas[noun.name] = schema = noun_schema(noun, nouns, base=base)
+    for noun in nouns:
+        schemas[noun.name] = schema = noun_schema(noun, registry.nouns, base=base)
         files[f"{noun.singular}.schema.json"] = dumps(schema)
         for action in noun.actions.values():
             if action.input:
                 name = f"{noun.singular}.{action.name}.input.schema.json"
                 files[name] = dumps(input_schema(noun, action, base=base))
-    files[BUNDLE] = dumps(bundle_schema(nouns, base=base, schemas=schemas))
+    if shared:
+        files[BUNDLE] = dumps(bundle_schema(registry.nouns, base=base, schemas=schemas))
     # JSON-LD contexts: <singular>.context.jsonld per noun, and the events' context.
-    files.update(context_files(registry))
+    files.update(context_files(registry, nouns, events=shared))
     return files
 
 
@@ -74,75 +76,96 @@ def _generated_here(folder: Path) -> list[str]:
 def check(registry: Registry, folder: Path, *, parallel: bool = False) -> BuildReport:
     """Compare the folder with what would be generated; write nothing.
 
-    ``parallel``: compare half of the files in a forked child when that is safe.
+    ``parallel``: half of the nouns' files made and compared in a forked child, when
+    that is safe (see :mod:`nounkit._fork`).
     """
-    files = artifacts(registry)
-    stale, missing = _differences(files, folder, write=False, parallel=parallel)
-    return BuildReport([], stale, missing, _orphans(files, folder))
+    names, stale, missing = _sync(registry, folder, write=False, parallel=parallel)
+    return BuildReport([], stale, missing, _orphans(names, folder))
 
 
 def build(registry: Registry, folder: Path, *, parallel: bool = False) -> BuildReport:
     """Write every generated file that changed (atomically) and remove orphans.
 
-    ``parallel``: compare and write half of the files in a forked child when that is safe.
+    ``parallel``: half of the nouns' files made, compared and written in a forked child,
+    when that is safe (see :mod:`nounkit._fork`).
     """
-    files = artifacts(registry)
     folder.mkdir(parents=True, exist_ok=True)
-    orphaned = _orphans(files, folder)
-    stale, missing = _differences(files, folder, write=True, parallel=parallel)
+    names, stale, missing = _sync(registry, folder, write=True, parallel=parallel)
+    orphaned = _orphans(names, folder)
     for name in orphaned:
         (folder / name).unlink()
     return BuildReport(sorted([*stale, *missing]), stale, missing, orphaned)
 
 
-def _orphans(files: dict[str, str], folder: Path) -> list[str]:
-    return [name for name in _generated_here(folder) if name not in files]
+def _orphans(names: set[str], folder: Path) -> list[str]:
+    return [name for name in _generated_here(folder) if name not in names]
 
 
-# Below this many files, a second process costs more than it saves.
-_PARALLEL_FILES = 200
+# Below this many nouns, a second process costs more than it saves.
+_PARALLEL_NOUNS = 50
+
+Synced = tuple[set[str], list[str], list[str]]  # every generated name, stale, missing
 
 
-def _differences(
-    files: dict[str, str], folder: Path, *, write: bool, parallel: bool
-) -> tuple[list[str], list[str]]:
-    """The stale and the missing files, in the order of ``files``; rewritten when ``write``."""
+def _sync(registry: Registry, folder: Path, *, write: bool, parallel: bool) -> Synced:
+    """Make the files, compare them with the folder and, when ``write``, rewrite those
+    that differ. Stale and missing names come sorted, however the work was shared."""
+    nouns = list(registry.nouns.values())
+    if not (parallel and len(nouns) >= _PARALLEL_NOUNS and can_fork()):
+        return _compare(artifacts(registry), folder, write)
+    theirs = nouns[1::2]
 
-    def sync(names: list[str]) -> tuple[list[str], list[str]]:
-        stale, missing = [], []
-        for name in names:
-            path = folder / name
-            if not path.is_file():
-                missing.append(name)
-            elif path.read_bytes() != files[name].encode("utf-8"):
-                stale.append(name)
-            else:
-                continue
-            if write:
-                _write_atomic(path, files[name])
-        return stale, missing
+    def their_half() -> Synced:
+        with gc_paused():
+            return _compare(_files(registry, theirs, shared=False), folder, write)
 
-    names = list(files)
-    if not (parallel and len(names) >= _PARALLEL_FILES and can_fork()):
-        return sync(names)
-    theirs = names[1::2]
-    wait = in_child(lambda: sync(theirs))
-    ours = sync(names[::2])
+    wait = in_child(their_half)
+    with gc_paused():
+        ours = _compare(_files(registry, nouns[::2], shared=True), folder, write)
     # A child that failed (on a file it could not write, say) is done again here, so
     # its error is raised as the parent's own would be.
-    other = wait() or sync(theirs)
-    order = {name: index for index, name in enumerate(names)}
-    stale = sorted([*ours[0], *other[0]], key=order.__getitem__)
-    missing = sorted([*ours[1], *other[1]], key=order.__getitem__)
-    return stale, missing
+    other = wait() or their_half()
+    return (
+        ours[0] | other[0],
+        sorted([*ours[1], *other[1]]),
+        sorted([*ours[2], *other[2]]),
+    )
+
+
+def _compare(files: dict[str, str], folder: Path, write: bool) -> Synced:
+    stale, missing = [], []
+    for name, text in files.items():
+        path = folder / name
+        if not path.is_file():
+            missing.append(name)
+        elif path.read_bytes() != text.encode("utf-8"):
+            stale.append(name)
+        else:
+            continue
+        if write:
+            _write_atomic(path, text)
+    return set(files), sorted(stale), sorted(missing)
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write the file whole or not at all: a reader sees the old text or the new one.
+
+    Created as an ordinary file (``0o666`` less the umask), as an editor would.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:  # left by a stopped process that had the same id
+        tmp.unlink()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        try:
+            view = memoryview(text.encode("utf-8"))
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

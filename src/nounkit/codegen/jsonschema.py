@@ -135,8 +135,8 @@ def bundle_schema(
 ) -> dict[str, Any]:
     """Every noun under ``$defs``, relationships as ``$ref``s to their target's id.
 
-    ``schemas``: the nouns' own schemas (:func:`noun_schema`), when already made; the
-    bundle then reuses their property entries instead of making them again.
+    ``schemas``: nouns' own schemas (:func:`noun_schema`) already made, all or some; the
+    bundle reuses their property entries instead of making them again.
     """
     return {
         "$schema": DIALECT,
@@ -144,9 +144,9 @@ def bundle_schema(
         "title": "nouns",
         "description": "Every noun; refer to one as bundle.schema.json#/$defs/<Noun>.",
         "$defs": {
-            name: noun_schema(noun, nouns, base=base, bundled=True)
-            if schemas is None
-            else _bundled(schemas[name], noun, nouns)
+            name: _bundled(schemas[name], noun, nouns)
+            if schemas is not None and name in schemas
+            else noun_schema(noun, nouns, base=base, bundled=True)
             for name, noun in nouns.items()
         },
     }

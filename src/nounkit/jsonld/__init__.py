@@ -23,7 +23,10 @@ from nounkit.jsonld.loader import MAX_DEPTH, MAX_DOCUMENT_BYTES, SCHEMA_CONTEXT_
 from nounkit.jsonld.vocab import SCHEMA, check_terms, schemaorg
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from nounkit.jsonld.processor import JsonLd
+    from nounkit.language.spec import NounDef
     from nounkit.registry import Registry
 
 __all__ = [
@@ -52,8 +55,11 @@ def engine(registry: Registry) -> JsonLd:
     return result
 
 
-def context_files(registry: Registry) -> dict[str, str]:
-    """The context files ``nounkit build`` writes into ``schemas/``, by name (no pyld)."""
+def context_files(
+    registry: Registry, nouns: Iterable[NounDef] | None = None, *, events: bool = True
+) -> dict[str, str]:
+    """The context files ``nounkit build`` writes into ``schemas/``, by name (no pyld):
+    those of ``nouns`` (every noun when None) and, when ``events``, the events' context."""
     from nounkit.jsonld.contexts import context_files
 
-    return context_files(registry)
+    return context_files(registry, nouns, events=events)

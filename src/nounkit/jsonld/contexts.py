@@ -13,6 +13,8 @@ from nounkit.jsonld.mapping import NounMapping
 from nounkit.jsonld.vocab import SCHEMA, XSD
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from nounkit.language.spec import NounDef
     from nounkit.registry import Registry
 
@@ -63,8 +65,11 @@ def events_context(vocab: str) -> dict[str, Any]:
     }
 
 
-def context_files(registry: Registry) -> dict[str, str]:
-    """Every context file ``nounkit build`` writes, by name, with its exact text."""
+def context_files(
+    registry: Registry, nouns: Iterable[NounDef] | None = None, *, events: bool = True
+) -> dict[str, str]:
+    """The context files ``nounkit build`` writes, by name, with their exact text: those
+    of ``nouns`` (every noun when None) and, when ``events``, the events' context."""
     base, vocab = registry.config.base, registry.config.vocab
     files = {
         context_file(noun): dumps(
@@ -72,7 +77,8 @@ def context_files(registry: Registry) -> dict[str, str]:
                 noun, registry.nouns, base=base, vocab=vocab, context_url=context_url(base, noun)
             ).context
         )
-        for noun in registry.nouns.values()
+        for noun in (registry.nouns.values() if nouns is None else nouns)
     }
-    files[EVENTS_CONTEXT] = dumps(events_context(vocab))
+    if events:
+        files[EVENTS_CONTEXT] = dumps(events_context(vocab))
     return files

@@ -99,6 +99,14 @@ def screen_source() -> str:
     return f"{SCREEN_HEADER}{code.rstrip()}\n\n\nvalidate = {entry.group(1)}\n"
 
 
+# Property keys whose values a PropertyDef holds as written, and the field that holds them.
+_AS_WRITTEN = {
+    "description": "description", "default": "default", "minimum": "minimum",
+    "maximum": "maximum", "exclusiveMinimum": "exclusive_minimum",
+    "exclusiveMaximum": "exclusive_maximum", "minLength": "min_length",
+    "maxLength": "max_length", "pattern": "pattern", "iri": "iri", "deprecated": "deprecated",
+}  # fmt: skip
+
 # The property keys that _Checker._constraints looks at: most properties have none.
 _CONSTRAINED = frozenset(
     ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
@@ -649,29 +657,21 @@ class _Checker:
         if len(self.problems) > before:
             return None
         enum = spec.get("enum")
+        # Only the keys written: the rest keep PropertyDef's defaults (None, False, ...).
+        written = {_AS_WRITTEN[key]: value for key, value in spec.items() if key in _AS_WRITTEN}
         prop = PropertyDef(
             name=name,
             type=kind,
-            description=spec.get("description"),
             optional=bool(spec.get("optional", False)),
             array=array,
-            default=spec.get("default", MISSING),
             examples=tuple(spec.get("examples", ())),
             enum=tuple(enum) if enum is not None else None,
-            minimum=spec.get("minimum"),
-            maximum=spec.get("maximum"),
-            exclusive_minimum=spec.get("exclusiveMinimum"),
-            exclusive_maximum=spec.get("exclusiveMaximum"),
-            min_length=spec.get("minLength"),
-            max_length=spec.get("maxLength"),
-            pattern=spec.get("pattern"),
             unique=bool(spec.get("unique", False)),
             index=bool(spec.get("index", False)),
-            iri=spec.get("iri"),
             computed=computed,
-            deprecated=spec.get("deprecated", False),
             location=src.location(at, key=True),
             raw=spec,
+            **written,
         )
         if enum is not None:
             self._check_values(src, prop, list(enum), (*at, "enum"), "enum value", single=True)
