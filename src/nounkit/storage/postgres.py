@@ -43,7 +43,6 @@ from psycopg.types.json import Jsonb
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
-    IN_CHUNK,
     Event,
     NewEvent,
     Page,
@@ -74,7 +73,7 @@ from nounkit.storage.rules import (
     unique_conflict,
 )
 from nounkit.storage.sqlnames import index_name, table_name
-from nounkit.storage.sqlwhere import compile_order, compile_where, sql_name
+from nounkit.storage.sqlwhere import compile_order, compile_where, read_related, sql_name
 from nounkit.storage.urls import redact
 
 __all__ = ["PostgresStorage", "open_postgres"]
@@ -561,8 +560,6 @@ class _PgTransaction(Transaction):
     def related(
         self, links: Sequence[tuple[str, str]], owners: Sequence[str], tenant: str | None
     ) -> list[dict[str, list[str]]]:
-        # Every link in one statement (UNION ALL): one round trip, not one per link.
-        found: list[dict[str, list[str]]] = [{} for _ in links]
         terms = []
         for index, (noun, name) in enumerate(links):
             table = self._table(noun)
@@ -573,20 +570,13 @@ class _PgTransaction(Transaction):
                         sql.Literal(index), expr, table, expr
                     )
                 )
-        if not terms:
-            return found
-        size = max(1, IN_CHUNK // len(terms))
-        for start in range(0, len(owners), size):
-            chunk = owners[start : start + size]
+
+        def run(chunk: Sequence[str]) -> psycopg.Cursor[Any]:
             test = _sql(" = %s" if len(chunk) == 1 else f" IN ({', '.join(['%s'] * len(chunk))})")
             statement = sql.SQL(" UNION ALL ").join([term + test for term in terms])
-            params = [tenant or "", *chunk] * len(terms)
-            for index, owner, id in self.run(statement, params):
-                found[index].setdefault(owner, []).append(id)
-        for by_owner in found:
-            for ids in by_owner.values():
-                ids.sort()  # id order, as COLLATE "C" has it: by code point
-        return found
+            return self.run(statement, [tenant or "", *chunk] * len(terms))
+
+        return read_related(len(links), len(terms), owners, run)
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
         cond = plan_count(noun_def(self.store.nouns, noun), where)

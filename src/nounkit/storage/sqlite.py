@@ -30,7 +30,6 @@ from typing import Any
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
-    IN_CHUNK,
     Event,
     NewEvent,
     Page,
@@ -60,7 +59,7 @@ from nounkit.storage.rules import (
     unique_conflict,
 )
 from nounkit.storage.sqlnames import index_name, table_name
-from nounkit.storage.sqlwhere import compile_order, compile_where, sql_name
+from nounkit.storage.sqlwhere import compile_order, compile_where, read_related, sql_name
 from nounkit.storage.urls import bad_url, no_more_options, option_float, parse_file_url, redact
 
 __all__ = ["SQLiteStorage", "open_sqlite"]
@@ -494,9 +493,6 @@ class _SQLiteTransaction(Transaction):
     def related(
         self, links: Sequence[tuple[str, str]], owners: Sequence[str], tenant: str | None
     ) -> list[dict[str, list[str]]]:
-        # Every link in one statement (UNION ALL): an act reads five derived lists of a
-        # customer, and one round trip instead of five is most of what reading them costs.
-        found: list[dict[str, list[str]]] = [{} for _ in links]
         terms = []
         for index, (noun, name) in enumerate(links):
             table = self._table(noun)
@@ -504,19 +500,13 @@ class _SQLiteTransaction(Transaction):
                 expr = DIALECT.field(link_field(noun_def(self.store.nouns, noun), name))
                 where = f"tenant = ? AND {expr}"
                 terms.append(f'SELECT {index}, {expr}, id FROM "{table}" WHERE {where}')
-        if not terms:
-            return found
-        size = max(1, IN_CHUNK // len(terms))
-        for start in range(0, len(owners), size):
-            chunk = owners[start : start + size]
+
+        def run(chunk: Sequence[str]) -> sqlite3.Cursor:
             test = " = ?" if len(chunk) == 1 else f" IN ({', '.join('?' * len(chunk))})"
             params = [tenant or "", *chunk] * len(terms)
-            for index, owner, id in self.run(" UNION ALL ".join(t + test for t in terms), params):
-                found[index].setdefault(owner, []).append(id)
-        for by_owner in found:
-            for ids in by_owner.values():
-                ids.sort()  # id order, as BINARY collation has it: by code point
-        return found
+            return self.run(" UNION ALL ".join(t + test for t in terms), params)
+
+        return read_related(len(links), len(terms), owners, run)
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
         cond = plan_count(noun_def(self.store.nouns, noun), where)

@@ -14,13 +14,14 @@ inlined, but only names that passed both the noun language's rule and
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from nounkit.errors import QueryError
+from nounkit.storage.base import IN_CHUNK
 from nounkit.storage.query import AllOf, AnyOf, Cond, Field, Leaf, SortKey
 
-__all__ = ["Dialect", "compile_order", "compile_where", "sql_name"]
+__all__ = ["Dialect", "compile_order", "compile_where", "read_related", "sql_name"]
 
 _SAFE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _COMPARE = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -122,3 +123,32 @@ def compile_order(sort: Sequence[SortKey], dialect: Dialect, id_column: str) -> 
         terms.append(dialect.order(dialect.field(key.field), key.direction))
     terms.append(dialect.order(id_column, 1))
     return ", ".join(terms)
+
+
+Related = list[dict[str, list[str]]]
+
+
+def read_related(
+    links: int,
+    terms: int,
+    owners: Sequence[str],
+    run: Callable[[Sequence[str]], Iterable[tuple[int, str, str]]],
+) -> Related:
+    """Derived lists for ``Transaction.related`` from one statement per chunk of owners.
+
+    The statement is a UNION ALL of one SELECT per link that has a table (``terms`` of
+    them), each giving ``(link index, owner, id)``: an act reads all of an entity's
+    derived lists in one round trip. ``run(chunk)`` runs it for a chunk of owners; the
+    chunks share the parameter budget among the terms. Ids come out in code point order,
+    which is the order of the backends' ``id`` columns (BINARY, ``COLLATE "C"``).
+    """
+    found: Related = [{} for _ in range(links)]
+    if terms:
+        size = max(1, IN_CHUNK // terms)
+        for start in range(0, len(owners), size):
+            for index, owner, id in run(owners[start : start + size]):
+                found[index].setdefault(owner, []).append(id)
+    for by_owner in found:
+        for ids in by_owner.values():
+            ids.sort()
+    return found
