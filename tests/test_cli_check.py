@@ -197,3 +197,40 @@ def test_no_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bad_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--strict"]) == 2
     assert "unrecognized arguments: --strict" in capsys.readouterr().err
+
+
+def _nounkit_process(*args: str, script: str = "") -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    code = f"{script}\nimport sys\nsys.argv = ['nounkit', *{list(args)!r}]\n"
+    code += "from nounkit.cli import entry\nentry()\n"
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_a_one_shot_command_still_runs_exit_handlers() -> None:
+    process = _nounkit_process(
+        "check",
+        str(CATALOG),
+        script="import atexit, sys; atexit.register(lambda: print('handler ran', file=sys.stderr))",
+    )
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "no problems" in out
+    assert err.strip() == "handler ran"
+
+
+@pytest.mark.parametrize("buffered", [True, False])
+def test_a_reader_that_goes_away_ends_the_command_quietly(buffered: bool) -> None:
+    script = "" if buffered else "import sys; sys.stdout.reconfigure(write_through=True)"
+    process = _nounkit_process("check", str(CATALOG), script=script)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the first line is written
+    err = process.stderr.read()
+    process.wait(timeout=60)
+    assert err == ""
+    assert process.returncode == 141

@@ -8,14 +8,19 @@ problem at the same place, and the same positions once they are asked for.
 
 from __future__ import annotations
 
+import pickle
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nounkit.language.loader import load_nouns
+from nounkit.language.spec import Location
 from nounkit.language.yamlsource import YamlProblem, read_yaml
 
 NOUNS = Path(__file__).resolve().parents[1] / "nouns"
@@ -110,3 +115,62 @@ def test_locations_of_a_quick_load_are_the_careful_ones() -> None:
                 assert (prop.location.line, prop.location.column) == careful.of(path, key=True)
                 checked += 1
     assert checked > 50
+
+
+def test_locations_asked_for_from_many_threads_at_once_are_right(tmp_path: Path) -> None:
+    text = "".join(f"Thing{n}:\n  properties:\n    name: {{type: string}}\n" for n in range(300))
+    (tmp_path / "nouns.yaml").write_text(text, encoding="utf-8")
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        for _ in range(5):
+            nouns = list(load_nouns([tmp_path]).values())
+            seen: dict[str, str] = {}
+
+            def ask(noun: Any, seen: dict[str, str] = seen) -> None:
+                seen[noun.name] = str(noun.location)
+
+            threads = [threading.Thread(target=ask, args=(noun,)) for noun in nouns[-8:]]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert seen == {
+                f"Thing{n}": f"{tmp_path / 'nouns.yaml'}:{3 * n + 1}:1" for n in range(292, 300)
+            }
+    finally:
+        sys.setswitchinterval(switch)
+
+
+def test_a_location_is_an_immutable_value() -> None:
+    found = Location.deferred("a.yaml", lambda: (3, 5))
+    assert found == Location("a.yaml", 3, 5)
+    assert hash(found) == hash(Location("a.yaml", 3, 5))
+    assert pickle.loads(pickle.dumps(found)) == found
+    match found:
+        case Location(file, line, column):
+            assert (file, line, column) == ("a.yaml", 3, 5)
+    with pytest.raises(AttributeError, match="immutable"):
+        found.file = "b.yaml"  # type: ignore[misc]
+
+
+def test_positions_asked_for_from_many_threads_at_once_are_right() -> None:
+    text = "".join(f"Thing{n}:\n  properties:\n    name: {{type: string}}\n" for n in range(300))
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(5):
+            positions = read_yaml(text, "f.yaml", quick=True).positions
+            seen: dict[int, tuple[int, int]] = {}
+
+            def ask(n: int, positions: Any = positions, seen: Any = seen) -> None:
+                seen[n] = positions.of((f"Thing{n}",), key=True)
+
+            threads = [threading.Thread(target=ask, args=(n,)) for n in range(292, 300)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert seen == {n: (3 * n + 1, 1) for n in range(292, 300)}
+    finally:
+        sys.setswitchinterval(switch)

@@ -9,6 +9,7 @@ unknown or ambiguous action); 2 the command line is wrong; 3 not found;
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import sys
@@ -38,6 +39,9 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 EXIT_NOT_FOUND, EXIT_REFUSED, EXIT_FORBIDDEN, EXIT_STORAGE = 3, 4, 5, 6
+# The reader of the output went away (``nounkit events | head``): stop quietly, with the
+# status a shell gives a command that SIGPIPE ended.
+EXIT_PIPE = 128 + 13
 _EXIT_CODES: tuple[tuple[type[NounkitError], int], ...] = (
     (NotFound, EXIT_NOT_FOUND),
     (Conflict, EXIT_REFUSED),
@@ -214,16 +218,29 @@ def entry() -> NoReturn:
     """The ``nounkit`` command: :func:`main`, then exit.
 
     After a one-shot command nothing is left to clean up (its files are written and
-    closed), so the process leaves without freeing what it built object by object:
-    for a thousand nouns that takes a tenth of a second, and the system takes the
-    memory back at once anyway.
+    closed), so once the exit handlers have run the process leaves without freeing
+    what it built object by object: for a thousand nouns that takes a tenth of a
+    second, and the system takes the memory back at once anyway.
     """
     code = main()
     if _one_shot_ran:
+        atexit._run_exitfuncs()  # what registered for the exit still runs (logging, coverage)
+    try:
         sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_gone()
+        code = EXIT_PIPE
+    if _one_shot_ran:
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+def _reader_gone() -> None:
+    # What is still buffered for the closed pipe would fail again at exit, loudly.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -245,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return next((code for kind, code in _EXIT_CODES if isinstance(exc, kind)), EXIT_INPUT)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        _reader_gone()
+        return EXIT_PIPE
     except Exception as exc:
         if os.environ.get("NOUNKIT_DEBUG"):
             raise

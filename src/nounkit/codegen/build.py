@@ -119,12 +119,15 @@ def _sync(registry: Registry, folder: Path, *, write: bool, parallel: bool) -> S
         with gc_paused():
             return _compare(_files(registry, theirs, shared=False), folder, write)
 
-    wait = in_child(their_half)
-    with gc_paused():
-        ours = _compare(_files(registry, nouns[::2], shared=True), folder, write)
-    # A child that failed (on a file it could not write, say) is done again here, so
-    # its error is raised as the parent's own would be.
-    other = wait() or their_half()
+    with in_child(their_half) as theirs_done:
+        with gc_paused():
+            ours = _compare(_files(registry, nouns[::2], shared=True), folder, write)
+        other = theirs_done()
+    # A child that failed (on a file it could not write, say) is done again here, so its
+    # error is raised as the parent's own would be. Files it wrote before failing are
+    # current by then, and so left out of the report.
+    if other is None:
+        other = their_half()
     return (
         ours[0] | other[0],
         sorted([*ours[1], *other[1]]),
@@ -150,14 +153,16 @@ def _compare(files: dict[str, str], folder: Path, write: bool) -> Synced:
 def _write_atomic(path: Path, text: str) -> None:
     """Write the file whole or not at all: a reader sees the old text or the new one.
 
-    Created as an ordinary file (``0o666`` less the umask), as an editor would.
+    Created as an ordinary file (``0o666`` less the umask), as an editor would, under a
+    temporary name of its own (random, so concurrent writers never share one).
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except FileExistsError:  # left by a stopped process that had the same id
-        tmp.unlink()
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    while True:
+        tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:  # 48 random bits taken: draw again
+            continue
     try:
         try:
             view = memoryview(text.encode("utf-8"))

@@ -15,7 +15,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import zip_longest
 from os import PathLike
@@ -114,15 +114,15 @@ _CONSTRAINED = frozenset(
 )  # fmt: skip
 
 
-@cache
-def _pattern_error(pattern: str) -> re.error | None:
+@lru_cache(maxsize=1024)
+def _pattern_error(pattern: str) -> str | None:
     """Why ``pattern`` is not a regular expression, or None (noun files repeat patterns)."""
     try:
         with warnings.catch_warnings():  # "possible nested set" and the like
             warnings.simplefilter("ignore")
             re.compile(pattern)
     except re.error as exc:
-        return exc
+        return str(exc)
     return None
 
 
@@ -278,9 +278,9 @@ def _read_in_two(files: Sequence[FsPath]) -> list[YamlDocument | Problem] | None
     if len(files) < 2 or size < _PARALLEL_BYTES or not can_fork():
         return None
     theirs = files[1::2]  # every other file: neighbours in a folder are alike in size
-    wait = in_child(lambda: [_read(file) for file in theirs])
-    ours = [_read(file) for file in files[::2]]
-    got = wait()
+    with in_child(lambda: [_read(file) for file in theirs]) as their_half:
+        ours = [_read(file) for file in files[::2]]
+        got = their_half()
     if got is None:
         got = [_read(file) for file in theirs]
     return [found for pair in zip_longest(ours, got) for found in pair if found is not None]

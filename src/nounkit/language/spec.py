@@ -7,6 +7,7 @@ dispatcher read only these. Attribute names are Python's (``min_length``);
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -49,33 +50,52 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-class Location:
-    """Where a declaration stands: file and 1-based line and column.
+_FINDING = threading.Lock()
 
-    Files that load without a problem are read without noting where each value
-    stands; their locations are :meth:`deferred` and worked out (by reading the
-    file again) only when one is first asked for, which most never are.
+
+class Location:
+    """Where a declaration stands: file and 1-based line and column. Immutable.
+
+    Noun files in plain YAML are read without noting where each value stands;
+    their locations are :meth:`deferred` and worked out (by parsing the text
+    again, kept for that) only when one is first asked for, which most never are.
     """
 
     __slots__ = ("_at", "_find", "file")
 
+    __match_args__ = ("file", "line", "column")
+    file: str
+    _at: tuple[int, int] | None
+    _find: Callable[[], tuple[int, int]] | None
+
     def __init__(self, file: str, line: int, column: int) -> None:
-        self.file = file
-        self._at: tuple[int, int] | None = (line, column)
-        self._find: Callable[[], tuple[int, int]] | None = None
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "_at", (line, column))
+        object.__setattr__(self, "_find", None)
 
     @classmethod
     def deferred(cls, file: str, find: Callable[[], tuple[int, int]]) -> Location:
         """A location whose line and column ``find()`` works out on first use."""
         location = cls.__new__(cls)
-        location.file, location._at, location._find = file, None, find
+        object.__setattr__(location, "file", file)
+        object.__setattr__(location, "_at", None)
+        object.__setattr__(location, "_find", find)
         return location
 
     def _where(self) -> tuple[int, int]:
-        if self._at is None:
-            assert self._find is not None
-            self._at, self._find = self._find(), None
-        return self._at
+        at = self._at
+        if at is None:
+            with _FINDING:  # threads asking at once: one works it out
+                if self._at is None:
+                    assert self._find is not None
+                    object.__setattr__(self, "_at", self._find())
+                    object.__setattr__(self, "_find", None)
+                at = self._at
+                assert at is not None
+        return at
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Location is immutable: cannot set {name!r}")
 
     @property
     def line(self) -> int:

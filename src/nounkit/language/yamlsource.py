@@ -11,6 +11,7 @@ noun file means the same thing as the equivalent JSON.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,9 @@ _TIMESTAMP = f"{_TAG}timestamp"
 _MERGE = f"{_TAG}merge"
 _SEQ, _MAP = f"{_TAG}seq", f"{_TAG}map"
 _constructor = SafeConstructor()
+
+
+_NOTING = threading.Lock()
 
 
 class Positions:
@@ -68,14 +72,30 @@ class Positions:
         return self._source is not None
 
     def _noted(self) -> None:
-        if self._source is not None:
+        if self._source is None:
+            return
+        with _NOTING:  # threads asking at once: one reads, the others wait for it
+            if self._source is None:
+                return
             text, file = self._source
-            self._source = None
             try:
                 again = read_yaml(text, file).positions
             except YamlProblem:  # cannot happen: the quick read accepted the same text
-                return
+                again = Positions()
             self._values, self._keys = again._values, again._keys
+            self._source = None  # last: whoever sees None sees the positions
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Positions):
+            return NotImplemented
+        return (self.values, self.keys) == (other.values, other.keys)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        if self._source is not None:
+            return f"Positions(deferred, {self._source[1]!r})"
+        return f"Positions({len(self._values)} values, {len(self._keys)} keys)"
 
     @property
     def values(self) -> dict[Path, tuple[int, int]]:

@@ -217,7 +217,7 @@ class Transaction(ABC):
 
         This is how derived relationships (a customer's entitlements) are read. The
         answer here is made of queries, one per link and chunk of owners; SQL backends
-        give the same answer in one statement.
+        give the same answer with one statement per chunk of owners, for all the links.
         """
         found: list[dict[str, list[str]]] = []
         for noun, field in links:
