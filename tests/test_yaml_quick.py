@@ -125,19 +125,25 @@ def test_locations_asked_for_from_many_threads_at_once_are_right(tmp_path: Path)
     try:
         for _ in range(5):
             nouns = list(load_nouns([tmp_path]).values())
-            seen: dict[str, str] = {}
+            seen: list[tuple[str, str]] = []
 
-            def ask(noun: Any, seen: dict[str, str] = seen) -> None:
-                seen[noun.name] = str(noun.location)
+            def ask(noun: Any, seen: list[tuple[str, str]] = seen) -> None:
+                seen.append((noun.name, str(noun.location)))
 
-            threads = [threading.Thread(target=ask, args=(noun,)) for noun in nouns[-8:]]
+            # Each of the last four nouns asked for by three threads at once: threads race
+            # on the file's positions and on each location.
+            threads = [
+                threading.Thread(target=ask, args=(noun,)) for noun in nouns[-4:] for _ in range(3)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
-            assert seen == {
-                f"Thing{n}": f"{tmp_path / 'nouns.yaml'}:{3 * n + 1}:1" for n in range(292, 300)
-            }
+            assert sorted(seen) == [
+                (f"Thing{n}", f"{tmp_path / 'nouns.yaml'}:{3 * n + 1}:1")
+                for n in range(296, 300)
+                for _ in range(3)
+            ]
     finally:
         sys.setswitchinterval(switch)
 

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Registry"]
 
-
 Paths = str | PathLike[str] | Iterable[str | PathLike[str]]
 EventHandler = Callable[["Event"], object]
 

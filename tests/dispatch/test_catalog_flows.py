@@ -494,8 +494,8 @@ def test_the_log_is_gap_free_and_filterable(registry: Registry) -> None:
 
 
 def test_a_listed_page_reads_derived_lists_as_get_does(registry: Registry) -> None:
-    # list() reads each derived relationship once for the whole page ($in, in chunks);
-    # get() reads it per entity. Both must give the same lists, in the same order.
+    # list() reads the derived lists of the whole page at once (Transaction.related, in
+    # chunks of owners); get() reads one entity's. Both must give the same lists, in order.
     customers = [
         registry.act("ServiceCustomer.create", data={"name": f"C{i}", "type": "business"}).id
         for i in range(4)

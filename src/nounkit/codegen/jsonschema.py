@@ -104,15 +104,13 @@ def _required(noun: NounDef) -> list[str]:
     return names
 
 
-def noun_schema(
-    noun: NounDef, nouns: Mapping[str, NounDef], *, base: str, bundled: bool = False
-) -> dict[str, Any]:
+def noun_schema(noun: NounDef, nouns: Mapping[str, NounDef], *, base: str) -> dict[str, Any]:
     """The schema of one entity of ``noun``: exactly what its compiled model accepts."""
-    schema: dict[str, Any] = {}
-    if not bundled:
-        schema["$schema"] = DIALECT
-        schema["$id"] = schema_url(base, f"{noun.singular}.schema.json")
-    schema["title"] = noun.name
+    schema: dict[str, Any] = {
+        "$schema": DIALECT,
+        "$id": schema_url(base, f"{noun.singular}.schema.json"),
+        "title": noun.name,
+    }
     if noun.description:
         schema["description"] = noun.description
     schema["type"] = "object"
@@ -120,7 +118,7 @@ def noun_schema(
         name: property_entry(prop) for name, prop in noun.properties.items()
     }
     for name, rel in noun.relationships.items():
-        properties[name] = _relationship_entry(rel, nouns, bundled=bundled)
+        properties[name] = _relationship_entry(rel, nouns, bundled=False)
     schema["properties"] = properties
     schema["required"] = _required(noun)
     schema["additionalProperties"] = False
@@ -136,17 +134,16 @@ def bundle_schema(
     """Every noun under ``$defs``, relationships as ``$ref``s to their target's id.
 
     ``schemas``: nouns' own schemas (:func:`noun_schema`) already made, all or some; the
-    bundle reuses their property entries instead of making them again.
+    bundle reuses them instead of making them again.
     """
+    own = schemas or {}
     return {
         "$schema": DIALECT,
         "$id": schema_url(base, "bundle.schema.json"),
         "title": "nouns",
         "description": "Every noun; refer to one as bundle.schema.json#/$defs/<Noun>.",
         "$defs": {
-            name: _bundled(schemas[name], noun, nouns)
-            if schemas is not None and name in schemas
-            else noun_schema(noun, nouns, base=base, bundled=True)
+            name: _bundled(own.get(name) or noun_schema(noun, nouns, base=base), noun, nouns)
             for name, noun in nouns.items()
         },
     }

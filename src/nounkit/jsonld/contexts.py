@@ -18,7 +18,14 @@ if TYPE_CHECKING:
     from nounkit.language.spec import NounDef
     from nounkit.registry import Registry
 
-__all__ = ["EVENTS_CONTEXT", "context_file", "context_files", "context_url", "events_context"]
+__all__ = [
+    "EVENTS_CONTEXT",
+    "context_file",
+    "context_files",
+    "context_url",
+    "events_context",
+    "noun_mapping",
+]
 
 # The events context's file name: a singular has no dots, so no noun's context can clash.
 EVENTS_CONTEXT = "nounkit.events.context.jsonld"
@@ -65,20 +72,27 @@ def events_context(vocab: str) -> dict[str, Any]:
     }
 
 
+def noun_mapping(registry: Registry, noun: NounDef) -> NounMapping:
+    """The noun's JSON-LD mapping under the registry's base and vocabulary."""
+    base = registry.config.base
+    return NounMapping(
+        noun,
+        registry.nouns,
+        base=base,
+        vocab=registry.config.vocab,
+        context_url=context_url(base, noun),
+    )
+
+
 def context_files(
     registry: Registry, nouns: Iterable[NounDef] | None = None, *, events: bool = True
 ) -> dict[str, str]:
     """The context files ``nounkit build`` writes, by name, with their exact text: those
     of ``nouns`` (every noun when None) and, when ``events``, the events' context."""
-    base, vocab = registry.config.base, registry.config.vocab
     files = {
-        context_file(noun): dumps(
-            NounMapping(
-                noun, registry.nouns, base=base, vocab=vocab, context_url=context_url(base, noun)
-            ).context
-        )
+        context_file(noun): dumps(noun_mapping(registry, noun).context)
         for noun in (registry.nouns.values() if nouns is None else nouns)
     }
     if events:
-        files[EVENTS_CONTEXT] = dumps(events_context(vocab))
+        files[EVENTS_CONTEXT] = dumps(events_context(registry.config.vocab))
     return files

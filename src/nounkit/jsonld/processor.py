@@ -18,7 +18,7 @@ from pyld.identifier_issuer import IdentifierIssuer  # type: ignore[import-untyp
 
 from nounkit.codegen.jsonschema import schema_url
 from nounkit.errors import FieldError, ValidationError
-from nounkit.jsonld.contexts import EVENTS_CONTEXT, context_url, events_context
+from nounkit.jsonld.contexts import EVENTS_CONTEXT, context_url, events_context, noun_mapping
 from nounkit.jsonld.errors import JsonLdError
 from nounkit.jsonld.loader import (
     MAX_DEPTH,
@@ -80,13 +80,7 @@ class JsonLd:
             with self._lock:
                 found = self._mappings.get(noun.name)
                 if found is None:
-                    found = NounMapping(
-                        noun,
-                        self._registry.nouns,
-                        base=self.base,
-                        vocab=self.vocab,
-                        context_url=self.context_url(noun),
-                    )
+                    found = noun_mapping(self._registry, noun)
                     probe = self._pyld(
                         lambda: jsonld.compact(
                             [{"@type": [found.class_iri]}], found.context, self.options()

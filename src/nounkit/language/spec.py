@@ -7,7 +7,6 @@ dispatcher read only these. Attribute names are Python's (``min_length``);
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -50,9 +49,6 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-_FINDING = threading.Lock()
-
-
 class Location:
     """Where a declaration stands: file and 1-based line and column. Immutable.
 
@@ -85,13 +81,14 @@ class Location:
     def _where(self) -> tuple[int, int]:
         at = self._at
         if at is None:
-            with _FINDING:  # threads asking at once: one works it out
-                if self._at is None:
-                    assert self._find is not None
-                    object.__setattr__(self, "_at", self._find())
-                    object.__setattr__(self, "_find", None)
+            find = self._find
+            if find is None:  # another thread has just worked it out (``_at`` is set first)
                 at = self._at
                 assert at is not None
+            else:  # threads asking at once may both work it out: the answer is the same
+                at = find()
+                object.__setattr__(self, "_at", at)
+                object.__setattr__(self, "_find", None)
         return at
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -42,15 +42,7 @@ from psycopg.types.json import Jsonb
 
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
-from nounkit.storage.base import (
-    Event,
-    NewEvent,
-    Page,
-    Query,
-    Record,
-    Storage,
-    Transaction,
-)
+from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
 from nounkit.storage.query import (
     Cond,
     Field,

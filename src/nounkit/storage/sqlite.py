@@ -29,15 +29,7 @@ from typing import Any
 
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
-from nounkit.storage.base import (
-    Event,
-    NewEvent,
-    Page,
-    Query,
-    Record,
-    Storage,
-    Transaction,
-)
+from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
 from nounkit.storage.query import (
     Field,
     Plan,
