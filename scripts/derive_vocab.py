@@ -19,7 +19,8 @@ and JSON-LD context (``schemaorg-<release>-context.jsonld``) and writes, into
 
 Re-run it for a newer release::
 
-    python scripts/derive_vocab.py --vocab ../shared/vocab
+    python scripts/derive_vocab.py                 # the newest release under vocab/
+    python scripts/derive_vocab.py --vocab DIR     # a folder holding another release
 
 ``--check`` writes nothing and exits 1 when the shipped files differ from a
 fresh derivation. The output is deterministic: sorted, one entry per line.
@@ -31,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -60,9 +60,12 @@ _VOCAB_FILE = re.compile(r"schemaorg-(?P<release>[0-9][0-9.]*)-current-https\.js
 
 
 def default_vocab_dir() -> Path:
-    """``$NOUNKIT_SHARED/vocab``, else ``shared/vocab`` beside the project."""
-    shared = os.environ.get("NOUNKIT_SHARED")
-    return (Path(shared) if shared else ROOT.parent / "shared") / "vocab"
+    """The newest ``vocab/schemaorg-<release>/`` folder of the project: the releases are
+    committed, so a fresh clone derives (and its tests check) the shipped files."""
+    folders = [p for p in (ROOT / "vocab").glob("schemaorg-*") if p.is_dir()]
+    if not folders:
+        raise SystemExit(f"no schemaorg-<release>/ folder in {ROOT / 'vocab'}")
+    return max(folders, key=lambda p: tuple(int(n) for n in re.findall(r"[0-9]+", p.name)))
 
 
 def find_release(vocab_dir: Path) -> tuple[str, Path, Path]:

@@ -1,7 +1,8 @@
 """The shipped catalog (``nouns/``) keeps the seed's four customer nouns exactly.
 
-The seed is the TypeScript file ``shared/seeds/000_45047382080fda7b.txt`` (the
-``Noun`` objects of the ai-database package, flattened onto very few lines).
+The seed is the TypeScript file ``tests/data/seeds/000_45047382080fda7b.txt`` (the
+``Noun`` objects of the ai-database package, flattened onto very few lines), a copy
+committed with the tests so that a fresh clone checks the catalog on its own.
 This test reads the seed itself, turns its four ``export const X: Noun = {...}``
 object literals into Python data, and checks the catalog against them twice:
 once on the raw YAML and once through the library's ``Registry``.
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -38,9 +38,7 @@ SEED_TYPE_MAP = {"date": "datetime"}
 
 
 def seed_path() -> Path:
-    shared = os.environ.get("NOUNKIT_SHARED")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[2] / "shared"
-    return base / "seeds" / SEED_FILE
+    return REPO / "tests" / "data" / "seeds" / SEED_FILE
 
 
 _TOKEN = re.compile(
@@ -147,12 +145,7 @@ def parse_seed_nouns(text: str) -> dict[str, dict[str, Any]]:
 @functools.cache
 def seed_nouns() -> dict[str, dict[str, Any]]:
     path = seed_path()
-    if not path.is_file():
-        pytest.fail(
-            f"the seed file {path} is missing: the catalog test compares nouns/ with it. "
-            "Point NOUNKIT_SHARED at the shared directory (the one holding seeds/).",
-            pytrace=False,
-        )
+    assert path.is_file(), f"the seed file {path} is missing: the catalog test compares with it"
     nouns = parse_seed_nouns(path.read_text(encoding="utf-8"))
     assert tuple(nouns) == SEED_NOUNS, f"the seed declares {list(nouns)}"
     return nouns

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -24,15 +23,10 @@ from .support import CATALOG, ROOT
 PACKAGE = ROOT / "src" / "nounkit" / "jsonld"
 
 
-def shared_vocab() -> Path:
-    """../shared/vocab beside the project, or $NOUNKIT_SHARED/vocab. Missing: the test fails."""
-    shared = os.environ.get("NOUNKIT_SHARED")
-    folder = (Path(shared) if shared else ROOT.parent / "shared") / "vocab"
-    if not folder.is_dir():
-        pytest.fail(
-            f"{folder} is missing: the Schema.org release the shipped table is derived from; "
-            "set NOUNKIT_SHARED to the folder that holds vocab/"
-        )
+def release_folder() -> Path:
+    """The Schema.org release committed under vocab/, which the shipped table comes from."""
+    folder = ROOT / "vocab" / "schemaorg-30.0"
+    assert (folder / "schemaorg-30.0-current-https.jsonld").is_file(), f"{folder} is incomplete"
     return folder
 
 
@@ -49,7 +43,7 @@ def derive_script() -> ModuleType:
 
 
 def test_shipped_files_are_a_fresh_derivation_of_the_release() -> None:
-    files = derive_script().derive(shared_vocab())
+    files = derive_script().derive(release_folder())
     assert set(files) == {"schemaorg.json", "schemaorg-context.jsonld"}
     for name, text in files.items():
         shipped = (PACKAGE / name).read_text("utf-8")
@@ -58,7 +52,7 @@ def test_shipped_files_are_a_fresh_derivation_of_the_release() -> None:
 
 def test_derive_check_mode_reports_stale_files(tmp_path: Path) -> None:
     script = derive_script()
-    vocab = str(shared_vocab())
+    vocab = str(release_folder())
     assert script.main(["--vocab", vocab, "--out", str(tmp_path), "--check"]) == 1
     assert script.main(["--vocab", vocab, "--out", str(tmp_path)]) == 0
     assert script.main(["--vocab", vocab, "--out", str(tmp_path), "--check"]) == 0
@@ -88,7 +82,7 @@ def test_table_contents() -> None:
 
 def test_trimmed_context_expands_documents_exactly_as_the_full_one() -> None:
     """The bundled context drops only terms @vocab already expands to the same IRI."""
-    full = json.loads((shared_vocab() / "schemaorg-30.0-context.jsonld").read_text("utf-8"))
+    full = json.loads((release_folder() / "schemaorg-30.0-context.jsonld").read_text("utf-8"))
     trimmed = schema_context()
     assert len(trimmed["@context"]) < len(full["@context"]) / 5
     document: dict[str, Any] = {
