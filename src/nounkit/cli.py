@@ -9,7 +9,6 @@ unknown or ambiguous action); 2 the command line is wrong; 3 not found;
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
 import os
 import sys
@@ -17,7 +16,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from nounkit._gcpause import gc_paused
 from nounkit.cli_entities import UsageError, add_commands
 from nounkit.errors import (
     AmbiguousAction,
@@ -98,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NOUN",
         help="a noun declared elsewhere that relationships may name",
     )
-    check.set_defaults(run=_one_shot(lambda a: _check(a.paths, a.external, sys.stdout)))
+    check.set_defaults(run=lambda a: _check(a.paths, a.external, sys.stdout))
 
     build = commands.add_parser(
         "build",
@@ -119,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write nothing; exit 1 naming every stale, missing or orphaned file",
     )
-    build.set_defaults(run=_one_shot(_build))
+    build.set_defaults(run=_build)
 
     codegen = commands.add_parser(
         "codegen",
@@ -141,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="file to write (default: standard output)",
     )
-    python.set_defaults(run=_one_shot(_codegen_python))
+    python.set_defaults(run=_codegen_python)
 
     validate = commands.add_parser(
         "validate",
@@ -173,7 +171,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="print at most N invalid documents (default 20; all are counted)",
     )
-    validate.set_defaults(run=_one_shot(_validate))
+    validate.set_defaults(run=_validate)
 
     migrate = commands.add_parser(
         "migrate",
@@ -198,41 +196,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _one_shot(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """A command that loads nouns, writes what it makes and ends: everything it builds
-    lives until then, so the cyclic collector would only scan it again and again."""
-
-    def paused(args: argparse.Namespace) -> int:
-        global _one_shot_ran
-        _one_shot_ran = True
-        with gc_paused():
-            return run(args)
-
-    return paused
-
-
-_one_shot_ran = False
-
-
 def entry() -> NoReturn:
-    """The ``nounkit`` command: :func:`main`, then exit.
-
-    After a one-shot command nothing is left to clean up (its files are written and
-    closed), so once the exit handlers have run the process leaves without freeing
-    what it built object by object: for a thousand nouns that takes a tenth of a
-    second, and the system takes the memory back at once anyway.
-    """
+    """The ``nounkit`` command: :func:`main`, then exit."""
     code = main()
-    if _one_shot_ran:
-        atexit._run_exitfuncs()  # what registered for the exit still runs (logging, coverage)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         _reader_gone()
         code = EXIT_PIPE
-    if _one_shot_ran:
-        sys.stderr.flush()
-        os._exit(code)
     sys.exit(code)
 
 
@@ -280,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(paths: list[str], external: list[str] | None, out: TextIO) -> int:
     from nounkit.registry import Registry
 
-    registry = Registry.load(paths or None, external=external, parallel=True)
+    registry = Registry.load(paths or None, external=external)
     rows = [
         (name, len(n.properties), len(n.relationships), len(n.actions), len(n.events))
         for name, n in registry.nouns.items()
@@ -304,10 +275,10 @@ def _build(args: argparse.Namespace) -> int:
     from nounkit.codegen.build import build, check
     from nounkit.registry import Registry
 
-    registry = Registry.load(args.paths or None, parallel=True)
+    registry = Registry.load(args.paths or None)
     folder = Path(args.out)
     if args.check:
-        report = check(registry, folder, parallel=True)
+        report = check(registry, folder)
         for label, names in (
             ("stale", report.stale),
             ("missing", report.missing),
@@ -320,7 +291,7 @@ def _build(args: argparse.Namespace) -> int:
             return EXIT_INPUT
         print(f"{folder}: up to date")
         return EXIT_OK
-    report = build(registry, folder, parallel=True)
+    report = build(registry, folder)
     for name in report.written:
         print(f"wrote {folder / name}")
     for name in report.orphaned:
@@ -334,7 +305,7 @@ def _codegen_python(args: argparse.Namespace) -> int:
     from nounkit.codegen.python import python_module
     from nounkit.registry import Registry
 
-    source = python_module(Registry.load(args.paths or None, parallel=True).nouns)
+    source = python_module(Registry.load(args.paths or None).nouns)
     if args.output == "-":
         sys.stdout.write(source)
     else:
@@ -347,7 +318,7 @@ def _validate(args: argparse.Namespace) -> int:
     from nounkit.registry import Registry
 
     # Only the definitions matter here: no handlers, no storage.
-    registry = Registry.load(args.nouns, handlers=(), parallel=True)
+    registry = Registry.load(args.nouns, handlers=())
     noun = registry.noun(args.noun).name
     model = registry.model(noun)
     valid = []

@@ -11,7 +11,6 @@ from os import PathLike
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any
 
-from nounkit._gcpause import gc_paused
 from nounkit.config import Config, find_config
 from nounkit.errors import DefinitionError, NotFound, Problem, StorageError
 from nounkit.language.loader import load_nouns
@@ -75,7 +74,6 @@ class Registry:
         handlers: Iterable[str] | None = None,
         config: Config | None = None,
         strict_vocab: bool | None = None,
-        parallel: bool = False,
     ) -> Registry:
         """Load and check noun files (a file, a folder, or a list of them).
 
@@ -85,8 +83,6 @@ class Registry:
         DefinitionError listing every problem found. Schema.org terms outside
         their class's domain warn (VocabularyWarning), or fail with
         ``strict_vocab=True`` (default: the configuration's ``strict_vocab``).
-        ``parallel=True`` reads half of a large set of files in a forked process when
-        that is safe (Linux, no other thread, two cores), as the CLI's commands do.
         """
         config = config if config is not None else find_config()
         if paths is None:
@@ -96,13 +92,12 @@ class Registry:
         else:
             chosen = list(paths)
         outside = tuple(external) if external is not None else config.external
-        with gc_paused():  # the checks after loading allocate as much again
-            registry = cls(
-                load_nouns(chosen, external=outside, parallel=parallel),
-                config=config,
-                storage=storage,
-                strict_vocab=strict_vocab,
-            )
+        registry = cls(
+            load_nouns(chosen, external=outside),
+            config=config,
+            storage=storage,
+            strict_vocab=strict_vocab,
+        )
         # The configured handlers serve the configured nouns; explicit paths may be others.
         chosen_handlers = (
             handlers if handlers is not None else (config.handlers if paths is None else ())
@@ -133,8 +128,7 @@ class Registry:
 
     def models(self) -> dict[str, type[Entity]]:
         """Every noun's compiled model (compiling those not built yet), by name."""
-        with gc_paused():
-            return {name: self.model(name) for name in self._nouns}
+        return {name: self.model(name) for name in self._nouns}
 
     def input_model(self, noun: str, action: str) -> type[Entity]:
         """The model of an action's declared ``input``."""

@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from nounkit._fork import can_fork, in_child
-from nounkit._gcpause import gc_paused
 from nounkit.codegen.jsonschema import bundle_schema, dumps, input_schema, noun_schema
 from nounkit.jsonld import context_files
 from nounkit.language.loader import language_schema
@@ -26,8 +24,7 @@ def artifacts(registry: Registry) -> dict[str, str]:
 
     JSON Schema (``*.schema.json``) and JSON-LD contexts (``*.context.jsonld``).
     """
-    with gc_paused():  # thousands of small dicts, all kept until written
-        return _files(registry, list(registry.nouns.values()), shared=True)
+    return _files(registry, list(registry.nouns.values()), shared=True)
 
 
 def _files(registry: Registry, nouns: list[NounDef], *, shared: bool) -> dict[str, str]:
@@ -73,24 +70,16 @@ def _generated_here(folder: Path) -> list[str]:
     )
 
 
-def check(registry: Registry, folder: Path, *, parallel: bool = False) -> BuildReport:
-    """Compare the folder with what would be generated; write nothing.
-
-    ``parallel``: half of the nouns' files made and compared in a forked child, when
-    that is safe (see :mod:`nounkit._fork`).
-    """
-    names, stale, missing = _sync(registry, folder, write=False, parallel=parallel)
+def check(registry: Registry, folder: Path) -> BuildReport:
+    """Compare the folder with what would be generated; write nothing."""
+    names, stale, missing = _compare(artifacts(registry), folder, write=False)
     return BuildReport([], stale, missing, _orphans(names, folder))
 
 
-def build(registry: Registry, folder: Path, *, parallel: bool = False) -> BuildReport:
-    """Write every generated file that changed (atomically) and remove orphans.
-
-    ``parallel``: half of the nouns' files made, compared and written in a forked child,
-    when that is safe (see :mod:`nounkit._fork`).
-    """
+def build(registry: Registry, folder: Path) -> BuildReport:
+    """Write every generated file that changed (atomically) and remove orphans."""
     folder.mkdir(parents=True, exist_ok=True)
-    names, stale, missing = _sync(registry, folder, write=True, parallel=parallel)
+    names, stale, missing = _compare(artifacts(registry), folder, write=True)
     orphaned = _orphans(names, folder)
     for name in orphaned:
         (folder / name).unlink()
@@ -101,39 +90,7 @@ def _orphans(names: set[str], folder: Path) -> list[str]:
     return [name for name in _generated_here(folder) if name not in names]
 
 
-# Below this many nouns, a second process costs more than it saves: on two cores, building
-# 50 nouns took as long either way, 200 nouns 10-16 % less in two.
-_PARALLEL_NOUNS = 50
-
 Synced = tuple[set[str], list[str], list[str]]  # every generated name, stale, missing
-
-
-def _sync(registry: Registry, folder: Path, *, write: bool, parallel: bool) -> Synced:
-    """Make the files, compare them with the folder and, when ``write``, rewrite those
-    that differ. Stale and missing names come sorted, however the work was shared."""
-    nouns = list(registry.nouns.values())
-    if not (parallel and len(nouns) >= _PARALLEL_NOUNS and can_fork()):
-        return _compare(artifacts(registry), folder, write)
-    theirs = nouns[1::2]
-
-    def their_half() -> Synced:
-        with gc_paused():
-            return _compare(_files(registry, theirs, shared=False), folder, write)
-
-    with in_child(their_half) as theirs_done:
-        with gc_paused():
-            ours = _compare(_files(registry, nouns[::2], shared=True), folder, write)
-        other = theirs_done()
-    # A child that failed (on a file it could not write, say) is done again here, so its
-    # error is raised as the parent's own would be. Files it wrote before failing are
-    # current by then, and so left out of the report.
-    if other is None:
-        other = their_half()
-    return (
-        ours[0] | other[0],
-        sorted([*ours[1], *other[1]]),
-        sorted([*ours[2], *other[2]]),
-    )
 
 
 def _compare(files: dict[str, str], folder: Path, write: bool) -> Synced:

@@ -17,12 +17,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import zip_longest
 from os import PathLike
 from pathlib import Path as FsPath
 from typing import Any
 
-from nounkit._gcpause import gc_paused
 from nounkit.errors import DefinitionError, Problem
 from nounkit.language import expressions, inflect
 from nounkit.language.spec import (
@@ -243,48 +241,17 @@ def load_nouns(
     paths: Iterable[str | PathLike[str]],
     *,
     external: Iterable[str] = (),
-    parallel: bool = False,
 ) -> dict[str, NounDef]:
-    """Load, check and return every noun under ``paths``; raise DefinitionError on any problem.
-
-    ``parallel``: read half of a large set of files in a forked process, where that is
-    safe (see :mod:`nounkit._fork`); the one-shot commands of the CLI ask for it.
-    """
-    with gc_paused():
-        files, problems = noun_files(paths)
-        read = (_read_in_two(files) if parallel else None) or [_read(f) for f in files]
-        documents: list[YamlDocument] = []
-        for found in read:
-            if isinstance(found, Problem):
-                problems.append(found)
-            else:
-                documents.append(found)
-        return check_documents(documents, external=external, problems=problems)
-
-
-# Below this many bytes of noun files, a second process costs more than it saves: on two
-# cores, loading 120 KB of nouns took as long either way, 230 KB 15-20 ms less in two.
-_PARALLEL_BYTES = 128 * 1024
-
-
-def _read_in_two(files: Sequence[FsPath]) -> list[YamlDocument | Problem] | None:
-    """Every file read (as :func:`_read`), half of them in a forked child; None when
-    there is too little to share or no safe way to fork."""
-    from nounkit._fork import can_fork, in_child
-
-    try:
-        size = sum(file.stat().st_size for file in files)
-    except OSError:
-        return None  # _read words the problem
-    if len(files) < 2 or size < _PARALLEL_BYTES or not can_fork():
-        return None
-    theirs = files[1::2]  # every other file: neighbours in a folder are alike in size
-    with in_child(lambda: [_read(file) for file in theirs]) as their_half:
-        ours = [_read(file) for file in files[::2]]
-        got = their_half()
-    if got is None:
-        got = [_read(file) for file in theirs]
-    return [found for pair in zip_longest(ours, got) for found in pair if found is not None]
+    """Load, check and return every noun under ``paths``; raise DefinitionError on any problem."""
+    files, problems = noun_files(paths)
+    documents: list[YamlDocument] = []
+    for file in files:
+        found = _read(file)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            documents.append(found)
+    return check_documents(documents, external=external, problems=problems)
 
 
 def _read(file: FsPath) -> YamlDocument | Problem:
@@ -305,7 +272,7 @@ def _read(file: FsPath) -> YamlDocument | Problem:
     except OSError as exc:
         return Problem(name, 0, 0, "", f"cannot read: {exc.strerror or exc}")
     try:
-        document = read_yaml(raw, name, quick=True)
+        document = read_yaml(raw, name)
     except YamlProblem as exc:
         path = _dotted(exc.path) if exc.path else ""
         return Problem(name, exc.line, exc.column, path, exc.message, exc.hint)
@@ -350,10 +317,7 @@ class _Source:
     positions: Positions
 
     def location(self, path: Path, *, key: bool = False) -> Location:
-        positions, full = self.positions, (self.name, *path)
-        if positions.pending:  # most locations are never shown: work them out on demand
-            return Location.deferred(self.file, lambda: positions.of(full, key=key))
-        return Location(self.file, *positions.of(full, key=key))
+        return Location(self.file, *self.positions.of((self.name, *path), key=key))
 
 
 @dataclass

@@ -7,7 +7,7 @@ dispatcher read only these. Attribute names are Python's (``min_length``);
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -49,77 +49,16 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
+@dataclass(frozen=True, slots=True)
 class Location:
-    """Where a declaration stands: file and 1-based line and column. Immutable.
+    """Where a declaration stands: file and 1-based line and column."""
 
-    Noun files in plain YAML are read without noting where each value stands;
-    their locations are :meth:`deferred` and worked out (by parsing the text
-    again, kept for that) only when one is first asked for, which most never are.
-    """
-
-    __slots__ = ("_at", "_find", "file")
-
-    __match_args__ = ("file", "line", "column")
     file: str
-    _at: tuple[int, int] | None
-    _find: Callable[[], tuple[int, int]] | None
-
-    def __init__(self, file: str, line: int, column: int) -> None:
-        object.__setattr__(self, "file", file)
-        object.__setattr__(self, "_at", (line, column))
-        object.__setattr__(self, "_find", None)
-
-    @classmethod
-    def deferred(cls, file: str, find: Callable[[], tuple[int, int]]) -> Location:
-        """A location whose line and column ``find()`` works out on first use."""
-        location = cls.__new__(cls)
-        object.__setattr__(location, "file", file)
-        object.__setattr__(location, "_at", None)
-        object.__setattr__(location, "_find", find)
-        return location
-
-    def _where(self) -> tuple[int, int]:
-        at = self._at
-        if at is None:
-            find = self._find
-            if find is None:  # another thread has just worked it out (``_at`` is set first)
-                at = self._at
-                assert at is not None
-            else:  # threads asking at once may both work it out: the answer is the same
-                at = find()
-                object.__setattr__(self, "_at", at)
-                object.__setattr__(self, "_find", None)
-        return at
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"Location is immutable: cannot set {name!r}")
-
-    @property
-    def line(self) -> int:
-        return self._where()[0]
-
-    @property
-    def column(self) -> int:
-        return self._where()[1]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Location):
-            return NotImplemented
-        return (self.file, self._where()) == (other.file, other._where())
-
-    def __hash__(self) -> int:
-        return hash((self.file, self._where()))
-
-    def __repr__(self) -> str:
-        line, column = self._where()
-        return f"Location(file={self.file!r}, line={line!r}, column={column!r})"
+    line: int
+    column: int
 
     def __str__(self) -> str:
-        line, column = self._where()
-        return f"{self.file}:{line}:{column}"
-
-    def __reduce__(self) -> tuple[type[Location], tuple[str, int, int]]:
-        return (Location, (self.file, *self._where()))
+        return f"{self.file}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,8 @@ noun file means the same thing as the equivalent JSON.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -39,81 +38,19 @@ _SEQ, _MAP = f"{_TAG}seq", f"{_TAG}map"
 _constructor = SafeConstructor()
 
 
-_NOTING = threading.Lock()
-
-
+@dataclass(frozen=True)
 class Positions:
-    """1-based (line, column) of values and of mapping keys, by path.
+    """1-based (line, column) of values and of mapping keys, by path."""
 
-    :meth:`deferred` positions are worked out by reading the document again, the
-    first time one is asked for.
-    """
-
-    __slots__ = ("_keys", "_source", "_values")
-
-    def __init__(
-        self,
-        values: dict[Path, tuple[int, int]] | None = None,
-        keys: dict[Path, tuple[int, int]] | None = None,
-    ) -> None:
-        self._values = values if values is not None else {}
-        self._keys = keys if keys is not None else {}
-        self._source: tuple[str, str] | None = None
-
-    @classmethod
-    def deferred(cls, text: str, file: str) -> Positions:
-        positions = cls()
-        positions._source = (text, file)
-        return positions
-
-    @property
-    def pending(self) -> bool:
-        """Whether the positions are still to be worked out."""
-        return self._source is not None
-
-    def _noted(self) -> None:
-        if self._source is None:
-            return
-        with _NOTING:  # threads asking at once: one reads, the others wait for it
-            if self._source is None:
-                return
-            text, file = self._source
-            try:
-                again = read_yaml(text, file).positions
-            except YamlProblem:  # cannot happen: the quick read accepted the same text
-                again = Positions()
-            self._values, self._keys = again._values, again._keys
-            self._source = None  # last: whoever sees None sees the positions
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Positions):
-            return NotImplemented
-        return (self.values, self.keys) == (other.values, other.keys)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
-
-    def __repr__(self) -> str:
-        if self._source is not None:
-            return f"Positions(deferred, {self._source[1]!r})"
-        return f"Positions({len(self._values)} values, {len(self._keys)} keys)"
-
-    @property
-    def values(self) -> dict[Path, tuple[int, int]]:
-        self._noted()
-        return self._values
-
-    @property
-    def keys(self) -> dict[Path, tuple[int, int]]:
-        self._noted()
-        return self._keys
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path`` (its key, when ``key``), else of its nearest ancestor."""
-        self._noted()
-        if key and path in self._keys:
-            return self._keys[path]
+        if key and path in self.keys:
+            return self.keys[path]
         for cut in range(len(path), -1, -1):
-            where = self._values.get(path[:cut])
+            where = self.values.get(path[:cut])
             if where is not None:
                 return where
         return (1, 1)
@@ -411,18 +348,9 @@ class _Builder:
                     self.values.setdefault((*path, key), where)
 
 
-def read_yaml(text: str | bytes, file: str, *, quick: bool = False) -> YamlDocument:
-    """Parse one YAML document safely; raise YamlProblem with a position when it cannot.
-
-    ``quick``: a document in plain YAML (no anchors, aliases, tags, merge keys or
-    repeated keys) is read without noting positions, which are worked out when
-    first asked for (see :class:`Positions`). Anything else is read the careful way.
-    """
+def read_yaml(text: str | bytes, file: str) -> YamlDocument:
+    """Parse one YAML document safely; raise YamlProblem with a position when it cannot."""
     text = _decoded(text)
-    if quick:
-        data = _quick(text)
-        if data is not _UNSURE:
-            return YamlDocument(file, data, Positions.deferred(text, file))
     loader = _Loader(text)
     builder = _Builder(loader)
     try:
@@ -458,72 +386,6 @@ def _decoded(text: str | bytes) -> str:
             column,
             hint="save the file as UTF-8",
         ) from exc
-
-
-_UNSURE: Any = object()
-
-
-def _quick(text: str) -> Any:
-    """The document's values, or _UNSURE when it is not plain YAML or not valid at all.
-
-    Only the everyday subset is read here: mappings with plain string keys, lists and
-    untagged scalars. Whatever else the careful reader would have to judge (anchors,
-    aliases, tags, merge keys, repeated keys, depth, size, syntax) makes it unsure, and
-    the careful reader then reads the document and decides. So this never accepts a
-    document the careful reader refuses, and when it accepts, both give the same values.
-    """
-    loader = _Loader(text)
-    parents: list[Any] = []  # the containers enclosing ``top``
-    waiting: list[Any] = []  # each parent's key, waiting for ``top`` as its value
-    top: Any = None  # the innermost open container; None at the root
-    key: Any = None  # top's key waiting for its value; None: the next scalar is a key
-    root: Any = None
-    done = False
-    nodes = 0
-    try:
-        for event in iter(loader.get_event, None):
-            kind = type(event)
-            if kind is _SCALAR:
-                if event.anchor is not None or event.tag is not None:
-                    return _UNSURE
-                nodes += 1
-                if key is None and type(top) is dict:
-                    key = event.value
-                    if key == "<<" or key in top:
-                        return _UNSURE
-                    continue
-                value = _scalar(loader, event)
-            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
-                if (
-                    event.anchor is not None
-                    or event.tag is not None
-                    or (key is None and type(top) is dict)
-                    or len(parents) >= MAX_DEPTH - 1
-                ):
-                    return _UNSURE
-                nodes += 1
-                parents.append(top)
-                waiting.append(key)
-                top, key = ({} if kind is _MAPPING_START else []), None
-                continue
-            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
-                value, top, key = top, parents.pop(), waiting.pop()
-            elif kind is _ALIAS or (kind is yaml.DocumentStartEvent and done):
-                return _UNSURE
-            else:
-                continue
-            if top is None:
-                root, done = value, True
-            elif type(top) is list:
-                top.append(value)
-            else:
-                top[key] = value
-                key = None
-    except (yaml.YAMLError, YamlProblem):
-        return _UNSURE
-    finally:
-        loader.dispose()
-    return root if nodes <= MAX_NODES else _UNSURE
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:

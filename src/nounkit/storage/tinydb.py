@@ -35,7 +35,6 @@ import contextlib
 import json
 import os
 import stat
-import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -223,15 +222,14 @@ class DurableJSONStorage(TinyStorage):
             )
         folder = self.path.parent
         try:
-            mode = stat.S_IMODE(os.stat(self.path).st_mode)
+            mode: int | None = stat.S_IMODE(os.stat(self.path).st_mode)
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+            mode = None  # a new file: 0o666 less the umask, which the kernel applies
+        fd, temp = _new_temporary(folder, self.path.name)
         try:
             with os.fdopen(fd, "wb") as handle:
-                os.fchmod(handle.fileno(), mode)
+                if mode is not None:  # the rename keeps the file's own permissions
+                    os.fchmod(handle.fileno(), mode)
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -249,6 +247,20 @@ class DurableJSONStorage(TinyStorage):
         for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def _new_temporary(folder: Path, name: str) -> tuple[int, str]:
+    """A new file beside ``name``, under a random name, created ``0o666`` less the umask.
+
+    Not ``tempfile.mkstemp``: it creates files ``0o600``, and learning the umask to undo
+    that would mean setting it, for every thread of the process at once.
+    """
+    while True:
+        temp = str(folder / f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
+        except FileExistsError:  # 48 random bits taken: draw again
+            continue
 
 
 def _fsync_folder(folder: Path) -> None:
