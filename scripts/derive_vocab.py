@@ -1,15 +1,15 @@
 """Derive nounkit's Schema.org files from a Schema.org release.
 
 Reads the release's vocabulary (``schemaorg-<release>-current-https.jsonld``)
-and JSON-LD context (``schemaorg-<release>-context.jsonld``) and writes, into
-``src/nounkit/jsonld/``:
+and JSON-LD context (``schemaorg-<release>-context.jsonld``) and writes, below
+``src/nounkit/``:
 
-``schemaorg.json``
+``language/schemaorg.json``
     The term table the loader checks ``class:`` and ``iri:`` against: classes
     with their direct superclasses, data types, properties with their
     ``domainIncludes`` and ``rangeIncludes``, enumeration members with their
     enumerations, and superseded terms with their replacements.
-``schemaorg-context.jsonld``
+``jsonld/schemaorg-context.jsonld``
     The release's context, trimmed to what changes the meaning of a document:
     the prefixes, ``@vocab`` and every term whose definition says more than
     ``@vocab`` already does (a coerced type, or an IRI outside the namespace).
@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "nounkit" / "jsonld"
-TABLE = "schemaorg.json"
-CONTEXT = "schemaorg-context.jsonld"
+OUT = ROOT / "src" / "nounkit"
+TABLE = "language/schemaorg.json"  # what the loader checks terms against
+CONTEXT = "jsonld/schemaorg-context.jsonld"  # what the JSON-LD loader serves
 NAMESPACE = "https://schema.org/"
 LICENSE = "CC BY-SA 3.0 (https://creativecommons.org/licenses/by-sa/3.0/)"
 ATTRIBUTION = (
@@ -219,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in stale:
             print(f"stale: {args.out / name}", file=sys.stderr)
         return 1 if stale else 0
-    args.out.mkdir(parents=True, exist_ok=True)
     for name in stale:
+        (args.out / name).parent.mkdir(parents=True, exist_ok=True)
         (args.out / name).write_text(files[name], encoding="utf-8", newline="\n")
         print(f"wrote {args.out / name}")
     if not stale:

@@ -106,31 +106,29 @@ def test_check_broken_folder_prints_one_block_per_problem(
     assert "Traceback" not in err
     blocks = err.rstrip("\n").split("\n\n")
     assert blocks[-1] == "4 problems found"
-    assert blocks[:-1] == [
+    assert blocks[:-2] == [
         f"{folder / 'a.yaml'}:3:18: Thing.properties.name.type: 'strng' is not one of string, "
         "text, markdown, number, integer, boolean, date, datetime, timestamp, json, url, "
-        "email, uuid\n"
+        "email, uuid [NK204]\n"
         "    3 |     name: {type: strng}\n"
         "      |                  ^\n"
         "  hint: did you mean 'string'?",
         f"{folder / 'b.yaml'}:5:14: Other.rules[0].check: bad expression 'limit > > 0': "
-        "unexpected '>' at column 9\n"
+        "unexpected '>' at column 9 [NK401]\n"
         '    5 |     - check: "limit > > 0"\n'
         "      |              ^\n"
         "  hint: here:\n"
         "        limit > > 0\n"
         "                ^",
         f"{folder / 'c.yaml'}:1:1: a noun file is a mapping of noun names to definitions, "
-        "not a list\n"
+        "not a list [NK208]\n"
         "    1 | - not\n"
         "      | ^\n"
         "  hint: write `NounName:` at the start of a line, its definition indented below",
-        f"{folder / 'd.yaml'}:3:1: YAML syntax: found unexpected end of stream "
-        "(while scanning a quoted scalar that starts at line 2, column 16)\n"
-        "    3 | \n"
-        "      | ^\n"
-        "  hint: close the quote",
     ]
+    # The YAML parser's own words are PyYAML's to change; the place, code and hint are ours.
+    assert blocks[3].startswith(f"{folder / 'd.yaml'}:3:1: YAML syntax: ")
+    assert blocks[3].endswith(" [NK105]\n    3 | \n      | ^\n  hint: close the quote")
 
 
 def test_check_caret_lines_up_after_tabs(write: Write, capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,11 +136,11 @@ def test_check_caret_lines_up_after_tabs(write: Write, capsys: pytest.CaptureFix
     assert main(["check", str(path)]) == 1
     err = capsys.readouterr().err
     assert "    3 |   color: red\n      |   ^\n  hint: allowed keys:" in err
-    path.write_text('Thing:\n  description:\t"x\t" bad\n')
+    path.write_text('Thing: {description:\t"x",\tcolr: red}\n')
     assert main(["check", str(path)]) == 1
     err = capsys.readouterr().err
-    caret = "      | " + " " * 14 + "\t  \t  ^"  # "  description:" is 14 characters
-    assert f'    2 |   description:\t"x\t" bad\n{caret}\n' in err
+    caret = "      | " + " " * 20 + "\t    \t^"  # "Thing: {description:" is 20 characters
+    assert f'    1 | Thing: {{description:\t"x",\tcolr: red}}\n{caret}\n' in err
 
 
 def test_check_broken_folder_as_a_subprocess(write: Write) -> None:
@@ -167,7 +165,7 @@ def test_check_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (
-        f"{missing}: no such file or directory\n"
+        f"{missing}: no such file or directory [NK101]\n"
         "  hint: name a noun file or a folder of them\n\n"
         "1 problem found\n"
     )

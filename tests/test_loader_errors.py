@@ -29,11 +29,18 @@ def expect(
     line: int,
     column: int,
     path: str,
+    code: str,
     *words: str,
     hint: str | None = None,
 ) -> None:
-    """The problem stands at line:column, has the path, every word and (part of) the hint."""
-    assert (problem.line, problem.column, problem.path) == (line, column, path), str(problem)
+    """The problem stands at line:column, has the path and the code; and nounkit's own
+    message and hint say what the test names (tools match on the code, people read the rest)."""
+    assert (problem.line, problem.column, problem.path, problem.code) == (
+        line,
+        column,
+        path,
+        code,
+    ), str(problem)
     for word in words:
         assert word in problem.message, f"{word!r} not in {problem.message!r}"
     if hint is not None:
@@ -60,6 +67,7 @@ def test_misspelled_property_key(problems: Problems) -> None:
         3,
         26,
         "Thing.properties.name.optinal",
+        "NK201",
         "unknown key 'optinal'",
         hint="did you mean 'optional'?",
     )
@@ -78,6 +86,7 @@ def test_required_on_a_property_says_properties_are_required_by_default(
         3,
         26,
         "Thing.properties.name.required",
+        "NK201",
         "unknown key 'required'",
         hint="optional: true",
     )
@@ -95,6 +104,7 @@ def test_misspelled_noun_key(problems: Problems) -> None:
         3,
         3,
         "Thing.proprties",
+        "NK201",
         "unknown key 'proprties'",
         hint="did you mean 'properties'?",
     )
@@ -112,6 +122,7 @@ def test_misspelled_relationship_key(problems: Problems) -> None:
         3,
         26,
         "Thing.relationships.owner.requird",
+        "NK201",
         "unknown key 'requird'",
         hint="did you mean 'required'?",
     )
@@ -129,6 +140,7 @@ def test_misspelled_action_option(problems: Problems) -> None:
         3,
         15,
         "Thing.actions[0].grant.knd",
+        "NK201",
         "unknown key 'knd'",
         hint="did you mean 'kind'?",
     )
@@ -146,6 +158,7 @@ def test_misspelled_action_option_in_mapping_form(problems: Problems) -> None:
         3,
         27,
         "Thing.actions.grant.emit",
+        "NK201",
         "unknown key 'emit'",
         hint="did you mean 'emits'?",
     )
@@ -168,6 +181,7 @@ def test_misspelled_lifecycle_key(problems: Problems) -> None:
         7,
         5,
         "Thing.lifecycle.intial",
+        "NK201",
         "unknown key 'intial'",
         hint="did you mean 'initial'?",
     )
@@ -196,6 +210,7 @@ def test_top_level_noun_key_outside_a_noun(problems: Problems) -> None:
         1,
         1,
         "properties",
+        "NK208",
         "'properties' is not a noun name",
         hint="belongs inside a noun",
     )
@@ -215,6 +230,7 @@ def test_unknown_type_suggests_the_closest(problems: Problems) -> None:
         3,
         18,
         "Thing.properties.name.type",
+        "NK204",
         "'strng' is not one of string, text",
         hint="did you mean 'string'?",
     )
@@ -231,6 +247,7 @@ def test_wrong_value_type(problems: Problems) -> None:
         3,
         36,
         "Thing.properties.name.optional",
+        "NK203",
         "expected true or false, got string 'maybe'",
         hint="write true or false",
     )
@@ -246,6 +263,7 @@ def test_number_where_a_string_belongs(problems: Problems) -> None:
         2,
         16,
         "Thing.description",
+        "NK203",
         "expected a string, got number 42",
         hint="quote it",
     )
@@ -262,6 +280,7 @@ def test_empty_key_where_a_mapping_belongs(problems: Problems) -> None:
         2,
         14,
         "Thing.properties",
+        "NK203",
         "expected a mapping, got nothing",
         hint="the key has no value",
     )
@@ -277,6 +296,7 @@ def test_actions_of_the_wrong_shape(problems: Problems) -> None:
         2,
         12,
         "Thing.actions",
+        "NK203",
         "expected a list or a mapping, got number 5",
     )
 
@@ -293,6 +313,7 @@ def test_action_entry_with_two_actions(problems: Problems) -> None:
         3,
         7,
         "Thing.actions[0]",
+        "NK207",
         "exactly one action, not 2",
         hint="one action per line",
     )
@@ -310,6 +331,7 @@ def test_action_name_that_is_not_a_name(problems: Problems) -> None:
         3,
         7,
         "Thing.actions[0]",
+        "NK205",
         "'grant-access' is not a valid name",
         hint="letters, digits and _",
     )
@@ -326,6 +348,7 @@ def test_property_name_that_is_not_a_name(problems: Problems) -> None:
         3,
         5,
         "Thing.properties.first-name",
+        "NK205",
         "'first-name' is not a valid name",
         hint="letters, digits and _",
     )
@@ -342,6 +365,7 @@ def test_property_without_type(problems: Problems) -> None:
         3,
         11,
         "Thing.properties.name",
+        "NK202",
         "'type' is required",
         hint="add `type:`",
     )
@@ -358,6 +382,7 @@ def test_empty_enum(problems: Problems) -> None:
         3,
         32,
         "Thing.properties.size.enum",
+        "NK206",
         "must not be empty",
         hint="drop enum",
     )
@@ -381,6 +406,7 @@ def test_relationship_target_not_declared(problems: Problems) -> None:
         3,
         19,
         "Thing.relationships.owner.type",
+        "NK601",
         "relationship target 'Ownr' is not a declared noun",
         hint="did you mean 'Owner'?",
     )
@@ -397,6 +423,7 @@ def test_relationship_target_to_many_not_declared(problems: Problems) -> None:
         3,
         19,
         "Thing.relationships.parts.type",
+        "NK601",
         "'Part' is not a declared noun",
         hint="list it under `external`",
     )
@@ -421,6 +448,7 @@ def test_relationship_target_not_a_noun_name(problems: Problems) -> None:
         3,
         19,
         "Thing.relationships.owner.type",
+        "NK205",
         "'owner' is not a valid noun name",
         hint="PascalCase",
     )
@@ -438,6 +466,7 @@ def test_backref_missing_on_the_target(problems: Problems) -> None:
         3,
         35,
         "Thing.relationships.owner.backref",
+        "NK602",
         "backref 'things'",
         "Owner.things is missing",
         hint='declare `things: {type: "Thing[]"}` under Owner.relationships',
@@ -459,6 +488,7 @@ def test_backref_pointing_elsewhere(problems: Problems) -> None:
         3,
         35,
         "Thing.relationships.owner.backref",
+        "NK602",
         "Owner.things points at Other, not Thing",
         hint="under Owner.relationships",
     )
@@ -479,6 +509,7 @@ def test_backrefs_that_disagree(problems: Problems) -> None:
         3,
         35,
         "Thing.relationships.owner.backref",
+        "NK603",
         "disagrees with Owner.things.backref 'keeper'",
         hint="make both sides name each other",
     )
@@ -511,6 +542,7 @@ def test_property_and_relationship_with_the_same_name(problems: Problems) -> Non
         5,
         5,
         "Thing.relationships.owner",
+        "NK604",
         "'owner' is both a property and a relationship",
         hint="rename one of them",
     )
@@ -531,6 +563,7 @@ def test_duplicate_noun_across_files_cites_the_first(write: Write) -> None:
         3,
         1,
         "Thing",
+        "NK701",
         "noun 'Thing' is declared twice",
         f"first at {first}:1:1",
         hint="another name",
@@ -550,6 +583,7 @@ def test_duplicate_singular_across_files(write: Write) -> None:
         2,
         3,
         "Other.singular",
+        "NK702",
         "singular 'item' is also the singular of Thing",
         f"declared at {first}:2:3",
         hint="set `singular:` on one of them",
@@ -568,6 +602,7 @@ def test_duplicate_plural_across_files(write: Write) -> None:
         2,
         3,
         "Other.plural",
+        "NK702",
         "plural 'stuff' is also the plural of Thing",
         f"declared at {first}:2:3",
         hint="set `plural:` on one of them",
@@ -580,7 +615,9 @@ def test_derived_plural_clashing_with_a_declared_singular(write: Write) -> None:
     with pytest.raises(DefinitionError) as caught:
         load_nouns([first, second])
     problem = only(caught.value.problems)
-    expect(problem, 2, 3, "Other.singular", "singular 'things' is also the plural of Thing")
+    expect(
+        problem, 2, 3, "Other.singular", "NK702", "singular 'things' is also the plural of Thing"
+    )
 
 
 def test_singular_equal_to_its_own_plural_is_fine(write: Write) -> None:
@@ -600,6 +637,7 @@ def test_noun_name_not_pascal_case(problems: Problems) -> None:
         2,
         1,
         "service_customer",
+        "NK208",
         "'service_customer' is not a noun name",
         hint="did you mean 'ServiceCustomer'?",
     )
@@ -615,6 +653,7 @@ def test_bad_singular(problems: Problems) -> None:
         2,
         13,
         "Thing.singular",
+        "NK205",
         "'The Thing' is not a valid kebab-case word",
         hint="kebab-case",
     )
@@ -634,6 +673,7 @@ def test_derived_event_missing_says_to_add_emits(problems: Problems) -> None:
         2,
         21,
         "Thing.actions[1]",
+        "NK501",
         "action 'grant' emits 'granted' by default",
         "not in events",
         hint="add 'granted' to events, or set `emits:`",
@@ -661,7 +701,7 @@ def test_derived_events_of_irregular_and_compound_verbs(
 
 def test_irregular_verb_with_a_regular_event_is_an_error(problems: Problems) -> None:
     found = problems("Thing:\n  actions: [send]\n  events: [sended]\n")
-    expect(only(found), 2, 13, "Thing.actions[0]", "emits 'sent' by default")
+    expect(only(found), 2, 13, "Thing.actions[0]", "NK501", "emits 'sent' by default")
 
 
 def test_explicit_emits_naming_an_undeclared_event(problems: Problems) -> None:
@@ -676,6 +716,7 @@ def test_explicit_emits_naming_an_undeclared_event(problems: Problems) -> None:
         3,
         22,
         "Thing.actions[0].grant.emits",
+        "NK501",
         "action 'grant' emits 'given', which is not in events",
         hint="add 'given' to events",
     )
@@ -699,6 +740,7 @@ def test_duplicate_action(problems: Problems) -> None:
         4,
         7,
         "Thing.actions[1].grant",
+        "NK704",
         "action 'grant' is declared twice",
         "first at line 3, column 7",
         hint="declare each action once",
@@ -716,6 +758,7 @@ def test_duplicate_event(problems: Problems) -> None:
         3,
         30,
         "Thing.events[2]",
+        "NK703",
         "event 'granted' is listed twice",
         hint="list each event once",
     )
@@ -733,6 +776,7 @@ def test_transition_kind_without_lifecycle_entry(problems: Problems) -> None:
         3,
         22,
         "Thing.actions[0].finish.kind",
+        "NK502",
         "action 'finish' is a transition, but lifecycle.transitions does not list it",
         hint="add `finish: {from: ..., to: ...}` under lifecycle.transitions",
     )
@@ -750,6 +794,7 @@ def test_unknown_action_kind(problems: Problems) -> None:
         3,
         21,
         "Thing.actions[0].grant.kind",
+        "NK204",
         "'creat' is not one of create, update",
         hint="did you mean 'create'?",
     )
@@ -793,6 +838,7 @@ def test_lifecycle_unknown_states(problems: Problems) -> None:
         8,
         14,
         "Thing.lifecycle.initial",
+        "NK505",
         "unknown state 'nwe'",
         hint="did you mean 'new'?",
     )
@@ -801,6 +847,7 @@ def test_lifecycle_unknown_states(problems: Problems) -> None:
         9,
         13,
         "Thing.lifecycle.final[0]",
+        "NK505",
         "unknown state 'don'",
         hint="did you mean 'done'?",
     )
@@ -809,6 +856,7 @@ def test_lifecycle_unknown_states(problems: Problems) -> None:
         11,
         30,
         "Thing.lifecycle.transitions.start.to",
+        "NK505",
         "unknown state 'runing'",
         hint="did you mean 'running'?",
     )
@@ -817,6 +865,7 @@ def test_lifecycle_unknown_states(problems: Problems) -> None:
         12,
         32,
         "Thing.lifecycle.transitions.finish.from[1]",
+        "NK505",
         "unknown state 'paused'",
         hint="states: new, running, done",
     )
@@ -837,6 +886,7 @@ def test_lifecycle_unreachable_state(problems: Problems) -> None:
         7,
         34,
         "Thing.lifecycle.states[3]",
+        "NK510",
         "state 'lost' is not reached by any transition from 'new'",
         hint="add a transition into it, or drop the state",
     )
@@ -858,6 +908,7 @@ def test_lifecycle_transition_out_of_a_final_state(problems: Problems) -> None:
         12,
         33,
         "Thing.lifecycle.transitions.archive.from[1]",
+        "NK508",
         "transition 'archive' leaves final state 'done'",
         hint="final states have no way out",
     )
@@ -879,6 +930,7 @@ def test_lifecycle_transition_for_an_undeclared_action(problems: Problems) -> No
         12,
         7,
         "Thing.lifecycle.transitions.finsh",
+        "NK509",
         "transition for undeclared action 'finsh'",
         hint="did you mean 'finish'?",
     )
@@ -900,6 +952,7 @@ def test_lifecycle_without_states(problems: Problems) -> None:
         6,
         3,
         "Thing.lifecycle",
+        "NK504",
         "lifecycle has no states",
         hint="examples are hints and never define states",
     )
@@ -939,6 +992,7 @@ def test_lifecycle_property_missing(problems: Problems) -> None:
         6,
         3,
         "Thing.lifecycle",
+        "NK503",
         "lifecycle property 'status' is not declared",
         hint="did you mean 'state'?",
     )
@@ -962,6 +1016,7 @@ def test_lifecycle_named_property_missing(problems: Problems) -> None:
         7,
         15,
         "Thing.lifecycle.property",
+        "NK503",
         "lifecycle property 'stag' is not declared",
         hint="did you mean 'stage'?",
     )
@@ -980,6 +1035,7 @@ def test_lifecycle_without_transitions(problems: Problems) -> None:
         5,
         5,
         "Thing.lifecycle",
+        "NK202",
         "'transitions' is required",
         hint="add `transitions:`",
     )
@@ -998,6 +1054,7 @@ def test_lifecycle_kind_mismatch(problems: Problems) -> None:
         4,
         28,
         "Thing.actions[0].start.kind",
+        "NK502",
         "listed in lifecycle.transitions but declared kind 'update'",
         hint="drop `kind:`",
     )
@@ -1022,6 +1079,7 @@ def test_bad_rule_expression_quotes_it_and_points_at_the_column(problems: Proble
         6,
         14,
         "Thing.rules[0].check",
+        "NK401",
         "bad expression 'high > > low'",
         "column 8",
     )
@@ -1039,7 +1097,7 @@ def test_bad_computed_expression(problems: Problems) -> None:
             b: {type: number, computed: "a + (1"}
     """)
     problem = only(found)
-    expect(problem, 4, 33, "Thing.properties.b.computed", "bad expression 'a + (1'", "')'")
+    expect(problem, 4, 33, "Thing.properties.b.computed", "NK401", "bad expression 'a + (1'", "')'")
     assert problem.hint is not None and problem.hint.endswith("a + (1\n              ^")
 
 
@@ -1056,6 +1114,7 @@ def test_rule_reading_an_unknown_property(problems: Problems) -> None:
         5,
         14,
         "Thing.rules[0].check",
+        "NK402",
         "rule reads 'limt', which is not a property",
         hint="did you mean 'limit'?",
     )
@@ -1074,6 +1133,7 @@ def test_computed_reading_an_unknown_property(problems: Problems) -> None:
         5,
         41,
         "Thing.properties.remaining.computed",
+        "NK402",
         "expression reads 'usedAmont', which is not a property",
         hint="did you mean 'usedAmount'?",
     )
@@ -1092,6 +1152,7 @@ def test_computed_cycle(problems: Problems) -> None:
         3,
         33,
         "Thing.properties.a.computed",
+        "NK403",
         "cycle: a -> b -> c -> a",
         hint="break the cycle",
     )
@@ -1109,6 +1170,7 @@ def test_computed_with_a_default(problems: Problems) -> None:
         4,
         42,
         "Thing.properties.b.default",
+        "NK308",
         "a computed property takes no default",
         hint="drop default",
     )
@@ -1128,8 +1190,9 @@ def test_default_of_the_wrong_type(problems: Problems) -> None:
         3,
         36,
         "Thing.properties.limit.default",
+        "NK305",
         "default 'x' does not fit the property",
-        "not of type 'number'",
+        "expected a number",
         hint="a number value",
     )
 
@@ -1145,8 +1208,9 @@ def test_default_breaking_its_constraint(problems: Problems) -> None:
         3,
         48,
         "Thing.properties.limit.default",
+        "NK305",
         "default -1 does not fit the property",
-        "less than the minimum of 0",
+        "must be at least 0",
     )
 
 
@@ -1161,8 +1225,9 @@ def test_default_outside_the_enum(problems: Problems) -> None:
         3,
         52,
         "Thing.properties.size.default",
+        "NK305",
         "default 'xl' does not fit the property",
-        "is not one of",
+        "must be one of 's', 'm', 'l'",
     )
 
 
@@ -1177,6 +1242,7 @@ def test_enum_value_of_the_wrong_type(problems: Problems) -> None:
         3,
         40,
         "Thing.properties.size.enum[2]",
+        "NK307",
         "enum value '3' does not fit the property",
         hint="an integer value",
     )
@@ -1188,7 +1254,7 @@ def test_date_default_that_is_not_a_date(problems: Problems) -> None:
           properties:
             day: {type: date, default: "2024-02-30T00:00:00Z"}
     """)
-    expect(only(found), 3, 32, "Thing.properties.day.default", "does not fit the property")
+    expect(only(found), 3, 32, "Thing.properties.day.default", "NK305", "does not fit the property")
 
 
 def test_min_length_on_a_number(problems: Problems) -> None:
@@ -1202,6 +1268,7 @@ def test_min_length_on_a_number(problems: Problems) -> None:
         3,
         27,
         "Thing.properties.limit.minLength",
+        "NK301",
         "minLength applies to text types",
         "not number",
         hint="use minimum/maximum",
@@ -1219,6 +1286,7 @@ def test_minimum_on_a_string(problems: Problems) -> None:
         3,
         26,
         "Thing.properties.name.minimum",
+        "NK301",
         "minimum applies to number and integer, not string",
         hint="use minLength/maxLength",
     )
@@ -1235,6 +1303,7 @@ def test_minimum_above_maximum(problems: Problems) -> None:
         3,
         36,
         "Thing.properties.score.minimum",
+        "NK302",
         "minimum 100 is above maximum 0",
         hint="swap them",
     )
@@ -1251,6 +1320,7 @@ def test_invalid_regex_pattern(problems: Problems) -> None:
         3,
         35,
         "Thing.properties.code.pattern",
+        "NK304",
         "pattern '[A-Z' is not a valid regular expression",
         hint="check brackets and escapes",
     )
@@ -1262,7 +1332,15 @@ def test_enum_on_a_json_property(problems: Problems) -> None:
           properties:
             data: {type: json, enum: [1]}
     """)
-    expect(only(found), 3, 24, "Thing.properties.data.enum", "enum applies to text", "not json")
+    expect(
+        only(found),
+        3,
+        24,
+        "Thing.properties.data.enum",
+        "NK301",
+        "enum applies to text",
+        "not json",
+    )
 
 
 # ----------------------------------------------------------------------------- id and tenant
@@ -1279,6 +1357,7 @@ def test_id_declared_as_number(problems: Problems) -> None:
         3,
         16,
         "Thing.properties.id.type",
+        "NK310",
         "id must be a string or uuid, not number",
         hint="leave id out",
     )
@@ -1295,6 +1374,7 @@ def test_optional_id(problems: Problems) -> None:
         3,
         24,
         "Thing.properties.id.optional",
+        "NK310",
         "id cannot be optional",
         hint="an id not given on create is generated",
     )
@@ -1312,6 +1392,7 @@ def test_tenant_naming_an_unknown_property(problems: Problems) -> None:
         2,
         11,
         "Thing.tenant",
+        "NK311",
         "tenant property 'orgID' is not declared",
         hint="did you mean 'orgId'?",
     )
@@ -1324,7 +1405,7 @@ def test_tenant_property_that_is_not_a_string(problems: Problems) -> None:
           properties:
             orgId: {type: integer}
     """)
-    expect(only(found), 2, 11, "Thing.tenant", "tenant property 'orgId' must be a string")
+    expect(only(found), 2, 11, "Thing.tenant", "NK311", "tenant property 'orgId' must be a string")
 
 
 # ----------------------------------------------------------------------------- file shapes
@@ -1340,6 +1421,7 @@ def test_file_that_is_a_list(problems: Problems) -> None:
         1,
         1,
         "",
+        "NK208",
         "a noun file is a mapping of noun names to definitions, not a list",
         hint="NounName:",
     )
@@ -1347,12 +1429,12 @@ def test_file_that_is_a_list(problems: Problems) -> None:
 
 def test_file_that_is_a_string(problems: Problems) -> None:
     found = problems("just words\n")
-    expect(only(found), 1, 1, "", "not a string")
+    expect(only(found), 1, 1, "", "NK208", "not a string")
 
 
 def test_noun_that_is_not_a_mapping(problems: Problems) -> None:
     found = problems("Thing: [a, b]\n")
-    expect(only(found), 1, 8, "Thing", "expected a mapping, got list")
+    expect(only(found), 1, 8, "Thing", "NK203", "expected a mapping, got list")
 
 
 def test_missing_path(tmp_path: Path) -> None:
@@ -1360,10 +1442,14 @@ def test_missing_path(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError) as caught:
         load_nouns([missing])
     problem = only(caught.value.problems)
-    assert (problem.file, problem.line, problem.column) == (str(missing), 0, 0)
-    assert problem.message == "no such file or directory"
+    assert (problem.file, problem.line, problem.column, problem.code) == (
+        str(missing),
+        0,
+        0,
+        "NK101",
+    )
     assert str(caught.value).endswith(
-        f"{missing}: no such file or directory\n    hint: " + (problem.hint or "")
+        f"{missing}: no such file or directory [NK101]\n    hint: " + (problem.hint or "")
     )
 
 
@@ -1374,6 +1460,7 @@ def test_noun_with_no_value(problems: Problems) -> None:
         1,
         7,
         "Thing",
+        "NK203",
         "expected a mapping, got nothing",
         hint="write one after the colon",
     )
@@ -1410,26 +1497,26 @@ def test_several_problems_in_several_files_are_reported_together(write: Write) -
         """,
         "b.yaml",
     )
-    third = write("- not a mapping\n", "c.yaml")
+    write("- not a mapping\n", "c.yaml")
     with pytest.raises(DefinitionError) as caught:
         Registry.load([first.parent])
     error = caught.value
     assert isinstance(error, NounkitError)
-    assert [(Path(p.file).name, p.line, p.column, p.path) for p in error.problems] == [
-        ("a.yaml", 3, 18, "Thing.properties.name.type"),
-        ("b.yaml", 2, 13, "Other.actions[0]"),
-        ("b.yaml", 5, 14, "Other.rules[0].check"),
-        ("c.yaml", 1, 1, ""),
+    # The bad type does not hide the dangling relationship beside it.
+    assert [(Path(p.file).name, p.line, p.column, p.path, p.code) for p in error.problems] == [
+        ("a.yaml", 3, 18, "Thing.properties.name.type", "NK204"),
+        ("a.yaml", 5, 19, "Thing.relationships.owner.type", "NK601"),
+        ("b.yaml", 2, 13, "Other.actions[0]", "NK501"),
+        ("b.yaml", 5, 14, "Other.rules[0].check", "NK401"),
+        ("c.yaml", 1, 1, "", "NK208"),
     ]
     text = str(error)
-    assert text.startswith("4 problems in noun definitions:\n")
+    assert text.startswith("5 problems in noun definitions:\n")
     for problem in error.problems:
         head = f"{problem.file}:{problem.line}:{problem.column}: "
         head += f"{problem.path}: {problem.message}" if problem.path else problem.message
-        assert head in text
+        assert f"{head} [{problem.code}]" in text
         assert problem.message
-    assert f"{first}:3:18: Thing.properties.name.type: 'strng' is not one of" in text
-    assert f"{third}:1:1: a noun file is a mapping" in text
     assert str(second) in text
 
 

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from nounkit.errors import DefinitionError, Problem
+from nounkit.language.codes import Code
+from nounkit.language.grammar import BROKEN
+from nounkit.language.loader import DEFAULT_VOCAB
 from nounkit.language.yamlsource import YamlProblem, read_yaml
 
 __all__ = ["DEFAULT_STORAGE", "Config", "find_config"]
@@ -28,7 +31,7 @@ class Config:
     nouns: tuple[Path, ...] = (Path("nouns"),)
     storage: str = DEFAULT_STORAGE
     base: str = "https://example.org/"
-    vocab: str = "https://example.org/vocab#"
+    vocab: str = DEFAULT_VOCAB
     external: tuple[str, ...] = ()
     handlers: tuple[str, ...] = ()
     # Schema.org terms outside their domain (or superseded) fail the load, not just warn.
@@ -41,9 +44,13 @@ class Config:
         problems: list[Problem] = []
         name = str(file)
 
-        def bad(key: str, message: str, hint: str | None = None) -> None:
+        def bad(
+            key: str, message: str, hint: str | None = None, code: Code = Code.BAD_SETTING
+        ) -> None:
             problems.append(
-                Problem(name, 0, 0, f"nounkit.{key}" if key else "nounkit", message, hint)
+                Problem(
+                    name, 0, 0, f"nounkit.{key}" if key else "nounkit", message, hint, code=code
+                )
             )
 
         if not isinstance(data, dict):
@@ -57,6 +64,7 @@ class Config:
                     str(key),
                     f"unknown setting {key!r}",
                     f"did you mean {close[0]!r}?" if close else "settings: " + ", ".join(_KEYS),
+                    Code.UNKNOWN_SETTING,
                 )
             elif key in ("nouns", "external", "handlers"):
                 items = [value] if isinstance(value, str) else value
@@ -90,22 +98,55 @@ def find_config(start: Path | None = None) -> Config:
     for folder in (here, *here.parents):
         yaml_file = folder / "nounkit.yaml"
         if yaml_file.is_file():
-            try:
-                document = read_yaml(yaml_file.read_bytes(), str(yaml_file))
-            except YamlProblem as exc:
-                raise DefinitionError(
-                    [Problem(str(yaml_file), exc.line, exc.column, "", exc.message, exc.hint)]
-                ) from exc
-            return Config.from_mapping(document.data or {}, yaml_file)
+            return _from_yaml(yaml_file)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
                 table = tomllib.loads(pyproject.read_text("utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise DefinitionError(
-                    [Problem(str(pyproject), 0, 0, "", f"cannot read: {exc}")]
+                    [
+                        Problem(
+                            str(pyproject),
+                            0,
+                            0,
+                            "",
+                            f"cannot read: {exc}",
+                            code=Code.UNREADABLE_CONFIGURATION,
+                        )
+                    ]
                 ) from exc
             section = table.get("tool", {}).get("nounkit")
             if section is not None:
                 return Config.from_mapping(section, pyproject)
     return Config()
+
+
+def _from_yaml(file: Path) -> Config:
+    name = str(file)
+    try:
+        document = read_yaml(file.read_bytes(), name)
+    except OSError as exc:
+        raise DefinitionError(
+            [
+                Problem(
+                    name,
+                    0,
+                    0,
+                    "",
+                    f"cannot read: {exc.strerror or exc}",
+                    code=Code.UNREADABLE_CONFIGURATION,
+                )
+            ]
+        ) from exc
+    except YamlProblem as exc:
+        raise DefinitionError(
+            [Problem(name, exc.line, exc.column, "", exc.message, exc.hint, code=exc.code)]
+        ) from exc
+    problems = [
+        Problem(name, p.line, p.column, "", p.message, p.hint, code=p.code)
+        for p in document.problems
+    ]
+    if problems or document.data is BROKEN:
+        raise DefinitionError(problems)
+    return Config.from_mapping(document.data or {}, file)

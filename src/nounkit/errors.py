@@ -20,7 +20,7 @@ Driver and library errors are converted where they cross into nounkit, with
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
@@ -52,6 +52,8 @@ class Problem:
     ``path`` is the dotted path inside the noun language, such as
     ``ServiceCustomer.properties.email.type``; ``line`` and ``column`` are
     1-based (0 when the position is unknown, as for a whole missing file).
+    ``code`` is stable (``NK305``; the table is ``nounkit.language.codes``):
+    match on it, not on the message.
     """
 
     file: str
@@ -60,10 +62,12 @@ class Problem:
     path: str
     message: str
     hint: str | None = None
+    code: str = field(kw_only=True)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text += f" [{self.code}]"
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
@@ -73,12 +77,12 @@ class DefinitionError(NounkitError):
     """Noun definitions (or the configuration naming them) are wrong.
 
     Carries every problem found, not just the first; ``str()`` lists them all
-    as ``file:line:column: path: message``.
+    as ``file:line:column: path: message [code]``, sorted by file and position.
     """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: list[Problem] = sorted(
-            problems, key=lambda p: (p.file, p.line, p.column, p.path, p.message)
+            problems, key=lambda p: (p.file, p.line, p.column, p.code, p.path, p.message)
         )
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in noun definitions"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from nounkit.config import Config, find_config
 from nounkit.errors import DefinitionError, NotFound, Problem, StorageError
+from nounkit.language.codes import Code
 from nounkit.language.loader import load_nouns
 from nounkit.language.spec import NounDef
 
@@ -44,7 +45,6 @@ class Registry:
         *,
         config: Config | None = None,
         storage: str | Storage | None = None,
-        strict_vocab: bool | None = None,
     ) -> None:
         self._nouns = dict(nouns)
         self.nouns: Mapping[str, NounDef] = MappingProxyType(self._nouns)
@@ -58,11 +58,6 @@ class Registry:
         self._subscribers: Subscribers | None = None
         self._derived = _derived_relationships(self._nouns)
         self._jsonld: JsonLd | None = None
-        from nounkit.jsonld.vocab import check_terms
-
-        # Every class: and iri: against the Schema.org table; strict turns warnings into errors.
-        strict = self.config.strict_vocab if strict_vocab is None else strict_vocab
-        check_terms(self._nouns, vocab=self.config.vocab, strict=strict)
 
     @classmethod
     def load(
@@ -92,11 +87,11 @@ class Registry:
         else:
             chosen = list(paths)
         outside = tuple(external) if external is not None else config.external
+        strict = config.strict_vocab if strict_vocab is None else strict_vocab
         registry = cls(
-            load_nouns(chosen, external=outside),
+            load_nouns(chosen, external=outside, vocab=config.vocab, strict_vocab=strict),
             config=config,
             storage=storage,
-            strict_vocab=strict_vocab,
         )
         # The configured handlers serve the configured nouns; explicit paths may be others.
         chosen_handlers = (
@@ -165,6 +160,7 @@ class Registry:
                         "nounkit.handlers",
                         f"cannot import handlers module {module!r}: {exc}",
                         "install it, or fix the name under `handlers`",
+                        code=Code.BAD_HANDLERS,
                     )
                 ]
             ) from exc
@@ -179,6 +175,7 @@ class Registry:
                         "nounkit.handlers",
                         f"handlers module {module!r} has no register(registry) function",
                         "define `def register(registry): ...` in it",
+                        code=Code.BAD_HANDLERS,
                     )
                 ]
             )

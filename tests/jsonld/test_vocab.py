@@ -16,11 +16,11 @@ from pyld import jsonld
 from nounkit import Config, DefinitionError, Registry
 from nounkit.jsonld import VocabularyWarning, schemaorg
 from nounkit.jsonld.loader import schema_context
-from nounkit.jsonld.vocab import expand_iri
+from nounkit.language.vocab import expand_iri
 
 from .support import CATALOG, ROOT
 
-PACKAGE = ROOT / "src" / "nounkit" / "jsonld"
+PACKAGE = ROOT / "src" / "nounkit"
 
 
 def release_folder() -> Path:
@@ -44,7 +44,7 @@ def derive_script() -> ModuleType:
 
 def test_shipped_files_are_a_fresh_derivation_of_the_release() -> None:
     files = derive_script().derive(release_folder())
-    assert set(files) == {"schemaorg.json", "schemaorg-context.jsonld"}
+    assert set(files) == {"language/schemaorg.json", "jsonld/schemaorg-context.jsonld"}
     for name, text in files.items():
         shipped = (PACKAGE / name).read_text("utf-8")
         assert shipped == text, f"{name} is stale: run python scripts/derive_vocab.py"
@@ -59,11 +59,11 @@ def test_derive_check_mode_reports_stale_files(tmp_path: Path) -> None:
 
 
 def test_derived_files_keep_the_attribution() -> None:
-    table = json.loads((PACKAGE / "schemaorg.json").read_text("utf-8"))
-    context = json.loads((PACKAGE / "schemaorg-context.jsonld").read_text("utf-8"))
+    table = json.loads((PACKAGE / "language" / "schemaorg.json").read_text("utf-8"))
+    context = json.loads((PACKAGE / "jsonld" / "schemaorg-context.jsonld").read_text("utf-8"))
     for text in (table["attribution"], context["_attribution"]):
         assert "Schema.org" in text and "CC BY-SA" in text
-    notice = (PACKAGE / "README.md").read_text("utf-8")
+    notice = (PACKAGE / "jsonld" / "README.md").read_text("utf-8")
     assert "CC BY-SA" in notice and "https://schema.org/" in notice
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from nounkit.codegen.jsonschema import bundle_schema, dumps, input_schema, noun_schema
 from nounkit.jsonld import context_files
-from nounkit.language.loader import language_schema
+from nounkit.language.grammar import language_schema
 from nounkit.language.spec import NounDef
 from nounkit.registry import Registry
 

@@ -9,9 +9,9 @@ Use it through the registry::
     reg.event_to_jsonld(event)               # a Schema.org CreateAction, UpdateAction ...
 
 Mappings come from the noun files (``class:`` on a noun, ``iri:`` on a property),
-checked at load against the Schema.org table shipped beside this module (see
-``README.md`` here, and ``scripts/derive_vocab.py`` that derives it). Only
-``vocab.py`` is imported at load; pyld is imported on first JSON-LD use.
+checked at load against the Schema.org table shipped with the language
+(``nounkit.language.vocab``; see ``README.md`` here, and
+``scripts/derive_vocab.py`` that derives it). pyld is imported on first JSON-LD use.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from nounkit.jsonld.errors import JsonLdError, VocabularyWarning
 from nounkit.jsonld.loader import MAX_DEPTH, MAX_DOCUMENT_BYTES, SCHEMA_CONTEXT_URLS
-from nounkit.jsonld.vocab import SCHEMA, check_terms, schemaorg
+from nounkit.language.vocab import SCHEMA, schemaorg
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -36,7 +36,6 @@ __all__ = [
     "SCHEMA_CONTEXT_URLS",
     "JsonLdError",
     "VocabularyWarning",
-    "check_terms",
     "context_files",
     "engine",
     "schemaorg",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nounkit.codegen.jsonschema import dumps, schema_url
 from nounkit.jsonld.mapping import NounMapping
-from nounkit.jsonld.vocab import SCHEMA, XSD
+from nounkit.language.vocab import SCHEMA, XSD
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nounkit.errors import NounkitError
+from nounkit.language.vocab import VocabularyWarning  # the check belongs to loading nouns
 
 __all__ = ["JsonLdError", "VocabularyWarning"]
 
@@ -23,14 +24,3 @@ class JsonLdError(NounkitError, ValueError):
         self.reason = message
         subject = f"{noun} {id!r}: " if noun and id is not None else f"{noun}: " if noun else ""
         super().__init__(subject + message)
-
-
-class VocabularyWarning(UserWarning):
-    """A Schema.org term used where Schema.org does not expect it.
-
-    Schema.org's ``domainIncludes`` are loose in places, so a property used on
-    a class outside its domain (or a superseded term) warns rather than fails;
-    ``Registry.load(..., strict_vocab=True)`` or ``strict_vocab: true`` in the
-    configuration turns these into DefinitionErrors. The message starts with
-    ``file:line:column`` of the offending value.
-    """

@@ -39,9 +39,9 @@ from urllib.parse import quote, unquote
 from nounkit.errors import FieldError
 from nounkit.jsonld.errors import JsonLdError
 from nounkit.jsonld.loader import check_limits
-from nounkit.jsonld.vocab import SCHEMA, XSD, expand_iri, normalize, term_iris
 from nounkit.language import inflect
 from nounkit.language.spec import NounDef, PropertyDef
+from nounkit.language.vocab import SCHEMA, XSD, expand_iri, normalize, term_iris
 
 __all__ = [
     "DATE",

@@ -29,8 +29,8 @@ from nounkit.jsonld.loader import (
     parse_document,
 )
 from nounkit.jsonld.mapping import JSON, NounMapping, entity_prefix, id_from_iri, quote_id
-from nounkit.jsonld.vocab import expand_iri, normalize
 from nounkit.language import inflect
+from nounkit.language.vocab import expand_iri, normalize
 
 if TYPE_CHECKING:
     from nounkit.compiler.models import Entity

@@ -1,19 +1,30 @@
-"""What each property type of the noun language means, in JSON Schema terms.
+"""What each property type of the noun language means: its JSON Schema and its validator.
 
-This is the single source of truth for value shapes: the compiler builds
-models that accept exactly what these schema fragments accept (a test proves
-it), and the loader checks ``default`` values against them. Formats carry an
-explicit ``pattern`` as well as ``format``, because draft 2020-12 treats
-``format`` as an annotation unless a validator opts in; the patterns are the
-same ones rfc3339-validator and jsonschema's own checkers apply, so the two
-readings agree.
+This is the single source of truth for value shapes. :func:`core_schema` is the
+validator of one value (a pydantic-core schema, run in Rust where it can be):
+the compiled models and the generated classes are built from it, and the loader
+checks ``default``, ``examples`` and ``enum`` values with it, so a definition
+can never declare a value its own model refuses. :func:`value_schema` is the
+same shape in JSON Schema; a test proves the two accept exactly the same
+documents. Formats carry an explicit ``pattern`` as well as ``format``, because
+draft 2020-12 treats ``format`` as an annotation unless a validator opts in; the
+patterns are the same ones rfc3339-validator and jsonschema's own checkers
+apply, so the two readings agree.
+
+Validation follows JSON's own types, not Python's coercions: ``"2500"`` is not
+a number, ``1`` is not a boolean, ``0`` is not a date.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from pydantic_core import PydanticCustomError
+from pydantic_core import core_schema as cs
 
 if TYPE_CHECKING:
     from nounkit.language.spec import PropertyDef
@@ -23,12 +34,15 @@ __all__ = [
     "DATETIME_RE",
     "DATE_RE",
     "EMAIL_RE",
+    "EXPECTED",
     "NUMERIC_TYPES",
     "STRING_TYPES",
+    "TEXT_KINDS",
     "TYPES",
     "URL_RE",
     "UUID_RE",
     "canonical_type",
+    "core_schema",
     "property_schema",
     "value_schema",
 ]
@@ -148,3 +162,214 @@ def _with_null(schema: dict[str, Any]) -> dict[str, Any]:
     if isinstance(kind, str):
         return {**schema, "type": [kind, "null"]}
     return {"anyOf": [schema, {"type": "null"}]}
+
+
+# What a value of each type looks like, for error messages.
+EXPECTED = {
+    "string": "a string",
+    "text": "a string",
+    "markdown": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "date": "a calendar date YYYY-MM-DD",
+    "datetime": "an RFC 3339 date-time with a timezone offset, such as 2024-05-01T12:00:00Z",
+    "json": "a JSON value",
+    "url": "an absolute URL, such as https://example.com/path",
+    "email": "an e-mail address, such as name@example.com",
+    "uuid": "a UUID, such as 123e4567-e89b-12d3-a456-426614174000",
+}
+
+# Types read as Python strings (uuid too: a string of a fixed form).
+TEXT_KINDS = frozenset({"string", "text", "markdown", "url", "email", "uuid"})
+_TEXT = TEXT_KINDS
+_FORMATS = {"url": URL_PATTERN, "email": EMAIL_PATTERN, "uuid": UUID_PATTERN}
+
+
+def _rust(pattern: str) -> str:
+    # The schema's patterns end in (?![\s\S]) so ECMA and Python agree; Rust's regex has
+    # no look-around, and its $ already means the very end. Only the date patterns run in
+    # Rust: they hold digits and literal letters, which every engine reads alike.
+    return pattern.removesuffix(r"(?![\s\S])") + "$"
+
+
+def _whole(value: float) -> int:
+    # JSON Schema counts 3.0 as an integer; so must the model.
+    if value.is_integer():
+        return int(value)
+    raise PydanticCustomError(
+        "nounkit_integer", "expected a whole number, got {value}", {"value": value}
+    )
+
+
+def _no_int(value: Any) -> Any:
+    # The float branch of a number: an int that failed the int branch's bounds must not pass
+    # here rounded to a float (2**53 + 1 would read as 2**53, inside a maximum of 2**53).
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise PydanticCustomError("nounkit_int_bounds", "the whole number is out of bounds")
+    return value
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC)  # a naive datetime from Python is read as UTC
+
+
+def _one_of(allowed: tuple[Any, ...]) -> Callable[[Any], Any]:
+    choices = ", ".join(repr(v) for v in allowed)
+
+    def check(value: Any) -> Any:
+        # Compared after the type check, so True never meets 1 here.
+        if value in allowed:
+            return value
+        raise PydanticCustomError("nounkit_enum", "expected one of {choices}", {"choices": choices})
+
+    return check
+
+
+def _bounds(
+    ge: float | None, le: float | None, gt: float | None, lt: float | None, *, whole: bool
+) -> dict[str, Any]:
+    """Numeric bounds as pydantic-core keywords; on whole numbers, fractional bounds round."""
+    if not whole:
+        pairs = {"ge": ge, "le": le, "gt": gt, "lt": lt}
+        return {k: v for k, v in pairs.items() if v is not None}
+    found: dict[str, Any] = {}
+    # Whole bounds stay as written (so messages say "greater than 0"); fractional ones round
+    # to the nearest whole number inside them.
+    if ge is not None:
+        found["ge"] = math.ceil(ge)
+    if gt is not None:
+        if float(gt).is_integer():
+            found["gt"] = int(gt)
+        else:
+            found["ge"] = max(found.get("ge", math.floor(gt) + 1), math.floor(gt) + 1)
+    if le is not None:
+        found["le"] = math.floor(le)
+    if lt is not None:
+        if float(lt).is_integer():
+            found["lt"] = int(lt)
+        else:
+            found["le"] = min(found.get("le", math.ceil(lt) - 1), math.ceil(lt) - 1)
+    return found
+
+
+def _temporal(
+    kind: str,
+    pattern: str,
+    parse: cs.CoreSchema,
+    objects: list[cs.CoreSchema],
+) -> cs.CoreSchema:
+    """A date or datetime: from JSON only a string of the pattern (the parse after it refuses
+    what no calendar has, 2024-02-30); from Python also the objects themselves.
+
+    The two inputs are split because pydantic's strict date parsing of JSON still reads
+    other strings ("2500") that JSON Schema's formats refuse.
+    """
+    text = cs.chain_schema(
+        [
+            cs.str_schema(strict=True, pattern=_rust(pattern), regex_engine="rust-regex"),
+            parse,
+        ]
+    )
+    error = {
+        "custom_error_type": f"nounkit_{kind}",
+        "custom_error_message": f"expected {EXPECTED[kind]}",
+    }
+    return cs.json_or_python_schema(
+        json_schema=cs.union_schema([text], **error),  # type: ignore[arg-type]
+        python_schema=cs.union_schema(
+            [*objects, text],
+            mode="left_to_right",
+            **error,  # type: ignore[arg-type]
+        ),
+    )
+
+
+def core_schema(
+    kind: str,
+    *,
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    pattern: str | None = None,
+    enum: tuple[Any, ...] | None = None,
+) -> cs.CoreSchema:
+    """The validator of one value of ``kind`` with its constraints, as a pydantic-core schema.
+
+    ``json`` takes any value here (JSON-shaped input holds nothing else); the compiled
+    models give it pydantic's own JSON-value schema, which also refuses Python objects.
+    """
+    schema: cs.CoreSchema
+    if kind == "json":
+        return cs.any_schema()
+    if kind in _TEXT:
+        schema = _text(kind, min_length, max_length, pattern, enum)
+    elif kind in ("number", "integer"):
+        bounds = {"ge": ge, "le": le, "gt": gt, "lt": lt}
+        floats: cs.CoreSchema = cs.no_info_before_validator_function(
+            _no_int,
+            cs.float_schema(strict=True, allow_inf_nan=False, **_bounds(**bounds, whole=False)),
+        )
+        if kind == "integer":
+            floats = cs.no_info_after_validator_function(_whole, floats)
+        ints = cs.int_schema(strict=True, **_bounds(**bounds, whole=True))
+        schema = cs.union_schema([ints, floats])
+    elif kind == "boolean":
+        schema = cs.bool_schema(strict=True)
+    elif kind == "date":
+        schema = _temporal(
+            "date",
+            DATE_PATTERN,
+            cs.date_schema(),
+            # A date object, never a datetime (strict refuses those).
+            [cs.date_schema(strict=True)],
+        )
+    elif kind == "datetime":
+        schema = _temporal(
+            "datetime",
+            DATETIME_PATTERN,
+            cs.datetime_schema(),
+            [
+                cs.datetime_schema(strict=True, tz_constraint="aware"),
+                cs.no_info_after_validator_function(
+                    _as_utc, cs.datetime_schema(strict=True, tz_constraint="naive")
+                ),
+            ],
+        )
+    else:
+        raise ValueError(f"unknown noun-language type {kind!r}")
+    if enum is not None and kind not in _TEXT:
+        schema = cs.no_info_after_validator_function(_one_of(enum), schema)
+    return schema
+
+
+def _text(
+    kind: str,
+    min_length: int | None,
+    max_length: int | None,
+    pattern: str | None,
+    enum: tuple[Any, ...] | None,
+) -> cs.CoreSchema:
+    if enum is not None:
+        # Enum values were checked against the type and bounds at load.
+        return cs.literal_schema(list(enum))
+    lengths: dict[str, Any] = {
+        k: v for k, v in (("min_length", min_length), ("max_length", max_length)) if v is not None
+    }
+    formatted = _FORMATS.get(kind)
+    steps: list[cs.CoreSchema] = []
+    if formatted is not None:
+        # Python's re, not Rust's: their \s differ (Python's takes \x1c-\x1f too).
+        steps.append(
+            cs.str_schema(strict=True, pattern=formatted, regex_engine="python-re", **lengths)
+        )
+        lengths = {}
+    if pattern is not None or not steps:
+        # A user's pattern runs in Python's re, the engine jsonschema uses.
+        steps.append(
+            cs.str_schema(strict=True, pattern=pattern, regex_engine="python-re", **lengths)
+        )
+    return steps[0] if len(steps) == 1 else cs.chain_schema(steps)

@@ -1,4 +1,4 @@
-"""Safe YAML reading that remembers where every value stood.
+"""Safe YAML reading that remembers where every value stood, and reports every problem.
 
 Values are built from the parser's event stream with an explicit stack rather
 than by PyYAML's composer: libyaml's composer recurses in C and crashes the
@@ -6,6 +6,13 @@ interpreter on deeply nested input, and the pure-Python one raises
 RecursionError. Only JSON-shaped data comes out: mappings with string keys,
 sequences, strings, numbers, booleans and null. Timestamps stay strings, so a
 noun file means the same thing as the equivalent JSON.
+
+A problem that leaves the rest of the document readable (a tag, an alias to
+nothing, a key written twice, a value JSON cannot hold) is noted and reading
+goes on: the value stands as :data:`~nounkit.language.grammar.BROKEN`, or the
+first of two keys is kept. A problem that leaves the structure unknown (bad
+syntax, nesting or expansion past the limits) ends the read; what was noted
+before it is kept.
 """
 
 from __future__ import annotations
@@ -18,7 +25,18 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Positions", "YamlDocument", "read_yaml"]
+from nounkit.language.codes import Code
+from nounkit.language.grammar import BROKEN
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Positions",
+    "YamlDocument",
+    "YamlProblem",
+    "read_yaml",
+]
 
 MAX_BYTES = 1 << 20  # a noun file is hand-written; a megabyte is already absurd
 MAX_DEPTH = 64
@@ -26,10 +44,11 @@ MAX_NODES = 100_000  # counted after alias expansion, which is how alias bombs b
 
 Path = tuple[str | int, ...]
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FAST: type[Any] | None = getattr(yaml, "CSafeLoader", None)
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
 _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
 _SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DOCUMENT_START = yaml.DocumentStartEvent
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null")}
 _TIMESTAMP = f"{_TAG}timestamp"
@@ -56,16 +75,8 @@ class Positions:
         return (1, 1)
 
 
-@dataclass
-class YamlDocument:
-    file: str
-    data: Any
-    positions: Positions
-    screened: bool | None = None  # whether the language schema's screen passed it, once run
-
-
 class YamlProblem(Exception):
-    """A file that cannot be read as safe, JSON-shaped YAML.
+    """Something wrong with a file as safe, JSON-shaped YAML, and where.
 
     ``path`` is where in the document it happened (``("ServiceCustomer", "properties")``),
     when known.
@@ -73,6 +84,7 @@ class YamlProblem(Exception):
 
     def __init__(
         self,
+        code: Code,
         message: str,
         line: int,
         column: int,
@@ -80,8 +92,22 @@ class YamlProblem(Exception):
         path: Path | None = None,
     ) -> None:
         super().__init__(message)
-        self.message, self.line, self.column, self.hint = message, line, column, hint
-        self.path = path
+        self.code, self.message, self.line, self.column = code, message, line, column
+        self.hint, self.path = hint, path
+
+
+@dataclass
+class YamlDocument:
+    """One file as read: its values (BROKEN where a value was refused), where each stood,
+    and every problem found. ``complete`` is False when a problem ended the read early;
+    ``data`` is then None."""
+
+    file: str
+    data: Any
+    positions: Positions
+    problems: list[YamlProblem] = field(default_factory=list)
+    complete: bool = True
+    text: str | None = None  # kept only when the read ended early, to tell its top-level names
 
 
 def _mark(event: Any) -> tuple[int, int]:
@@ -96,6 +122,7 @@ _READ_LIMIT = 4096
 
 
 def _scalar(loader: Any, event: Any) -> Any:
+    """The value of a scalar event; raises YamlProblem (a noted one) when it has none."""
     key = (event.value, event.tag, event.implicit)
     try:
         return _READ[key]
@@ -125,6 +152,7 @@ def _read_scalar(loader: Any, event: Any) -> Any:
         # long for Python to read (more than 4,300 digits).
         shown = event.value if len(event.value) <= 40 else event.value[:37] + "..."
         raise YamlProblem(
+            Code.UNREADABLE_VALUE,
             f"cannot read {shown!r} as {tag[len(_TAG) :]}",
             *where,
             hint="drop the `!!` tag; plain YAML values need none"
@@ -133,6 +161,7 @@ def _read_scalar(loader: Any, event: Any) -> Any:
         ) from exc
     if isinstance(value, float) and not math.isfinite(value):
         raise YamlProblem(
+            Code.UNREADABLE_VALUE,
             f"{event.value!r} is not a JSON number",
             *where,
             hint="numbers in noun files are finite; leave the key out for no limit",
@@ -145,27 +174,41 @@ def _tag_problem(tag: str, where: tuple[int, int]) -> YamlProblem:
     hint = "noun files take plain YAML only: strings, numbers, booleans, null, lists and mappings"
     if shown.startswith("!!python/"):
         hint = "Python tags would build Python objects (or run code) and are never read; " + hint
-    return YamlProblem(f"tag {shown} is not allowed", *where, hint=hint)
+    return YamlProblem(Code.TAG_NOT_ALLOWED, f"tag {shown} is not allowed", *where, hint=hint)
 
 
-class _MergeKey:
+class _Special:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
     def __repr__(self) -> str:
-        return "<<"
+        return self.name
 
 
-_MERGE_KEY: Any = _MergeKey()
+_MERGE_KEY: Any = _Special("<<")
+_SKIPPED_KEY: Any = _Special("<skipped key>")  # a key that was refused: its value is dropped
 
 
 class _Frame:
     """A mapping or sequence being built, and the key waiting for its value."""
 
-    __slots__ = ("anchor", "container", "key", "key_where", "path", "seen", "start")
+    __slots__ = (
+        "anchor",
+        "broken",
+        "container",
+        "key",
+        "key_where",
+        "path",
+        "seen",
+        "start",
+    )
 
     def __init__(self, container: Any, path: Path, anchor: str | None, start: int) -> None:
         self.container = container
         self.path = path
         self.anchor = anchor
         self.start = start
+        self.broken = False  # its tag was refused: it stands as BROKEN when done
         self.key: Any = None  # None: the next value is a key
         self.key_where = (1, 1)
         self.seen: dict[str, tuple[int, int]] = {}
@@ -189,11 +232,19 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}  # value, node count after expansion
         self.nodes = 0
         self.stack: list[_Frame] = []
+        self.noted: list[YamlProblem] = []
+
+    def note(self, problem: YamlProblem, path: Path) -> Any:
+        if problem.path is None:
+            problem.path = path
+        self.noted.append(problem)
+        return BROKEN
 
     def _count(self, n: int, where: tuple[int, int]) -> None:
         self.nodes += n
         if self.nodes > MAX_NODES:
             raise YamlProblem(
+                Code.TOO_MANY_VALUES,
                 f"the document expands to more than {MAX_NODES:,} values",
                 *where,
                 hint="aliases (*name) that repeat large anchors multiply; write the "
@@ -223,16 +274,24 @@ class _Builder:
                 if frame is not None and frame.key is None and type(frame.container) is dict:
                     self._key(frame, event, where)
                     continue
-                value = _scalar(self.loader, event)
                 self._count(1, where)
+                try:
+                    value = _scalar(self.loader, event)
+                except YamlProblem as exc:
+                    value = self.note(exc, frame.child_path() if frame else ())
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
-                self._check_tag(event)
                 if frame is not None and frame.wants_key():
-                    raise YamlProblem("a mapping key must be a plain scalar", *where)
+                    raise YamlProblem(
+                        Code.COMPLEX_KEY,
+                        "a mapping key must be a plain scalar",
+                        *where,
+                        hint="keys are names; a list or mapping cannot be one",
+                    )
                 if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(
+                        Code.TOO_DEEP,
                         f"nesting deeper than {MAX_DEPTH} levels",
                         *where,
                         hint="noun definitions need only a few levels; close the brackets "
@@ -242,39 +301,41 @@ class _Builder:
                 self.values.setdefault(path, where)
                 self._count(1, where)
                 empty: Any = [] if kind is _SEQUENCE_START else {}
-                stack.append(_Frame(empty, path, event.anchor, self.nodes))
+                opened = _Frame(empty, path, event.anchor, self.nodes)
+                problem = self._tag_of(event)
+                if problem is not None:
+                    self.note(problem, path)
+                    opened.broken = True
+                stack.append(opened)
                 continue
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 done_frame = stack.pop()
-                value = done_frame.container
+                value = BROKEN if done_frame.broken else done_frame.container
                 where = self.values.get(done_frame.path, where)
                 if done_frame.anchor:
                     self.anchors[done_frame.anchor] = (value, self.nodes - done_frame.start + 1)
                 frame = stack[-1] if stack else None
             elif kind is _ALIAS:
                 if frame is not None and frame.wants_key():
-                    raise YamlProblem("a mapping key must be a plain scalar", *where)
-                if any(open_frame.anchor == event.anchor for open_frame in stack):
                     raise YamlProblem(
-                        f"alias *{event.anchor} is inside its own anchor &{event.anchor} "
-                        "(a recursive structure)",
+                        Code.COMPLEX_KEY,
+                        "a mapping key must be a plain scalar, not an alias",
                         *where,
-                        hint="noun files hold trees, not cycles; write the inner part out",
+                        hint="write the key out",
                     )
-                if event.anchor not in self.anchors:
-                    raise YamlProblem(
-                        f"alias *{event.anchor} refers to no anchor &{event.anchor} before it",
+                value = self._alias(event, where, frame)
+            elif kind is _DOCUMENT_START and done:
+                self.note(
+                    YamlProblem(
+                        Code.MANY_DOCUMENTS,
+                        "more than one YAML document in the file",
                         *where,
-                        hint="define `&name` on a value first; an alias may only follow it",
-                    )
-                value, size = self.anchors[event.anchor]
-                self._count(size, where)
-            elif kind is yaml.DocumentStartEvent and done:
-                raise YamlProblem(
-                    "more than one YAML document in the file",
-                    *where,
-                    hint="put all nouns of a file in one document (no second '---')",
+                        hint="put all nouns of a file in one document (no second '---'); "
+                        "only the first was read",
+                    ),
+                    (),
                 )
+                break
             else:
                 continue
             if frame is None:
@@ -283,9 +344,41 @@ class _Builder:
                 self._place(frame, value, where)
         return root
 
+    def _alias(self, event: Any, where: tuple[int, int], frame: _Frame | None) -> Any:
+        path = frame.child_path() if frame is not None else ()
+        if any(open_frame.anchor == event.anchor for open_frame in self.stack):
+            return self.note(
+                YamlProblem(
+                    Code.BAD_ALIAS,
+                    f"alias *{event.anchor} is inside its own anchor &{event.anchor} "
+                    "(a recursive structure)",
+                    *where,
+                    hint="noun files hold trees, not cycles; write the inner part out",
+                ),
+                path,
+            )
+        if event.anchor not in self.anchors:
+            return self.note(
+                YamlProblem(
+                    Code.BAD_ALIAS,
+                    f"alias *{event.anchor} refers to no anchor &{event.anchor} before it",
+                    *where,
+                    hint="define `&name` on a value first; an alias may only follow it",
+                ),
+                path,
+            )
+        value, size = self.anchors[event.anchor]
+        self._count(size, where)
+        return value
+
     def _key(self, frame: _Frame, event: Any, where: tuple[int, int]) -> None:
-        self._check_tag(event)
         self._count(1, where)
+        frame.key_where = where
+        problem = self._tag_of(event)
+        if problem is not None:
+            self.note(problem, (*frame.path, event.value))
+            frame.key = _SKIPPED_KEY
+            return
         # Keys are names: "on", "no" or "null" mean themselves, not YAML 1.1 values; only
         # a plain << is resolved, as the merge key.
         value = event.value
@@ -294,7 +387,6 @@ class _Builder:
             frame.key = _MERGE_KEY if tag == _MERGE else value
         else:
             frame.key = value
-        frame.key_where = where
 
     def _place(self, frame: _Frame, value: Any, where: tuple[int, int]) -> None:
         container = frame.container
@@ -304,43 +396,61 @@ class _Builder:
             return
         key, key_where = frame.key, frame.key_where
         frame.key = None
+        if key is _SKIPPED_KEY:
+            return
         if key is _MERGE_KEY:
             self._merge(container, value, frame.path, where)
             return
+        sub = (*frame.path, key)
         if key in frame.seen:
             line, col = frame.seen[key]
-            raise YamlProblem(
-                f"duplicate key {key!r} (first written at line {line}, column {col})",
-                *key_where,
-                hint="a mapping holds each key once; merge the two entries",
-                path=(*frame.path, key),
+            self.note(
+                YamlProblem(
+                    Code.DUPLICATE_KEY,
+                    f"duplicate key {key!r} (first written at line {line}, column {col})",
+                    *key_where,
+                    hint="a mapping holds each key once; merge the two entries "
+                    "(the first is read, this one is not)",
+                ),
+                sub,
             )
+            return
         frame.seen[key] = key_where
-        sub = (*frame.path, key)
         self.keys[sub] = key_where
         self.values.setdefault(sub, where)
         container[key] = value
 
-    def _check_tag(self, event: Any) -> None:
+    @staticmethod
+    def _tag_of(event: Any) -> YamlProblem | None:
+        """The problem with an event's explicit tag, if it has one that is not plain."""
         tag = event.tag
-        if tag is None:
-            return
+        if tag is None or tag == "!":
+            return None
         if isinstance(event, yaml.SequenceStartEvent):
-            fine: tuple[str | None, ...] = (None, "!", _SEQ)
+            plain = _SEQ
         elif isinstance(event, yaml.MappingStartEvent):
-            fine = (None, "!", _MAP)
+            plain = _MAP
         else:
-            fine = (None, "!", f"{_TAG}str")
-        if tag in fine:
-            return
-        raise _tag_problem(tag, _mark(event))
+            plain = f"{_TAG}str"
+        return None if tag == plain else _tag_problem(tag, _mark(event))
 
     def _merge(
         self, target: dict[str, Any], value: Any, path: Path, where: tuple[int, int]
     ) -> None:
+        if value is BROKEN:
+            return
         for source in value if isinstance(value, list) else [value]:
             if not isinstance(source, dict):
-                raise YamlProblem("'<<' merges mappings only", *where)
+                self.note(
+                    YamlProblem(
+                        Code.WRONG_TYPE,
+                        "'<<' merges mappings only",
+                        *where,
+                        hint="write `<<: *anchor` where the anchor is a mapping",
+                    ),
+                    path,
+                )
+                continue
             for key, item in source.items():
                 # Keys written in the mapping itself win over merged ones, whatever the order.
                 if key not in target:
@@ -349,24 +459,60 @@ class _Builder:
 
 
 def read_yaml(text: str | bytes, file: str) -> YamlDocument:
-    """Parse one YAML document safely; raise YamlProblem with a position when it cannot."""
+    """Parse one YAML document safely, noting every problem with its place.
+
+    Raises YamlProblem only for input that is no text at all (too large, not UTF-8);
+    everything else is in the document's ``problems``.
+    """
     text = _decoded(text)
-    loader = _Loader(text)
+    loader = (_FAST or yaml.SafeLoader)(text)
     builder = _Builder(loader)
     try:
         data = builder.build(iter(loader.get_event, None))
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_problem(exc, text) from exc
+        # Where libyaml gives up, and in what words, differs between its releases (some stop
+        # at a nesting limit of their own, before nounkit's is reached). The pure-Python
+        # parser, slower but only ever run on a broken file, says the same on every one.
+        fatal, builder = _read_slowly(text, _syntax_problem(exc, text))
+        return _unfinished(file, text, builder, fatal)
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"YAML syntax: {exc}", 1, 1) from exc
+        problem = YamlProblem(Code.YAML_SYNTAX, f"YAML syntax: {exc}", 1, 1)
+        return _unfinished(file, text, builder, problem)
+    except YamlProblem as exc:
+        return _unfinished(file, text, builder, exc)
     finally:
         loader.dispose()
-    return YamlDocument(file, data, Positions(builder.values, builder.keys))
+    return YamlDocument(file, data, Positions(builder.values, builder.keys), builder.noted)
+
+
+def _read_slowly(text: str, fatal: YamlProblem) -> tuple[YamlProblem, _Builder]:
+    loader = yaml.SafeLoader(text)
+    builder = _Builder(loader)
+    try:
+        builder.build(iter(loader.get_event, None))
+    except yaml.MarkedYAMLError as exc:
+        return _syntax_problem(exc, text), builder
+    except YamlProblem as exc:
+        return exc, builder
+    except yaml.YAMLError:
+        return fatal, builder
+    finally:
+        loader.dispose()
+    return fatal, builder  # the pure-Python parser reads it: libyaml's word stands
+
+
+def _unfinished(file: str, text: str, builder: _Builder, fatal: YamlProblem) -> YamlDocument:
+    if fatal.path is None:
+        fatal.path = ()
+    positions = Positions(builder.values, builder.keys)
+    problems = [*builder.noted, fatal]
+    return YamlDocument(file, None, positions, problems, complete=False, text=text)
 
 
 def _decoded(text: str | bytes) -> str:
     if len(text) > MAX_BYTES:
         raise YamlProblem(
+            Code.TOO_LARGE,
             f"file is {len(text):,} bytes; noun files are limited to {MAX_BYTES:,}",
             1,
             1,
@@ -381,6 +527,7 @@ def _decoded(text: str | bytes) -> str:
         before = text[text.rfind(b"\n", 0, exc.start) + 1 : exc.start]  # valid UTF-8
         column = len(before.decode("utf-8")) + 1
         raise YamlProblem(
+            Code.NOT_UTF8,
             f"not UTF-8 text: {exc.reason} (byte 0x{text[exc.start]:02x} at offset {exc.start})",
             line,
             column,
@@ -419,4 +566,4 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
         hint = "check the indentation: keys of one mapping line up in one column"
     elif "unexpected end of stream" in message:
         hint = "close the quote"
-    return YamlProblem(f"YAML syntax: {message}", line, col, hint=hint)
+    return YamlProblem(Code.YAML_SYNTAX, f"YAML syntax: {message}", line, col, hint=hint)

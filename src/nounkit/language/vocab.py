@@ -1,35 +1,35 @@
-"""The Schema.org vocabulary table, IRIs written in noun files, and the term check at load.
+"""The Schema.org vocabulary table, IRIs written in noun files, and the check of them.
 
 ``schemaorg.json`` beside this module is derived from the Schema.org release by
-``scripts/derive_vocab.py``; this module only reads it. Nothing here imports
-pyld: the check runs on every ``Registry.load`` and must stay cheap.
+``scripts/derive_vocab.py``; this module only reads it. The check of every
+``class:`` and ``iri:`` is part of loading nouns: its problems join the others
+in one DefinitionError. Nothing here imports pyld.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from nounkit.errors import DefinitionError, Problem
-from nounkit.jsonld.errors import VocabularyWarning
+from nounkit.language.codes import Code
 from nounkit.language.spec import Location, NounDef, PropertyDef
 
 __all__ = [
     "SCHEMA",
     "SCHEMA_HTTP",
     "XSD",
+    "Finding",
     "Vocabulary",
-    "check_terms",
+    "VocabularyWarning",
     "expand_iri",
     "normalize",
     "schemaorg",
+    "term_findings",
     "term_iris",
 ]
 
@@ -87,7 +87,7 @@ class Vocabulary:
 @cache
 def schemaorg() -> Vocabulary:
     """The shipped Schema.org table, read once."""
-    text = resources.files("nounkit.jsonld").joinpath("schemaorg.json").read_text("utf-8")
+    text = resources.files("nounkit.language").joinpath("schemaorg.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return Vocabulary(
         release=data["release"],
@@ -141,105 +141,57 @@ def term_iris(noun: NounDef, vocab: str) -> dict[str, str]:
 # -- the check at load ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Place:
-    """Where a value stands, worked out only when something there is reported."""
+class VocabularyWarning(UserWarning):
+    """A Schema.org term used where Schema.org does not expect it.
 
-    positions: _Positions
-    fallback: Location | None
-    path: tuple[str, ...] | None = None
-
-    def resolve(self) -> Location:
-        if self.path is None:
-            return self.fallback or Location("<noun definitions>", 0, 0)
-        return self.positions.of(self.fallback, self.path)
-
-
-@dataclass
-class _Finding:
-    place: _Place
-    path: str
-    message: str
-    hint: str | None
-    loose: bool  # Schema.org's own looseness: a warning unless strict
-
-    def problem(self) -> Problem:
-        where = self.place.resolve()
-        return Problem(where.file, where.line, where.column, self.path, self.message, self.hint)
-
-
-class _Positions:
-    """Where values stand in noun files: the loader keeps key positions; values need the file.
-
-    Read only when something is reported, and each file at most once per check.
+    Schema.org's ``domainIncludes`` are loose in places, so a property used on
+    a class outside its domain (or a superseded term) warns rather than fails;
+    ``Registry.load(..., strict_vocab=True)`` or ``strict_vocab: true`` in the
+    configuration turns these into DefinitionErrors. The message starts with
+    ``file:line:column`` of the offending value and ends with its code.
     """
 
-    def __init__(self) -> None:
-        self._files: dict[str, Any] = {}
 
-    def of(self, fallback: Location | None, path: tuple[str, ...]) -> Location:
-        where = fallback or Location("<noun definitions>", 0, 0)
-        if where.file not in self._files:
-            from nounkit.language.yamlsource import YamlProblem, read_yaml
+@dataclass(frozen=True)
+class Finding:
+    """Something wrong with a term: ``at`` is its path inside the noun (None: only
+    ``fallback`` says where); ``loose``, Schema.org's own looseness, warns unless strict."""
 
-            try:
-                document = read_yaml(Path(where.file).read_bytes(), where.file)
-                self._files[where.file] = document.positions
-            except (OSError, YamlProblem):
-                self._files[where.file] = None
-        positions = self._files[where.file]
-        if positions is None:
-            return where
-        exact = positions.values.get(path)
-        if exact is None:  # an action's input: its path holds the action's list index
-            exact = next(
-                (
-                    at
-                    for candidate, at in positions.values.items()
-                    if candidate[:2] == path[:2]
-                    and path[2] in candidate
-                    and candidate[-3:] == path[-3:]
-                ),
-                None,
-            )
-        return Location(where.file, *exact) if exact else where
+    noun: str
+    at: tuple[str, ...] | None
+    fallback: Location | None
+    code: Code
+    message: str
+    hint: str | None
+    loose: bool = False
+
+    @property
+    def path(self) -> str:
+        return ".".join((self.noun, *self.at)) if self.at else self.noun
 
 
-def check_terms(nouns: Mapping[str, NounDef], *, vocab: str, strict: bool = False) -> None:
-    """Check every ``class:`` and ``iri:`` against the Schema.org table.
+def term_findings(nouns: Mapping[str, NounDef], *, vocab: str) -> list[Finding]:
+    """Every ``class:`` and ``iri:`` checked against the Schema.org table.
 
     An unknown or misspelled Schema.org term, a class used as a property (or the
     reverse), an unknown CURIE prefix, or two terms of one noun with the same IRI
-    is a DefinitionError. A property outside its class's ``domainIncludes``, or a
-    superseded term, warns with :class:`VocabularyWarning` (Schema.org's domains are
-    loose), unless ``strict``: then it is a DefinitionError too.
+    is an error. A property outside its class's ``domainIncludes``, or a
+    superseded term, is ``loose``: a warning unless the registry is strict.
     """
-    positions = _Positions()
-    findings = [f for noun in nouns.values() for f in _check_noun(noun, vocab, positions)]
-    errors = [f.problem() for f in findings if strict or not f.loose]
-    for finding in findings if not strict else ():  # warned even when errors follow
-        if finding.loose:
-            where = finding.place.resolve()
-            text = f"{where}: {finding.path}: {finding.message}"
-            if finding.hint:
-                text += f" ({finding.hint})"
-            warnings.warn_explicit(text, VocabularyWarning, where.file, where.line or 1)
-    if errors:
-        raise DefinitionError(errors)
+    return [finding for noun in nouns.values() for finding in _check_noun(noun, vocab)]
 
 
-def _check_noun(noun: NounDef, vocab: str, positions: _Positions) -> Iterator[_Finding]:
+def _check_noun(noun: NounDef, vocab: str) -> Iterator[Finding]:
     table = schemaorg()
     schema_class: str | None = None
     if noun.class_iri is not None:
-        path = (noun.name, "class")
-        where = _Place(positions, noun.location, path)
+        at: tuple[str, ...] = ("class",)
         full = expand_iri(noun.class_iri)
         if full is None:
-            yield _unknown_prefix(noun.class_iri, where, ".".join(path))
+            yield _unknown_prefix(noun, noun.class_iri, at, noun.location)
         elif full.startswith(SCHEMA):
             local = full[len(SCHEMA) :]
-            finding = _check_term(table, noun.class_iri, local, "class", where, ".".join(path))
+            finding = _check_term(noun, table, noun.class_iri, local, "class", at, noun.location)
             if finding is None:
                 schema_class = local
             else:
@@ -251,61 +203,49 @@ def _check_noun(noun: NounDef, vocab: str, positions: _Positions) -> Iterator[_F
         if iri in seen:
             prop = noun.properties.get(name)
             if prop is not None and prop.iri:
-                at: tuple[str, ...] = ("properties", name, "iri")
-                where = _Place(positions, prop.location, (noun.name, *at))
+                at = ("properties", name, "iri")
+                fallback = prop.location
             else:
                 owner = prop if prop is not None else noun.relationships[name]
                 at = ("properties" if prop is not None else "relationships", name)
-                where = _Place(positions, owner.location or noun.location)
-            yield _Finding(
-                where,
-                ".".join((noun.name, *at)),
+                fallback = owner.location or noun.location
+            yield Finding(
+                noun.name,
+                at,
+                fallback,
+                Code.SHARED_IRI,
                 f"{name!r} and {seen[iri]!r} both map to <{iri}>",
                 "a JSON-LD term stands for one property: give one of them another iri",
-                loose=False,
             )
         else:
             seen[iri] = name
     for name, prop in noun.properties.items():
-        yield from _check_property(
-            noun, prop, ("properties", name, "iri"), schema_class, table, positions
-        )
+        yield from _check_property(noun, prop, ("properties", name, "iri"), schema_class, table)
     for action in noun.actions.values():
         for prop in action.input.values():  # no node to sit on: spelling only
-            yield from _check_property(
-                noun,
-                prop,
-                ("actions", action.name, "input", prop.name, "iri"),
-                None,
-                table,
-                positions,
-                domain=False,
-            )
+            at = ("actions", action.name, "input", prop.name, "iri")
+            yield from _check_property(noun, prop, at, None, table, domain=False)
 
 
 def _check_property(
     noun: NounDef,
     prop: PropertyDef,
-    at: tuple[str, ...],
+    at: tuple[str, ...] | None,
     schema_class: str | None,
     table: Vocabulary,
-    positions: _Positions,
     *,
     domain: bool = True,
-) -> Iterator[_Finding]:
+) -> Iterator[Finding]:
     if prop.iri is None:
         return
-    path = (noun.name, *at)
-    dotted = ".".join(path)
-    where = _Place(positions, prop.location, path)
     full = expand_iri(prop.iri)
     if full is None:
-        yield _unknown_prefix(prop.iri, where, dotted)
+        yield _unknown_prefix(noun, prop.iri, at, prop.location)
         return
     if not full.startswith(SCHEMA):
         return  # another vocabulary: nounkit has no table to check it against
     local = full[len(SCHEMA) :]
-    finding = _check_term(table, prop.iri, local, "property", where, dotted)
+    finding = _check_term(noun, table, prop.iri, local, "property", at, prop.location)
     if finding is not None:
         yield finding
         if not finding.loose:
@@ -315,9 +255,11 @@ def _check_property(
     domains = table.properties[local][0]
     if domains and not table.ancestors(schema_class).intersection(domains):
         above = sorted(table.ancestors(schema_class) - {schema_class})
-        yield _Finding(
-            where,
-            dotted,
+        yield Finding(
+            noun.name,
+            at,
+            prop.location,
+            Code.OUTSIDE_DOMAIN,
             f"schema:{local} is not expected on schema:{schema_class}: its domainIncludes "
             f"lists {', '.join('schema:' + d for d in domains)}",
             f"map {prop.name} to a property whose domain covers schema:{schema_class}"
@@ -328,52 +270,53 @@ def _check_property(
 
 
 def _check_term(
-    table: Vocabulary, written: str, local: str, wanted: str, where: _Place, path: str
-) -> _Finding | None:
+    noun: NounDef,
+    table: Vocabulary,
+    written: str,
+    local: str,
+    wanted: str,
+    at: tuple[str, ...] | None,
+    fallback: Location | None,
+) -> Finding | None:
     """Is the Schema.org term there, and of the wanted kind (class or property)?"""
+
+    def found(code: Code, message: str, hint: str | None, loose: bool = False) -> Finding:
+        return Finding(noun.name, at, fallback, code, message, hint, loose)
+
     kind = table.kind(local)
     if kind is None:
         pool: Iterable[str] = table.classes if wanted == "class" else table.properties
-        return _Finding(
-            where,
-            path,
+        return found(
+            Code.UNKNOWN_TERM,
             f"{written!r} is not a Schema.org {wanted} (release {table.release})",
-            _suggest(local, pool, table) or "see https://schema.org/docs/full.html",
-            loose=False,
+            _suggest(local, pool) or "see https://schema.org/docs/full.html",
         )
     if kind == "member":
         enumerations = ", ".join("schema:" + e for e in table.members[local])
-        return _Finding(
-            where,
-            path,
+        return found(
+            Code.WRONG_TERM_KIND,
             f"schema:{local} is a member of the enumeration {enumerations}, not a {wanted}",
             "enumeration members are values, not terms",
-            loose=False,
         )
     if kind == "datatype" and wanted == "class":
-        return _Finding(
-            where,
-            path,
+        return found(
+            Code.WRONG_TERM_KIND,
             f"schema:{local} is a Schema.org data type, not a class of things",
             "the type of each property already says how its values are written; "
             "class names what the noun is (schema:Thing at the least)",
-            loose=False,
         )
     if (kind == "property") != (wanted == "property"):
         other = "property" if kind == "property" else "class"
-        return _Finding(
-            where,
-            path,
+        return found(
+            Code.WRONG_TERM_KIND,
             f"schema:{local} is a Schema.org {other}, not a {wanted}",
             "`class:` names what a noun is; a property's `iri:` names a property"
             + (f"; did you mean {s}?" if (s := _suggest(local, _pool(table, wanted))) else ""),
-            loose=False,
         )
     replacement = table.superseded.get(local)
     if replacement is not None:
-        return _Finding(
-            where,
-            path,
+        return found(
+            Code.SUPERSEDED_TERM,
             f"schema:{local} is superseded by schema:{replacement}",
             f"use schema:{replacement}",
             loose=True,
@@ -385,7 +328,7 @@ def _pool(table: Vocabulary, wanted: str) -> Iterable[str]:
     return table.properties if wanted == "property" else set(table.classes) - table.datatypes
 
 
-def _suggest(local: str, pool: Iterable[str], table: Vocabulary | None = None) -> str | None:
+def _suggest(local: str, pool: Iterable[str]) -> str | None:
     """``did you mean 'schema:email'?``, matching without regard to case."""
     names = {name.lower(): name for name in pool}
     close = difflib.get_close_matches(local.lower(), list(names), n=1, cutoff=0.75)
@@ -394,7 +337,9 @@ def _suggest(local: str, pool: Iterable[str], table: Vocabulary | None = None) -
     return None
 
 
-def _unknown_prefix(written: str, where: _Place, path: str) -> _Finding:
+def _unknown_prefix(
+    noun: NounDef, written: str, at: tuple[str, ...] | None, fallback: Location | None
+) -> Finding:
     prefix = written.partition(":")[0]
     known = schemaorg().prefixes
     close = difflib.get_close_matches(prefix, list(known), n=1, cutoff=0.6)
@@ -404,4 +349,11 @@ def _unknown_prefix(written: str, where: _Place, path: str) -> _Finding:
         else f"write an absolute IRI (https://...), or a CURIE with a known prefix "
         f"({', '.join(p for p in ('schema', 'xsd', 'rdfs', 'foaf', 'dcterms') if p in known)})"
     )
-    return _Finding(where, path, f"unknown prefix {prefix!r} in {written!r}", hint, loose=False)
+    return Finding(
+        noun.name,
+        at,
+        fallback,
+        Code.UNKNOWN_PREFIX,
+        f"unknown prefix {prefix!r} in {written!r}",
+        hint,
+    )
