@@ -29,7 +29,7 @@ def registry() -> Registry:
 
 
 def test_every_generated_schema_is_a_valid_draft_2020_12_schema(registry: Registry) -> None:
-    files = artifacts(registry)
+    files = artifacts(registry.schema)
     assert len(files) >= len(registry.nouns) + 2
     for name, text in files.items():
         if not name.endswith(".schema.json"):
@@ -40,7 +40,7 @@ def test_every_generated_schema_is_a_valid_draft_2020_12_schema(registry: Regist
 
 
 def test_noun_schema_frame(registry: Registry) -> None:
-    schema = json.loads(artifacts(registry)["service-entitlement.schema.json"])
+    schema = json.loads(artifacts(registry.schema)["service-entitlement.schema.json"])
     assert (
         schema["$id"] == f"{registry.config.base.rstrip('/')}/schemas/"
         "service-entitlement.schema.json"
@@ -64,7 +64,7 @@ def test_bundle_made_from_the_nouns_own_schemas_is_the_same(registry: Registry) 
 
 
 def test_bundle_links_nouns_with_refs(registry: Registry) -> None:
-    bundle = json.loads(artifacts(registry)["bundle.schema.json"])
+    bundle = json.loads(artifacts(registry.schema)["bundle.schema.json"])
     assert set(bundle["$defs"]) == set(registry.nouns)
     customer = bundle["$defs"]["ServiceEntitlement"]["properties"]["customer"]
     assert customer["$ref"] == "#/$defs/ServiceCustomer/properties/id"
@@ -75,7 +75,7 @@ def test_bundle_links_nouns_with_refs(registry: Registry) -> None:
 
 
 def test_action_input_schemas(registry: Registry) -> None:
-    schema = json.loads(artifacts(registry)["service-entitlement.consume.input.schema.json"])
+    schema = json.loads(artifacts(registry.schema)["service-entitlement.consume.input.schema.json"])
     validator = Draft202012Validator(schema)
     assert validator.is_valid({"amount": 5})
     assert not validator.is_valid({"amount": 0})  # exclusiveMinimum 0
@@ -129,7 +129,7 @@ def test_check_names_every_stale_missing_and_orphaned_file(
 
 def test_committed_schemas_are_current(registry: Registry) -> None:
     """CI fails when schemas/ is stale: regenerate with `nounkit build`."""
-    files = artifacts(registry)
+    files = artifacts(registry.schema)
     stale = [
         n
         for n, text in files.items()

@@ -278,7 +278,7 @@ def _build(args: argparse.Namespace) -> int:
     registry = Registry.load(args.paths or None)
     folder = Path(args.out)
     if args.check:
-        report = check(registry, folder)
+        report = check(registry.schema, folder)
         for label, names in (
             ("stale", report.stale),
             ("missing", report.missing),
@@ -291,7 +291,7 @@ def _build(args: argparse.Namespace) -> int:
             return EXIT_INPUT
         print(f"{folder}: up to date")
         return EXIT_OK
-    report = build(registry, folder)
+    report = build(registry.schema, folder)
     for name in report.written:
         print(f"wrote {folder / name}")
     for name in report.orphaned:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -111,15 +111,19 @@ def _export(args: argparse.Namespace) -> int:
         raise UsageError(f"--batch must be at least 1, not {args.batch}")
     progress = _export_progress(args.noun, sys.stderr)
     with _registry(args) as registry:
-        for chunk in export_lines(
-            registry,
-            args.noun,
-            args.format,
-            where=where,
-            tenant=args.tenant,
-            batch=args.batch,
-            progress=progress,
-        ):
+        name = registry.noun(args.noun).name
+
+        def pages() -> Iterator[list[Entity]]:
+            cursor: str | None = None
+            while True:
+                entities, cursor = registry.page(
+                    name, where=where, limit=args.batch, after=cursor, tenant=args.tenant
+                )
+                yield entities
+                if cursor is None or len(entities) < args.batch:
+                    return
+
+        for chunk in export_lines(registry.schema, args.format, pages(), progress=progress):
             sys.stdout.write(chunk)
         if progress is not None:
             print(file=sys.stderr)  # end the progress line

@@ -1,20 +1,26 @@
-"""The registry: the loaded nouns, their compiled models, storage and behaviour."""
+"""The registry: one facade over the compiled schema, storage, handlers and subscribers.
+
+Nothing inside nounkit imports this module: the layers below take the compiled
+``Schema`` (``nounkit.compiler.schema``) and a store, and the registry only ties
+them together for callers.
+"""
 
 from __future__ import annotations
 
 import builtins
-import difflib
 import importlib
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
-from types import MappingProxyType, TracebackType
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from nounkit.compiler.schema import Schema, load_schema
 from nounkit.config import Config, find_config
+from nounkit.dispatch.act import Dispatcher, run_act
+from nounkit.dispatch.read import entities
 from nounkit.errors import DefinitionError, NotFound, Problem, StorageError
 from nounkit.language.codes import Code
-from nounkit.language.loader import load_nouns
 from nounkit.language.spec import NounDef
 
 if TYPE_CHECKING:
@@ -22,7 +28,7 @@ if TYPE_CHECKING:
     from nounkit.dispatch.act import ActResult
     from nounkit.dispatch.context import Handler
     from nounkit.dispatch.subscribers import SubscriberFailure, Subscribers
-    from nounkit.jsonld.processor import Form, JsonLd
+    from nounkit.jsonld.processor import Form
     from nounkit.storage.base import Event, Record, Storage, Transaction
 
 __all__ = ["Registry"]
@@ -41,23 +47,27 @@ class Registry:
 
     def __init__(
         self,
-        nouns: Mapping[str, NounDef],
+        nouns: Schema | Mapping[str, NounDef],
         *,
         config: Config | None = None,
         storage: str | Storage | None = None,
     ) -> None:
-        self._nouns = dict(nouns)
-        self.nouns: Mapping[str, NounDef] = MappingProxyType(self._nouns)
         self.config = config or Config()
-        self._models: dict[str, type[Entity]] = {}
-        self._inputs: dict[tuple[str, str], type[Entity]] = {}
+        # The compiled schema: immutable, shared with every layer below.
+        self.schema: Schema = (
+            nouns
+            if isinstance(nouns, Schema)
+            else Schema(nouns, base=self.config.base, vocab=self.config.vocab)
+        )
+        self.nouns: Mapping[str, NounDef] = self.schema.nouns
         self._handlers: dict[tuple[str, str], Handler] = {}
         self._storage_spec = storage if storage is not None else self.config.storage
         self._storage: Storage | None = None
         self._storage_lock = threading.Lock()
         self._subscribers: Subscribers | None = None
-        self._derived = _derived_relationships(self._nouns)
-        self._jsonld: JsonLd | None = None
+        self._dispatcher = Dispatcher(
+            self.schema, lambda: self.storage, self._handlers, self.deliver
+        )
 
     @classmethod
     def load(
@@ -88,11 +98,10 @@ class Registry:
             chosen = list(paths)
         outside = tuple(external) if external is not None else config.external
         strict = config.strict_vocab if strict_vocab is None else strict_vocab
-        registry = cls(
-            load_nouns(chosen, external=outside, vocab=config.vocab, strict_vocab=strict),
-            config=config,
-            storage=storage,
+        schema = load_schema(
+            chosen, external=outside, base=config.base, vocab=config.vocab, strict_vocab=strict
         )
+        registry = cls(schema, config=config, storage=storage)
         # The configured handlers serve the configured nouns; explicit paths may be others.
         chosen_handlers = (
             handlers if handlers is not None else (config.handlers if paths is None else ())
@@ -105,44 +114,27 @@ class Registry:
 
     def noun(self, name: str) -> NounDef:
         """The definition of a noun, by name; NotFound (with a suggestion) when there is none."""
-        try:
-            return self._nouns[name]
-        except KeyError:
-            close = difflib.get_close_matches(name, list(self._nouns), n=1)
-            tip = f"; did you mean {close[0]!r}?" if close else ""
-            raise NotFound(f"no noun named {name!r}{tip}") from None
+        return self.schema.noun(name)
 
     def model(self, name: str) -> type[Entity]:
-        """The compiled pydantic model of a noun, built once and cached."""
-        model = self._models.get(name)
-        if model is None:
-            from nounkit.compiler.models import compile_model
-
-            model = self._models[name] = compile_model(self.noun(name), self._nouns)
-        return model
+        """The compiled pydantic model of a noun, built once."""
+        return self.schema.model(name)
 
     def models(self) -> dict[str, type[Entity]]:
         """Every noun's compiled model (compiling those not built yet), by name."""
-        return {name: self.model(name) for name in self._nouns}
+        return self.schema.models()
 
     def input_model(self, noun: str, action: str) -> type[Entity]:
         """The model of an action's declared ``input``."""
-        key = (noun, action)
-        model = self._inputs.get(key)
-        if model is None:
-            from nounkit.compiler.models import compile_input_model
-
-            definition = self.noun(noun)
-            model = self._inputs[key] = compile_input_model(definition, definition.actions[action])
-        return model
+        return self.schema.input_model(noun, action)
 
     def validate(self, name: str, data: Any) -> Entity:
         """Validate one instance of a noun; raise ValidationError naming every bad field."""
-        return self.model(name).model_validate(data)
+        return self.schema.validate(name, data)
 
     def derived_relationships(self, noun: str) -> Mapping[str, tuple[str, str]]:
         """To-many relationships read from their inverse: name -> (source noun, its to-one)."""
-        return self._derived.get(noun, {})
+        return self.schema.derived_relationships(noun)
 
     # -- handlers ------------------------------------------------------------------------------
 
@@ -185,7 +177,7 @@ class Registry:
         """Register the Python handler of an action (``"Noun.verb"`` or a unique verb)."""
         from nounkit.dispatch.resolve import resolve_action
 
-        definition, found = resolve_action(self._nouns, action, noun)
+        definition, found = resolve_action(self.schema.nouns, action, noun)
 
         def register(handler: Handler) -> Handler:
             self._handlers[(definition.name, found.name)] = handler
@@ -209,10 +201,10 @@ class Registry:
 
                     spec = self._storage_spec
                     if isinstance(spec, Storage):
-                        spec.open(self._nouns)
+                        spec.open(self.schema.nouns)
                         self._storage = spec
                     elif isinstance(spec, str):
-                        self._storage = open_storage(spec, self._nouns)
+                        self._storage = open_storage(spec, self.schema.nouns)
                     else:
                         raise StorageError(f"storage must be a URL or a Storage, not {spec!r}")
         return self._storage
@@ -248,10 +240,8 @@ class Registry:
         roles: Iterable[str] = (),
     ) -> ActResult:
         """Run an action: one transaction, entity and events together or not at all."""
-        from nounkit.dispatch.act import run_act
-
         return run_act(
-            self,
+            self._dispatcher,
             action,
             id=id,
             data=data,
@@ -333,7 +323,7 @@ class Registry:
         self, noun: NounDef, data: Mapping[str, Any], tx: Transaction, tenant: str | None
     ) -> Entity:
         """A stored record's data as the compiled model, derived relationships filled in."""
-        return self.entities(noun, [data], tx, tenant)[0]
+        return entities(self.schema, noun, [data], tx, tenant)[0]
 
     def entities(
         self,
@@ -342,21 +332,8 @@ class Registry:
         tx: Transaction,
         tenant: str | None,
     ) -> builtins.list[Entity]:
-        """Stored records as models, derived relationships filled in: every derived list
-        of every record read at once (:meth:`Transaction.related`), not one per record."""
-        model = self.model(noun.name)
-        derived = self.derived_relationships(noun.name)
-        if not derived:
-            return [model.model_validate(dict(data)) for data in rows]
-        ids = [data["id"] for data in rows]
-        found = tx.related(list(derived.values()), ids, tenant)
-        lists = dict(zip(derived, found, strict=True))
-        return [
-            model.model_validate(
-                {**data, **{name: lists[name].get(data["id"], []) for name in derived}}
-            )
-            for data in rows
-        ]
+        """Stored records as models, every derived list of every record read at once."""
+        return entities(self.schema, noun, rows, tx, tenant)
 
     # -- JSON-LD (nounkit.jsonld) ---------------------------------------------------------------
 
@@ -364,7 +341,7 @@ class Registry:
         """The noun's JSON-LD context, as ``schemas/<singular>.context.jsonld`` holds it."""
         from nounkit.jsonld import engine
 
-        return engine(self).context(noun)
+        return engine(self.schema).context(noun)
 
     def to_jsonld(self, entity: Any, *, form: Form = "compact", noun: str | None = None) -> Any:
         """An entity as JSON-LD: a compact document (``@id`` is ``<base><plural>/<id>``),
@@ -374,7 +351,7 @@ class Registry:
         """
         from nounkit.jsonld import engine
 
-        return engine(self).to_jsonld(entity, form=form, noun=noun)
+        return engine(self.schema).to_jsonld(entity, form=form, noun=noun)
 
     def from_jsonld(self, document: Any, *, noun: str | None = None) -> Entity:
         """The validated entity a JSON-LD document describes (compact or expanded; Schema.org
@@ -383,14 +360,14 @@ class Registry:
         """
         from nounkit.jsonld import engine
 
-        return engine(self).from_jsonld(document, noun=noun)
+        return engine(self.schema).from_jsonld(document, noun=noun)
 
     def event_to_jsonld(self, event: Event, *, form: Form = "compact") -> Any:
         """An event as a Schema.org action (CreateAction, UpdateAction, DeleteAction, or
         Action named by its verb) with agent, object, end time and result."""
         from nounkit.jsonld import engine
 
-        return engine(self).event_to_jsonld(event, form=form)
+        return engine(self.schema).event_to_jsonld(event, form=form)
 
     # -- events after commit -------------------------------------------------------------------
 
@@ -435,27 +412,4 @@ class Registry:
 
     def __repr__(self) -> str:
         where = f" from {self.config.file}" if self.config.file else ""
-        return f"<Registry of {len(self._nouns)} nouns{where}>"
-
-
-def _derived_relationships(nouns: Mapping[str, NounDef]) -> dict[str, dict[str, tuple[str, str]]]:
-    """To-many relationships whose inverse is a to-one: read from it, never stored twice."""
-    derived: dict[str, dict[str, tuple[str, str]]] = {}
-    for noun in nouns.values():
-        for rel in noun.relationships.values():
-            if rel.many or rel.target not in nouns:
-                continue
-            target = nouns[rel.target]
-            inverse = target.relationships.get(rel.backref) if rel.backref else None
-            if inverse is None:  # the pairing may be declared on the to-many side only
-                inverse = next(
-                    (
-                        r
-                        for r in target.relationships.values()
-                        if r.many and r.target == noun.name and r.backref == rel.name
-                    ),
-                    None,
-                )
-            if inverse is not None and inverse.many and inverse.target == noun.name:
-                derived.setdefault(target.name, {})[inverse.name] = (noun.name, rel.name)
-    return derived
+        return f"<Registry of {len(self.schema.nouns)} nouns{where}>"

@@ -152,7 +152,7 @@ def test_export_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 def test_build_writes_a_context_per_noun_and_one_for_events() -> None:
     registry = Registry.load(CATALOG, storage="memory://", handlers=())
-    files = artifacts(registry)
+    files = artifacts(registry.schema)
     for noun in registry.nouns.values():
         text = files[f"{noun.singular}.context.jsonld"]
         assert json.loads(text) == registry.context(noun.name)

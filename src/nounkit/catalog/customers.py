@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 from nounkit.errors import FieldError, ValidationError
 
 if TYPE_CHECKING:
-    from nounkit.dispatch.context import ActionContext
-    from nounkit.registry import Registry
+    from nounkit.dispatch.context import ActionContext, Registers
 
 __all__ = ["register"]
 
@@ -65,7 +64,7 @@ def merge(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> None:
     other = ctx.get("ServiceCustomer", duplicate)
     # The customer's to-many relationships are read from their inverse to-ones
     # (ServiceEntitlement.customer and the like): moving those moves the records.
-    for source, inverse in ctx.registry.derived_relationships(ctx.noun.name).values():
+    for source, inverse in ctx.schema.derived_relationships(ctx.noun.name).values():
         for owned in ctx.find(source, {inverse: duplicate}):
             ctx.act("update", noun=source, id=owned.id, data={inverse: entity.id})
     if other.segment is not None:
@@ -142,7 +141,7 @@ HANDLERS: Mapping[str, Any] = {
 }
 
 
-def register(registry: Registry) -> None:
+def register(registry: Registers) -> None:
     """Add the catalog's handlers to a registry that has loaded the customer nouns."""
     for action, handler in HANDLERS.items():
         registry.handles(action)(handler)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from nounkit.codegen.jsonschema import bundle_schema, dumps, input_schema, noun_schema
+from nounkit.compiler.schema import Schema
 from nounkit.jsonld import context_files
 from nounkit.language.grammar import language_schema
 from nounkit.language.spec import NounDef
-from nounkit.registry import Registry
 
 __all__ = ["BuildReport", "artifacts", "build", "check"]
 
@@ -19,31 +20,31 @@ BUNDLE = "bundle.schema.json"
 _GENERATED_SUFFIXES = (".schema.json", ".context.jsonld")
 
 
-def artifacts(registry: Registry) -> dict[str, str]:
+def artifacts(schema: Schema) -> dict[str, str]:
     """Every generated file, by name, with its exact text, in a stable order.
 
     JSON Schema (``*.schema.json``) and JSON-LD contexts (``*.context.jsonld``).
     """
-    return _files(registry, list(registry.nouns.values()), shared=True)
+    return _files(schema, list(schema.nouns.values()), shared=True)
 
 
-def _files(registry: Registry, nouns: list[NounDef], *, shared: bool) -> dict[str, str]:
+def _files(schema: Schema, nouns: list[NounDef], *, shared: bool) -> dict[str, str]:
     """The files of ``nouns`` (schema, action inputs, context) and, when ``shared``, those
     of all nouns together (language schema, bundle, events' context)."""
-    base = registry.config.base
+    base = schema.base
     files = {LANGUAGE_SCHEMA: dumps(language_schema())} if shared else {}
     schemas = {}
     for noun in nouns:
-        schemas[noun.name] = schema = noun_schema(noun, registry.nouns, base=base)
-        files[f"{noun.singular}.schema.json"] = dumps(schema)
+        schemas[noun.name] = own = noun_schema(noun, schema.nouns, base=base)
+        files[f"{noun.singular}.schema.json"] = dumps(own)
         for action in noun.actions.values():
             if action.input:
                 name = f"{noun.singular}.{action.name}.input.schema.json"
                 files[name] = dumps(input_schema(noun, action, base=base))
     if shared:
-        files[BUNDLE] = dumps(bundle_schema(registry.nouns, base=base, schemas=schemas))
+        files[BUNDLE] = dumps(bundle_schema(schema.nouns, base=base, schemas=schemas))
     # JSON-LD contexts: <singular>.context.jsonld per noun, and the events' context.
-    files.update(context_files(registry, nouns, events=shared))
+    files.update(context_files(schema, nouns, events=shared))
     return files
 
 
@@ -70,16 +71,35 @@ def _generated_here(folder: Path) -> list[str]:
     )
 
 
-def check(registry: Registry, folder: Path) -> BuildReport:
-    """Compare the folder with what would be generated; write nothing."""
-    names, stale, missing = _compare(artifacts(registry), folder, write=False)
+Progress = Callable[[int], None]
+
+
+def check(
+    schema: Schema,
+    folder: Path,
+    *,
+    files: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Compare the folder with what would be generated (``files``, when already made);
+    write nothing. ``progress(1)`` follows each file compared."""
+    made = artifacts(schema) if files is None else files
+    names, stale, missing = _compare(made, folder, write=False, progress=progress)
     return BuildReport([], stale, missing, _orphans(names, folder))
 
 
-def build(registry: Registry, folder: Path) -> BuildReport:
-    """Write every generated file that changed (atomically) and remove orphans."""
+def build(
+    schema: Schema,
+    folder: Path,
+    *,
+    files: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Write every generated file that changed (atomically) and remove orphans.
+    ``progress(1)`` follows each file compared (and written, when it changed)."""
     folder.mkdir(parents=True, exist_ok=True)
-    names, stale, missing = _compare(artifacts(registry), folder, write=True)
+    made = artifacts(schema) if files is None else files
+    names, stale, missing = _compare(made, folder, write=True, progress=progress)
     orphaned = _orphans(names, folder)
     for name in orphaned:
         (folder / name).unlink()
@@ -93,9 +113,13 @@ def _orphans(names: set[str], folder: Path) -> list[str]:
 Synced = tuple[set[str], list[str], list[str]]  # every generated name, stale, missing
 
 
-def _compare(files: dict[str, str], folder: Path, write: bool) -> Synced:
+def _compare(
+    files: Mapping[str, str], folder: Path, *, write: bool, progress: Progress | None
+) -> Synced:
     stale, missing = [], []
     for name, text in files.items():
+        if progress is not None:
+            progress(1)
         path = folder / name
         if not path.is_file():
             missing.append(name)

@@ -11,7 +11,7 @@ after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from ulid import ULID
 
 from nounkit.compiler.models import Entity
-from nounkit.dispatch.context import ActionContext
+from nounkit.dispatch.context import ActionContext, Handler
+from nounkit.dispatch.read import entities
 from nounkit.dispatch.resolve import resolve_action
 from nounkit.errors import (
     Conflict,
@@ -35,9 +36,10 @@ from nounkit.language.spec import ActionDef, NounDef
 from nounkit.storage.base import Event, NewEvent, Query, Record, Transaction
 
 if TYPE_CHECKING:
-    from nounkit.registry import Registry
+    from nounkit.compiler.schema import Schema
+    from nounkit.storage.base import Storage
 
-__all__ = ["MAX_ATTEMPTS", "ActResult", "new_id", "run_act"]
+__all__ = ["MAX_ATTEMPTS", "ActResult", "Dispatcher", "new_id", "run_act"]
 
 MAX_ATTEMPTS = 5  # a stale version retries the whole act this many times before Conflict
 
@@ -81,11 +83,22 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class Dispatcher:
+    """What acts run on: the compiled schema, the store (opened on first use), the
+    handlers by (noun, action), and where the committed events go."""
+
+    schema: Schema
+    storage: Callable[[], Storage]
+    handlers: Mapping[tuple[str, str], Handler]
+    deliver: Callable[[list[Event]], None]
+
+
 @dataclass
 class _Run:
     """One attempt at one act, and the nested acts its handlers start."""
 
-    registry: Registry
+    dispatcher: Dispatcher
     tx: Transaction
     actor: str | None
     tenant: str | None
@@ -98,12 +111,16 @@ class _Run:
 
     # -- reads inside the transaction ----------------------------------------------------------
 
+    @property
+    def schema(self) -> Schema:
+        return self.dispatcher.schema
+
     def load(self, noun: str, id: str) -> Entity:
-        definition = self.registry.noun(noun)
+        definition = self.schema.noun(noun)
         record = self.tx.get(definition.name, id, self.tenant)
         if record is None:
             raise NotFound(f"{noun} {id!r} not found" + self._in_tenant())
-        return self.registry.entity(definition, record.data, self.tx, self.tenant)
+        return entities(self.schema, definition, [record.data], self.tx, self.tenant)[0]
 
     def find(
         self,
@@ -112,12 +129,12 @@ class _Run:
         sort: Mapping[str, int] | None,
         limit: int | None,
     ) -> list[Entity]:
-        definition = self.registry.noun(noun)
+        definition = self.schema.noun(noun)
         page = self.tx.query(
             definition.name, Query(where=where, sort=sort, limit=limit), self.tenant
         )
-        return self.registry.entities(
-            definition, [r.data for r in page.records], self.tx, self.tenant
+        return entities(
+            self.schema, definition, [r.data for r in page.records], self.tx, self.tenant
         )
 
     def _in_tenant(self) -> str:
@@ -135,7 +152,7 @@ class _Run:
                     )
                 ],
             )
-        noun_def, action_def = resolve_action(self.registry.nouns, action, noun)
+        noun_def, action_def = resolve_action(self.schema.nouns, action, noun)
         self.depth += 1
         try:
             entity, _, _ = self.perform(noun_def, action_def, id, data)
@@ -218,7 +235,7 @@ class _Run:
             if kind == "delete" or not candidate
             else self._validate(noun, candidate, entity_id)
         )
-        handler = self.registry.handler_for(noun.name, action.name)
+        handler = self.dispatcher.handlers.get((noun.name, action.name))
         ctx = ActionContext(self, noun, action, entity_id or None)
         if handler is None and kind == "custom":
             raise HandlerMissing(
@@ -311,7 +328,7 @@ class _Run:
         raw_inputs: dict[str, Any] = {}
         problems: list[FieldError] = []
         takes_fields = action.kind in ("create", "update")
-        derived = self.registry.derived_relationships(noun.name)
+        derived = self.schema.derived_relationships(noun.name)
         for key, value in data.items():
             if key in action.input:
                 raw_inputs[key] = value
@@ -352,7 +369,7 @@ class _Run:
             raise ValidationError(noun.name, problems, id=id)
         inputs: dict[str, Any] = {}
         if action.input:
-            model = self.registry.input_model(noun.name, action.name)
+            model = self.schema.input_model(noun.name, action.name)
             try:
                 validated = model.model_validate(raw_inputs)
             except ValidationError as exc:
@@ -450,7 +467,7 @@ class _Run:
         candidate.update(_jsonable(dict(changes)))
 
     def _validate(self, noun: NounDef, data: Mapping[str, Any], entity_id: str) -> Entity:
-        model = self.registry.model(noun.name)
+        model = self.schema.model(noun.name)
         try:
             return model.model_validate(dict(data))
         except ValidationError as exc:
@@ -462,7 +479,7 @@ class _Run:
         self, noun: NounDef, candidate: dict[str, Any], entity_id: str
     ) -> tuple[Entity, dict[str, Any]]:
         """Computed values, then the whole entity, then rules; returns what gets stored."""
-        derived = self.registry.derived_relationships(noun.name)
+        derived = self.schema.derived_relationships(noun.name)
         for name in derived:
             candidate.pop(name, None)
         entity = self._validate(noun, candidate, entity_id)
@@ -507,7 +524,7 @@ class _Run:
     ) -> None:
         for name, rel in noun.relationships.items():
             value = stored.get(name)
-            if value is None or value == current.get(name) or rel.target not in self.registry.nouns:
+            if value is None or value == current.get(name) or rel.target not in self.schema.nouns:
                 continue
             wanted = value if rel.many else [value]
             before = current.get(name) or []
@@ -566,7 +583,7 @@ class _Run:
 
 
 def run_act(
-    registry: Registry,
+    dispatcher: Dispatcher,
     action: str,
     *,
     id: str | None = None,
@@ -577,13 +594,14 @@ def run_act(
     roles: frozenset[str] = frozenset(),
 ) -> ActResult:
     """Run one act in one transaction; retry a lost version race a bounded number of times."""
-    noun_def, action_def = resolve_action(registry.nouns, action, noun)
-    storage = registry.storage
+    schema = dispatcher.schema
+    noun_def, action_def = resolve_action(schema.nouns, action, noun)
+    storage = dispatcher.storage()
     last: Conflict | None = None
     for _ in range(MAX_ATTEMPTS):
         try:
             with storage.transaction() as tx:
-                run = _Run(registry, tx, actor, tenant, roles)
+                run = _Run(dispatcher, tx, actor, tenant, roles)
                 entity, entity_id, version = run.perform(noun_def, action_def, id, data)
                 # The derived lists as of this act's own commit, read in its transaction
                 # (no second one) and before the events are appended, which on PostgreSQL
@@ -593,9 +611,8 @@ def run_act(
                     e.entity_id == entity_id for e in run.pending
                 )
                 if entity is not None and action_def.kind != "delete" and not fresh:
-                    entity = registry.entity(
-                        noun_def, entity.model_dump(mode="json", by_alias=True), tx, tenant
-                    )
+                    stored = entity.model_dump(mode="json", by_alias=True)
+                    entity = entities(schema, noun_def, [stored], tx, tenant)[0]
                 events = tx.append(run.pending)
             break
         except _StaleVersion as stale:
@@ -606,7 +623,7 @@ def run_act(
             f"{noun_def.name} {id!r}: still stale after {MAX_ATTEMPTS} attempts "
             f"({last}); another writer keeps changing it"
         ) from last
-    registry.deliver(events)
+    dispatcher.deliver(events)
     return ActResult(
         noun_def.name, entity_id, entity, events, version, deleted=action_def.kind == "delete"
     )

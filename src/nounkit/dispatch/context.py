@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from nounkit.errors import FieldError as _FieldError
 from nounkit.errors import ValidationError
 
 if TYPE_CHECKING:
     from nounkit.compiler.models import Entity
+    from nounkit.compiler.schema import Schema
     from nounkit.dispatch.act import _Run
     from nounkit.language.spec import ActionDef, NounDef
-    from nounkit.registry import Registry
 
-__all__ = ["ActionContext", "Handler"]
+__all__ = ["ActionContext", "Handler", "Registers"]
 
 
 class ActionContext:
@@ -24,7 +24,7 @@ class ActionContext:
 
     def __init__(self, run: _Run, noun: NounDef, action: ActionDef, entity_id: str | None) -> None:
         self._run = run
-        self.registry: Registry = run.registry
+        self.schema: Schema = run.schema  # every noun, its models and derived relationships
         self.noun = noun
         self.action = action
         self.id = entity_id
@@ -81,3 +81,12 @@ class ActionContext:
 
 
 Handler = Callable[[ActionContext, "Entity | None", dict[str, Any]], Mapping[str, Any] | None]
+
+
+class Registers(Protocol):
+    """What a handlers module's ``register(registry)`` is given: a place to add handlers
+    (a ``Registry`` is one), so handler modules need not import the facade."""
+
+    def handles(self, action: str, *, noun: str | None = None) -> Callable[[Handler], Handler]:
+        """Register the handler of an action (``"Noun.verb"`` or a unique verb)."""
+        ...

@@ -1,6 +1,6 @@
 """Schema.org JSON-LD for nouns, entities and events, offline.
 
-Use it through the registry::
+Use it through the registry (or ``engine(schema)`` on a compiled schema)::
 
     reg.context("ServicePlan")               # the noun's context document
     doc = reg.to_jsonld(plan)                # compact: @context, @id, @type, terms
@@ -25,9 +25,9 @@ from nounkit.language.vocab import SCHEMA, schemaorg
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from nounkit.compiler.schema import Schema
     from nounkit.jsonld.processor import JsonLd
     from nounkit.language.spec import NounDef
-    from nounkit.registry import Registry
 
 __all__ = [
     "MAX_DEPTH",
@@ -42,23 +42,21 @@ __all__ = [
 ]
 
 
-def engine(registry: Registry) -> JsonLd:
-    """The registry's JSON-LD engine (contexts and mappings are built once and kept)."""
+def engine(source: Schema | Any) -> JsonLd:
+    """The JSON-LD engine of a compiled schema (or of the ``.schema`` of a registry):
+    made once per schema, its contexts and mappings built on first use and kept."""
     from nounkit.jsonld.processor import JsonLd
 
-    found: Any = getattr(registry, "_jsonld", None)
-    if found is None:
-        found = JsonLd(registry)
-        registry._jsonld = found
-    result: JsonLd = found
-    return result
+    schema: Schema = getattr(source, "schema", source)
+    found: JsonLd = schema.memo("jsonld", lambda: JsonLd(schema))
+    return found
 
 
 def context_files(
-    registry: Registry, nouns: Iterable[NounDef] | None = None, *, events: bool = True
+    schema: Schema, nouns: Iterable[NounDef] | None = None, *, events: bool = True
 ) -> dict[str, str]:
     """The context files ``nounkit build`` writes into ``schemas/``, by name (no pyld):
     those of ``nouns`` (every noun when None) and, when ``events``, the events' context."""
     from nounkit.jsonld.contexts import context_files
 
-    return context_files(registry, nouns, events=events)
+    return context_files(schema, nouns, events=events)

@@ -15,8 +15,8 @@ from nounkit.language.vocab import SCHEMA, XSD
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from nounkit.compiler.schema import Schema
     from nounkit.language.spec import NounDef
-    from nounkit.registry import Registry
 
 __all__ = [
     "EVENTS_CONTEXT",
@@ -72,27 +72,27 @@ def events_context(vocab: str) -> dict[str, Any]:
     }
 
 
-def noun_mapping(registry: Registry, noun: NounDef) -> NounMapping:
-    """The noun's JSON-LD mapping under the registry's base and vocabulary."""
-    base = registry.config.base
+def noun_mapping(schema: Schema, noun: NounDef) -> NounMapping:
+    """The noun's JSON-LD mapping under the schema's base and vocabulary."""
+    base = schema.base
     return NounMapping(
         noun,
-        registry.nouns,
+        schema.nouns,
         base=base,
-        vocab=registry.config.vocab,
+        vocab=schema.vocab,
         context_url=context_url(base, noun),
     )
 
 
 def context_files(
-    registry: Registry, nouns: Iterable[NounDef] | None = None, *, events: bool = True
+    schema: Schema, nouns: Iterable[NounDef] | None = None, *, events: bool = True
 ) -> dict[str, str]:
     """The context files ``nounkit build`` writes, by name, with their exact text: those
     of ``nouns`` (every noun when None) and, when ``events``, the events' context."""
     files = {
-        context_file(noun): dumps(noun_mapping(registry, noun).context)
-        for noun in (registry.nouns.values() if nouns is None else nouns)
+        context_file(noun): dumps(noun_mapping(schema, noun).context)
+        for noun in (schema.nouns.values() if nouns is None else nouns)
     }
     if events:
-        files[EVENTS_CONTEXT] = dumps(events_context(registry.config.vocab))
+        files[EVENTS_CONTEXT] = dumps(events_context(schema.vocab))
     return files

@@ -34,8 +34,8 @@ from nounkit.language.vocab import expand_iri, normalize
 
 if TYPE_CHECKING:
     from nounkit.compiler.models import Entity
+    from nounkit.compiler.schema import Schema
     from nounkit.language.spec import NounDef
-    from nounkit.registry import Registry
     from nounkit.storage.base import Event
 
 __all__ = ["FORMS", "Form", "JsonLd"]
@@ -47,21 +47,21 @@ _ACTION_TYPES = {"create": "CreateAction", "update": "UpdateAction", "delete": "
 
 
 class JsonLd:
-    """Contexts and documents for one registry's nouns, built on first use and kept."""
+    """Contexts and documents for one schema's nouns, built on first use and kept."""
 
-    def __init__(self, registry: Registry) -> None:
-        self._registry = registry
-        self.base = registry.config.base
-        self.vocab = registry.config.vocab
+    def __init__(self, schema: Schema) -> None:
+        self._schema = schema
+        self.base = schema.base
+        self.vocab = schema.vocab
         self._mappings: dict[str, NounMapping] = {}
         self._lock = threading.RLock()
-        self._by_url = {self.context_url(n): n.name for n in registry.nouns.values()}
+        self._by_url = {self.context_url(n): n.name for n in schema.nouns.values()}
         self.events_url = schema_url(self.base, EVENTS_CONTEXT)
         self._prefixes = {
-            name: entity_prefix(self.base, noun.plural) for name, noun in registry.nouns.items()
+            name: entity_prefix(self.base, noun.plural) for name, noun in schema.nouns.items()
         }
         self._classes: dict[str, list[str]] = {}
-        for name, noun in registry.nouns.items():
+        for name, noun in schema.nouns.items():
             iri = (expand_iri(noun.class_iri) if noun.class_iri else None) or self.vocab + name
             self._classes.setdefault(iri, []).append(name)
         self.loader = OfflineLoader(self.document)
@@ -76,11 +76,11 @@ class JsonLd:
         """The noun's mapping, built once; its ``@type`` is compacted by pyld itself."""
         found = self._mappings.get(name)
         if found is None:
-            noun = self._registry.noun(name)
+            noun = self._schema.noun(name)
             with self._lock:
                 found = self._mappings.get(noun.name)
                 if found is None:
-                    found = noun_mapping(self._registry, noun)
+                    found = noun_mapping(self._schema, noun)
                     probe = self._pyld(
                         lambda: jsonld.compact(
                             [{"@type": [found.class_iri]}], found.context, self.options()
@@ -176,14 +176,14 @@ class JsonLd:
 
         if isinstance(entity, Entity):
             name = type(entity).__noun__.name
-            if name not in self._registry.nouns or (noun is not None and noun != name):
+            if name not in self._schema.nouns or (noun is not None and noun != name):
                 raise JsonLdError(
                     f"the entity is a {name}, not "
                     + (f"a {noun}" if noun is not None else "a noun of this registry")
                 )
         elif isinstance(entity, Mapping) and noun is not None:
-            name = self._registry.noun(noun).name
-            entity = self._registry.validate(name, dict(entity))
+            name = self._schema.noun(noun).name
+            entity = self._schema.validate(name, dict(entity))
         else:
             raise JsonLdError(
                 "to_jsonld takes an entity (an instance of a compiled model), or a mapping "
@@ -217,7 +217,7 @@ class JsonLd:
     def graph(self, entities: Iterable[Any], noun: str) -> dict[str, Any]:
         """Entities of one noun as one compact document: their shared ``@context`` once, and
         each entity's node (as ``to_jsonld`` compacts it) in ``@graph``."""
-        name = self._registry.noun(noun).name
+        name = self._schema.noun(noun).name
         nodes = []
         for entity in entities:
             mapping, data = self.entity_data(entity, name)
@@ -259,7 +259,7 @@ class JsonLd:
         if isinstance(document, str | bytes | bytearray):
             text = bytes(document) if isinstance(document, bytearray) else document
             document = parse_document(text, max_bytes=max_bytes)
-        wanted = self._registry.noun(noun).name if noun is not None else None
+        wanted = self._schema.noun(noun).name if noun is not None else None
         if type(document) is dict:
             context = document.get("@context")
             name = self._by_url.get(context) if type(context) is str else None
@@ -267,7 +267,7 @@ class JsonLd:
                 mapping = self.mapping(name)
                 data = mapping.read_compact(document, max_bytes=max_bytes, max_depth=max_depth)
                 if data is not None:  # our own compact form: no pyld needed
-                    return self._registry.validate(name, data)
+                    return self._schema.validate(name, data)
         # Anything else goes to pyld, whose expansion recurses: the limits first.
         check_limits(document, max_bytes=max_bytes, max_depth=max_depth)
         return self._read_expanded(document, wanted)
@@ -316,7 +316,7 @@ class JsonLd:
         )
         if errors:
             raise ValidationError(name, errors, id=ident)
-        return self._registry.validate(name, data)
+        return self._schema.validate(name, data)
 
     def _noun_of(self, iri: Any, types: list[str]) -> str:
         """Which noun a node describes: by its @id, else by its @type."""
@@ -347,7 +347,7 @@ class JsonLd:
 
     def event_to_jsonld(self, event: Event, *, form: Form = "compact") -> Any:
         """An event as a Schema.org action: agent, object, time and result."""
-        noun = self._registry.nouns.get(event.noun)
+        noun = self._schema.nouns.get(event.noun)
         action = noun.actions.get(event.action) if noun is not None else None
         kind = _ACTION_TYPES.get(action.kind, "Action") if action is not None else "Action"
         document: dict[str, Any] = {
