@@ -113,36 +113,41 @@ def main() -> None:
         many = work / "generated"
         write_nouns(many, 1000)
         cases = [
-            ("build", "1 noun", 1, [*nounkit, "build", str(one), "--out", str(work / "s1")]),
+            (
+                "build",
+                "1 noun",
+                1,
+                [*nounkit, "build", "--nouns", str(one), "--out", str(work / "s1")],
+            ),
             (
                 "build",
                 "catalog (9 nouns)",
                 9,
-                [*nounkit, "build", str(NOUNS), "--out", str(work / "s9")],
+                [*nounkit, "build", "--nouns", str(NOUNS), "--out", str(work / "s9")],
             ),
             (
                 "build",
                 "1,000 generated nouns, into a new folder",
                 1000,
-                [*nounkit, "build", str(many), "--out", str(work / "s1000")],
+                [*nounkit, "build", "--nouns", str(many), "--out", str(work / "s1000")],
             ),
             (
                 "build",
                 "1,000 generated nouns, up to date",
                 1000,
-                [*nounkit, "build", str(many), "--out", str(work / "s1000")],
+                [*nounkit, "build", "--nouns", str(many), "--out", str(work / "s1000")],
             ),
             (
                 "codegen",
                 "catalog (9 nouns)",
                 9,
-                [*nounkit, "codegen", "python", str(NOUNS), "-o", str(work / "c9.py")],
+                [*nounkit, "codegen", "python", "--nouns", str(NOUNS), "-o", str(work / "c9.py")],
             ),
             (
                 "codegen",
                 "1,000 generated nouns",
                 1000,
-                [*nounkit, "codegen", "python", str(many), "-o", str(work / "c1000.py")],
+                [*nounkit, "codegen", "python", "--nouns", str(many), "-o", str(work / "c1000.py")],
             ),
         ]
         for command, label, size, argv in cases:

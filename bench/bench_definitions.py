@@ -204,15 +204,22 @@ def bench_process(runs: int, env: dict[str, str]) -> None:
     commands: list[tuple[str, list[str], dict[str, str], bool]] = [
         ("python -c pass (baseline)", [py, "-c", "pass"], env, False),
         ("python -c 'import pydantic'", [py, "-c", "import pydantic"], env, False),
-        ("python -m nounkit check nouns", [py, "-m", "nounkit", "check", "nouns"], env, True),
+        (
+            "python -m nounkit check nouns",
+            [py, "-m", "nounkit", "check", "--nouns", "nouns"],
+            env,
+            True,
+        ),
     ]
     if found:
-        commands.append(("nounkit check nouns (script)", [found, "check", "nouns"], env, True))
+        commands.append(
+            ("nounkit check nouns (script)", [found, "check", "--nouns", "nouns"], env, True)
+        )
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         commands.append(
             (
                 "python -m nounkit check, no .pyc *",
-                [py, "-m", "nounkit", "check", "nouns"],
+                [py, "-m", "nounkit", "check", "--nouns", "nouns"],
                 dict(os.environ),
                 False,
             )

@@ -827,10 +827,10 @@ def check_models(ctx: Ctx) -> tuple[dict[int, Run], dict[int, Run]]:
         problems: list[str] = []
         nouns_path, schema_path = ctx.paths.nouns[n], ctx.paths.schemas[n]
         ours_dir, theirs_file = ctx.work / f"build-{n}", ctx.work / f"linkml-{n}.schema.json"
-        build = [*ctx.nounkit, "build", str(nouns_path), "--out", str(ours_dir)]
+        build = [*ctx.nounkit, "build", "--nouns", str(nouns_path), "--out", str(ours_dir)]
         gen = ctx.linkml("gen-json-schema", str(schema_path))
         try:
-            checked = ctx.run([*ctx.nounkit, "check", str(nouns_path)])
+            checked = ctx.run([*ctx.nounkit, "check", "--nouns", str(nouns_path)])
             if "no problems" not in checked.stdout:
                 problems.append(f"nounkit check says:\n{_indent(_tail(checked.stdout, 3))}")
             if n == ctx.sizes[0]:
@@ -875,7 +875,7 @@ def bench_json_schema(ctx: Ctx, builds: dict[int, Run], schemas: dict[int, Run])
         ours_dir, theirs_file = ctx.work / f"build-{n}", ctx.work / f"linkml-{n}.schema.json"
         # A new folder each run: build leaves files that are already current alone.
         ours = ctx.measure(
-            [*ctx.nounkit, "build", str(ctx.paths.nouns[n]), "--out", str(ours_dir)],
+            [*ctx.nounkit, "build", "--nouns", str(ctx.paths.nouns[n]), "--out", str(ours_dir)],
             first=builds.get(n),
             clear=ours_dir,
         )
@@ -903,7 +903,15 @@ def bench_models(ctx: Ctx) -> None:
     for n in ctx.sizes:
         code = ctx.work / f"models-{n}.py"
         ours = ctx.measure(
-            [*ctx.nounkit, "codegen", "python", str(ctx.paths.nouns[n]), "-o", str(code)],
+            [
+                *ctx.nounkit,
+                "codegen",
+                "python",
+                "--nouns",
+                str(ctx.paths.nouns[n]),
+                "-o",
+                str(code),
+            ],
             warm=warm,
         )
         variants: list[tuple[str, list[str]]] = []
@@ -1003,7 +1011,7 @@ def bench_data(ctx: Ctx) -> None:
         [
             *ctx.nounkit,
             *("validate", first, str(paths.data), "--nouns", str(paths.nouns[1])),
-            *("--jsonld", str(ours_ld)),
+            *("--jsonld", "--out", str(ours_ld)),
         ],
         warm=True,  # JSON-LD output imports modules plain validation does not
     )

@@ -85,8 +85,8 @@ def test_action_input_schemas(registry: Registry) -> None:
 
 def test_build_is_byte_identical_run_to_run(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    assert main(["build", str(CATALOG), "--out", str(first)]) == 0
-    assert main(["build", str(CATALOG), "--out", str(second)]) == 0
+    assert main(["build", "--nouns", str(CATALOG), "--out", str(first)]) == 0
+    assert main(["build", "--nouns", str(CATALOG), "--out", str(second)]) == 0
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
@@ -97,10 +97,10 @@ def test_built_files_are_ordinary_files_and_no_temporary_is_left(tmp_path: Path)
     umask = os.umask(0o022)
     os.umask(umask)
     out = tmp_path / "schemas"
-    assert main(["build", str(CATALOG), "--out", str(out)]) == 0
+    assert main(["build", "--nouns", str(CATALOG), "--out", str(out)]) == 0
     (out / "invoice.schema.json").write_text("{}\n")  # stale: replaced in place
     (out / "service-plan.schema.json").unlink()
-    assert main(["build", str(CATALOG), "--out", str(out)]) == 0
+    assert main(["build", "--nouns", str(CATALOG), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
     for path in out.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
@@ -110,20 +110,20 @@ def test_check_names_every_stale_missing_and_orphaned_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "schemas"
-    assert main(["build", str(CATALOG), "--out", str(out)]) == 0
-    assert main(["build", str(CATALOG), "--out", str(out), "--check"]) == 0
+    assert main(["build", "--nouns", str(CATALOG), "--out", str(out)]) == 0
+    assert main(["build", "--nouns", str(CATALOG), "--out", str(out), "--check"]) == 0
     (out / "invoice.schema.json").unlink()
     (out / "service-plan.schema.json").write_text("{}\n")
     (out / "gone.schema.json").write_text("{}\n")
     capsys.readouterr()
-    assert main(["build", str(CATALOG), "--out", str(out), "--check"]) == 1
+    assert main(["build", "--nouns", str(CATALOG), "--out", str(out), "--check"]) == 1
     err = capsys.readouterr().err
     assert f"missing: {out / 'invoice.schema.json'}" in err
     assert f"stale: {out / 'service-plan.schema.json'}" in err
     assert f"orphaned: {out / 'gone.schema.json'}" in err
     assert not (out / "invoice.schema.json").exists()  # --check writes nothing
-    assert main(["build", str(CATALOG), "--out", str(out)]) == 0
-    assert main(["build", str(CATALOG), "--out", str(out), "--check"]) == 0
+    assert main(["build", "--nouns", str(CATALOG), "--out", str(out)]) == 0
+    assert main(["build", "--nouns", str(CATALOG), "--out", str(out), "--check"]) == 0
     assert not (out / "gone.schema.json").exists()
 
 
@@ -172,12 +172,12 @@ def _assert_mypy_strict(module: Path) -> None:
 
 def test_codegen_python_passes_mypy_strict(tmp_path: Path) -> None:
     target = tmp_path / "catalog_models.py"
-    assert main(["codegen", "python", str(CATALOG), "-o", str(target)]) == 0
+    assert main(["codegen", "python", "--nouns", str(CATALOG), "--out", str(target)]) == 0
     source = target.read_text("utf-8")
     assert "class ServiceEntitlement(BaseModel):" in source
     assert '"""What a customer is entitled to use or access"""' in source
     again = tmp_path / "again.py"
-    assert main(["codegen", "python", str(CATALOG), "-o", str(again)]) == 0
+    assert main(["codegen", "python", "--nouns", str(CATALOG), "--out", str(again)]) == 0
     assert again.read_bytes() == target.read_bytes()
     _assert_mypy_strict(target)
 
@@ -185,7 +185,7 @@ def test_codegen_python_passes_mypy_strict(tmp_path: Path) -> None:
 def test_codegen_uses_literal_for_enums(tmp_path: Path) -> None:
     kitchen = Path(__file__).resolve().parent / "data" / "kitchen.yaml"
     target = tmp_path / "kitchen_models.py"
-    assert main(["codegen", "python", str(kitchen), "-o", str(target)]) == 0
+    assert main(["codegen", "python", "-n", str(kitchen), "-o", str(target)]) == 0
     source = target.read_text("utf-8")
     assert (
         "color: Annotated[Literal['red', 'green', 'blue'], Value('string', enum=('red', "

@@ -97,8 +97,9 @@ def test_jsonld_graph_means_what_each_entity_means(
     documents = [GOOD, {**GOOD, "id": "c3", "email": "x@y.example"}, BAD_SPEND]
     data.write_text(json.dumps(documents))
     out_file = tmp_path / "customers.jsonld"
-    code, _, _ = run(capsys, "ServiceCustomer", str(data), "--jsonld", str(out_file))
+    code, out, _ = run(capsys, "ServiceCustomer", str(data), "--jsonld", "--out", str(out_file))
     assert code == 1  # one invalid document; the valid ones are still written
+    assert out == f"{data}: 3 ServiceCustomer documents, 1 invalid\n"
     graph = json.loads(out_file.read_text())
     registry = Registry.load(CATALOG, storage="memory://")
     model = registry.model("ServiceCustomer")
@@ -109,3 +110,42 @@ def test_jsonld_graph_means_what_each_entity_means(
     together = jsonld.to_rdf(graph, options)
     one_by_one = "".join(jsonld.to_rdf(e, options) for e in expected)
     assert sorted(together.splitlines()) == sorted(one_by_one.splitlines())
+
+
+def test_jsonld_to_standard_output_keeps_the_summary_off_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "customers.json"
+    data.write_text(json.dumps([GOOD]))
+    for argv in (["--jsonld"], ["--jsonld", "--out", "-"], ["--jsonld", "-o", "-"]):
+        code, out, err = run(capsys, "ServiceCustomer", str(data), *argv)
+        assert code == 0, err
+        graph = json.loads(out)  # the document alone: the summary went to stderr
+        (node,) = graph["@graph"]
+        assert node["@id"].endswith("/c1") and node["monthlySpend"] == 5
+        assert err == f"{data}: 1 ServiceCustomer document, all valid\n"
+
+
+def test_out_without_jsonld_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "customers.json"
+    data.write_text(json.dumps([GOOD]))
+    out_file = tmp_path / "customers.jsonld"
+    code, out, err = run(capsys, "ServiceCustomer", str(data), "--out", str(out_file))
+    assert (code, out) == (2, "")
+    assert err.startswith("nounkit: UsageError: ") and "--jsonld" in err
+    assert not out_file.exists()
+
+
+def test_the_old_jsonld_argument_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--jsonld OUT` was the old grammar: now --jsonld is a flag and OUT an extra argument.
+    data = tmp_path / "customers.json"
+    data.write_text(json.dumps([GOOD]))
+    out_file = tmp_path / "customers.jsonld"
+    code, out, err = run(capsys, "ServiceCustomer", str(data), "--jsonld", str(out_file))
+    assert (code, out) == (2, "")
+    assert "Traceback" not in err
+    assert not out_file.exists()

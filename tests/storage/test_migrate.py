@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from nounkit.cli import _progress_bar, main
+from nounkit.cli import main
+from nounkit.cli._shared import Progress
 from nounkit.errors import StorageError
 from nounkit.storage import Record, Storage, open_storage, register_backend
 from nounkit.storage.memory import MemoryStorage
@@ -108,6 +108,7 @@ def test_the_command_copies_and_verifies(
     code = main(["migrate", source_url, target_url, "--nouns", str(nouns_file), "--batch", "4"])
     out, err = capsys.readouterr()
     assert code == 0, err
+    assert err == ""  # not a terminal: no progress bar
     assert "copied 11 entities of 2 nouns, 11 events and 2 checkpoints" in out
     assert "counts verified" in out
     with open_storage(target_url) as target:
@@ -164,18 +165,46 @@ def test_the_command_fails_when_counts_differ(
     assert "count mismatch: Probe: 10 records in the source, 9 in the target" in err
 
 
-def test_the_progress_bar_draws_on_a_terminal_only() -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
-    screen = Terminal()
-    show: Callable[[int, int], None] = _progress_bar(screen)
-    show(0, 4)
-    show(2, 4)
-    show(4, 4)
-    assert screen.getvalue().endswith("\r[##############################] 100% 4/4\n")
-    assert "[###############---------------]  50% 2/4" in screen.getvalue()
+
+def test_progress_draws_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    screen = _Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    with Progress("copying") as bar:
+        bar.reached(0, 4)
+        bar.reached(2, 4)
+        bar.reached(4, 4)
+        assert bar.done == 4
+    # How the bar looks is click's; that it is drawn, labelled, and closed is ours.
+    drawn = screen.getvalue()
+    assert "copying" in drawn
+    assert drawn.endswith("\n")
+    with Progress("small", 3, least=10) as bar:
+        bar.advance(3)  # fewer than `least`: not worth a bar
+    assert screen.getvalue() == drawn
     quiet = io.StringIO()
-    _progress_bar(quiet)(1, 2)
+    monkeypatch.setattr("sys.stderr", quiet)
+    with Progress("copying", 2) as bar:
+        bar.advance(1)
+        bar.advance(1)
+        assert bar.done == 2
     assert quiet.getvalue() == ""
+
+
+def test_the_command_draws_progress_on_a_terminal(
+    tmp_path: Path,
+    nouns_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source_url, target_url = f"sqlite:///{tmp_path}/a.sqlite", f"sqlite:///{tmp_path}/b.sqlite"
+    with open_storage(source_url, NOUNS) as source:
+        fill(source)
+    screen = _Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    assert main(["migrate", source_url, target_url, "-n", str(nouns_file), "--batch", "4"]) == 0
+    assert "copying" in screen.getvalue()
+    assert "counts verified" in capsys.readouterr().out
