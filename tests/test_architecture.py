@@ -167,3 +167,48 @@ def test_threads_sharing_a_schema_and_a_registry_see_one_world() -> None:
         with ThreadPoolExecutor(8) as pool:
             answers = set(pool.map(read, range(64)))
         assert len(answers) == 1
+
+
+def test_the_attributes_a_property_may_not_shadow_are_those_of_the_installed_pydantic() -> None:
+    from pydantic import BaseModel
+
+    from nounkit.compiler.names import BASEMODEL_ATTRIBUTES
+
+    own = {n for n in dir(BaseModel) if not n.startswith("_")}
+    metaclass = {n for n in dir(type(BaseModel)) if not n.startswith("_") and hasattr(BaseModel, n)}
+    public = own | metaclass
+    assert public <= BASEMODEL_ATTRIBUTES, "add them to nounkit.compiler.names"
+
+
+def test_writing_python_source_imports_no_pydantic() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from nounkit.cli._shared import schema\n"
+        "from nounkit.codegen.python import python_module\n"
+        f"python_module(schema([{str(CATALOG)!r}]).nouns)\n"
+        "print(sorted(m for m in sys.modules if m == 'pydantic' or m.startswith('pydantic.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_generated_ids_are_ulids_sortable_by_time() -> None:
+    import re
+    import time
+
+    from nounkit.dispatch.ids import new_id
+
+    first = new_id()
+    time.sleep(0.002)
+    later = [new_id() for _ in range(1000)]
+    assert all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{26}", i) for i in [first, *later])
+    assert len(set(later)) == 1000
+    assert all(first < i for i in later)  # a later millisecond sorts after
+    # The first ten characters are the milliseconds since the epoch, in Crockford's base 32.
+    stamp = 0
+    for char in first[:10]:
+        stamp = stamp * 32 + "0123456789ABCDEFGHJKMNPQRSTVWXYZ".index(char)
+    assert abs(stamp - time.time() * 1000) < 60_000

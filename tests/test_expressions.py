@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import pickle
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -535,7 +534,7 @@ def test_expression_identity() -> None:
     assert len({one, two, parse("a+1")}) == 2
     assert repr(one) == "Expression(source='a + 1')"
     assert Expression("a + 1") == one
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         one.source = "b"  # type: ignore[misc]
     copy = pickle.loads(pickle.dumps(one))
     assert copy == one

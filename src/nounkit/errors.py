@@ -20,7 +20,6 @@ Driver and library errors are converted where they cross into nounkit, with
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
@@ -45,8 +44,40 @@ class NounkitError(Exception):
     """Root of every error nounkit raises."""
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class _Value:
+    """Immutable, equal and hashed by its fields: a frozen dataclass, without the cost of
+    making one (every command imports this module)."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def _key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} does not change: cannot set {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({shown})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), {name: getattr(self, name) for name in self._fields}))
+
+
+def _rebuild(kind: type[Any], values: dict[str, Any]) -> Any:
+    return kind(**values)
+
+
+class Problem(_Value):
     """One thing wrong with a definition, and where it is.
 
     ``path`` is the dotted path inside the noun language, such as
@@ -56,13 +87,32 @@ class Problem:
     match on it, not on the message.
     """
 
+    __slots__ = ("code", "column", "file", "hint", "line", "message", "path")
+    _fields = ("file", "line", "column", "path", "message", "hint", "code")
     file: str
     line: int
     column: int
     path: str
     message: str
-    hint: str | None = None
-    code: str = field(kw_only=True)
+    hint: str | None
+    code: str
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        column: int,
+        path: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        code: str,
+    ) -> None:
+        for name, value in (
+            ("file", file), ("line", line), ("column", column), ("path", path),
+            ("message", message), ("hint", hint), ("code", code),
+        ):  # fmt: skip
+            object.__setattr__(self, name, value)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
@@ -89,13 +139,19 @@ class DefinitionError(NounkitError):
         super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
 
 
-@dataclass(frozen=True, slots=True)
-class FieldError:
+class FieldError(_Value):
     """One field that failed validation: its path from the entity root, why, and the value."""
 
+    __slots__ = ("message", "path", "value")
+    _fields = ("path", "message", "value")
     path: str
     message: str
-    value: Any = None
+    value: Any
+
+    def __init__(self, path: str, message: str, value: Any = None) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "value", value)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message} (got {self.value!r})" if self.path else self.message

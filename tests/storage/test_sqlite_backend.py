@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -97,9 +96,8 @@ def test_keys_and_indexes_follow_the_noun(tmp_path: Path) -> None:
     with open_storage(url, NOUNS) as storage:
         got = storage.query("Probe", Query(where={"at": {"$lt": "2026-01-01T00:00:00Z"}}))
         assert [r.id for r in got.records] == ["early"]
-    plain = replace(
-        PROBE,
-        properties={**PROBE.properties, "name": replace(PROBE.properties["name"], index=False)},
+    plain = PROBE.replace(
+        properties={**PROBE.properties, "name": PROBE.properties["name"].replace(index=False)}
     )
     with open_storage(url, {**NOUNS, "Probe": plain}) as storage:
         assert isinstance(storage, SQLiteStorage)

@@ -2,8 +2,9 @@
 
 Every field is written as the annotation the compiler builds,
 ``Annotated[<python type>, Value(kind, **constraints)]`` with the same
-``nounkit.compiler.fields.Value``, so a generated class accepts exactly what
-the compiled model accepts.
+``nounkit.compiler.fields.Value`` (from the same ``value_options``), so a
+generated class accepts exactly what the compiled model accepts. Writing the
+source imports no pydantic: only the generated module does.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from nounkit.compiler.fields import PYTHON_TYPES, value_of
-from nounkit.compiler.models import python_names
+from nounkit.compiler.names import python_names
 from nounkit.language.spec import NounDef, PropertyDef, RelationshipDef
+from nounkit.language.types import PYTHON_TYPES, value_options
 
 __all__ = ["python_module"]
 
@@ -50,13 +51,9 @@ def _n(code: str) -> str:
 
 def _value_annotation(prop: PropertyDef) -> str:
     """``Annotated[<python type>, Value(...)]``: the very annotation the compiler builds."""
-    value = value_of(prop)
-    arguments = [repr(value.kind)]
-    arguments += [
-        f"{name}={getattr(value, name)!r}"
-        for name in _VALUE_OPTIONS
-        if getattr(value, name) is not None
-    ]
+    options = value_options(prop)
+    arguments = [repr(options["kind"])]
+    arguments += [f"{name}={options[name]!r}" for name in _VALUE_OPTIONS if name in options]
     base = PYTHON_TYPES[prop.type]
     if prop.enum is not None and base == "str":
         base = "Literal[" + ", ".join(repr(v) for v in prop.enum) + "]"

@@ -20,7 +20,7 @@ from pydantic import ConfigDict, Field, GetCoreSchemaHandler, JsonValue, Strict
 from pydantic_core import core_schema as cs
 
 from nounkit.language.spec import PropertyDef, RelationshipDef
-from nounkit.language.types import EXPECTED, TEXT_KINDS, core_schema
+from nounkit.language.types import EXPECTED, PYTHON_TYPES, TEXT_KINDS, core_schema, value_options
 
 __all__ = [
     "ENTITY_CONFIG",
@@ -45,22 +45,6 @@ ENTITY_CONFIG = ConfigDict(
     # (``model_dump`` -> ``model_dump_``); no field can clash, so pydantic need not warn.
     protected_namespaces=(),
 )
-
-# The Python type each kind reads to (what mypy sees in generated code).
-PYTHON_TYPES = {
-    "string": "str",
-    "text": "str",
-    "markdown": "str",
-    "number": "int | float",
-    "integer": "int",
-    "boolean": "bool",
-    "date": "date",
-    "datetime": "datetime",
-    "json": "JsonValue",
-    "url": "str",
-    "email": "str",
-    "uuid": "str",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,17 +88,7 @@ class Value:
 
 def value_of(prop: PropertyDef) -> Value:
     """The :class:`Value` of one value of the property (one item of an array)."""
-    return Value(
-        kind=prop.type,
-        ge=prop.minimum,
-        le=prop.maximum,
-        gt=prop.exclusive_minimum,
-        lt=prop.exclusive_maximum,
-        min_length=prop.min_length,
-        max_length=prop.max_length,
-        pattern=prop.pattern,
-        enum=prop.enum,
-    )
+    return Value(**value_options(prop))
 
 
 _PYTHON: dict[str, Any] = {

@@ -10,8 +10,7 @@ exactly the same documents.
 
 from __future__ import annotations
 
-import keyword
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, Field, create_model
@@ -25,6 +24,7 @@ from nounkit.compiler.fields import (
     relationship_type,
     value_type,
 )
+from nounkit.compiler.names import python_names
 from nounkit.errors import FieldError, ValidationError
 from nounkit.language.spec import ActionDef, NounDef
 from nounkit.language.types import UUID_PATTERN
@@ -87,27 +87,6 @@ class Entity(BaseModel):
             return model
         except PydanticValidationError as exc:
             raise validation_error(cls.__noun__, exc, None) from exc
-
-
-def _reserved(name: str) -> bool:
-    # Only real clashes: ENTITY_CONFIG turns pydantic's "model_" namespace guard off.
-    return keyword.iskeyword(name) or hasattr(BaseModel, name)
-
-
-def python_names(names: Iterable[str]) -> dict[str, str]:
-    """Each property's Python attribute: its own name, unless that is a keyword or would
-    shadow pydantic; then the name with trailing ``_`` until no other property has it."""
-    ordered = list(names)
-    chosen = {name: name for name in ordered if not _reserved(name)}
-    used = set(chosen.values())
-    for name in ordered:
-        if name not in chosen:
-            candidate = f"{name}_"
-            while candidate in used or _reserved(candidate):
-                candidate += "_"
-            chosen[name] = candidate
-            used.add(candidate)
-    return {name: chosen[name] for name in ordered}
 
 
 def compile_model(noun: NounDef, nouns: Mapping[str, NounDef] | None = None) -> type[Entity]:

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ulid import ULID
-
 from nounkit.compiler.models import Entity
 from nounkit.dispatch.context import ActionContext, Handler
+from nounkit.dispatch.ids import new_id
 from nounkit.dispatch.read import entities
 from nounkit.dispatch.resolve import resolve_action
 from nounkit.errors import (
@@ -42,11 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["MAX_ATTEMPTS", "ActResult", "Dispatcher", "new_id", "run_act"]
 
 MAX_ATTEMPTS = 5  # a stale version retries the whole act this many times before Conflict
-
-
-def new_id() -> str:
-    """A fresh id: unique and sortable by creation time (a ULID)."""
-    return str(ULID())
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from nounkit.jsonld.errors import JsonLdError
@@ -47,7 +47,8 @@ SCHEMA_CONTEXT_URLS = frozenset(
 @cache
 def schema_context() -> dict[str, Any]:
     """The bundled (trimmed) Schema.org context document."""
-    text = resources.files("nounkit.jsonld").joinpath("schemaorg-context.jsonld").read_text("utf-8")
+    # Beside this module in the package, as the term table is beside the language's.
+    text = Path(__file__).with_name("schemaorg-context.jsonld").read_text("utf-8")
     document: dict[str, Any] = json.loads(text)
     return document
 

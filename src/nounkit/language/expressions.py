@@ -33,7 +33,6 @@ import operator
 import re
 import string
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
@@ -128,12 +127,14 @@ _CHAR_HINTS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class _Token:
-    kind: str  # "number", "string", "name", "keyword", "op" or "end"
-    text: str
-    pos: int
-    value: Any = None
+    __slots__ = ("kind", "pos", "text", "value")
+
+    def __init__(self, kind: str, text: str, pos: int, value: Any = None) -> None:
+        self.kind = kind  # "number", "string", "name", "keyword", "op" or "end"
+        self.text = text
+        self.pos = pos
+        self.value = value
 
     def describe(self) -> str:
         return "end of expression" if self.kind == "end" else repr(self.text)
@@ -231,72 +232,92 @@ def _string(source: str, i: int) -> _Token:
 # --------------------------------------------------------------------------- tree
 
 
-@dataclass(slots=True)
 class _Literal:
-    pos: int
-    value: Any
+    __slots__ = ("pos", "value")
+
+    def __init__(self, pos: int, value: Any) -> None:
+        self.pos = pos
+        self.value = value
 
 
-@dataclass(slots=True)
 class _Name:
-    pos: int
-    name: str
+    __slots__ = ("name", "pos")
+
+    def __init__(self, pos: int, name: str) -> None:
+        self.pos = pos
+        self.name = name
 
 
-@dataclass(slots=True)
 class _List:
-    pos: int
-    items: list[_Node]
+    __slots__ = ("items", "pos")
+
+    def __init__(self, pos: int, items: list[_Node]) -> None:
+        self.pos = pos
+        self.items = items
 
 
-@dataclass(slots=True)
 class _Negate:
-    pos: int
-    operand: _Node
+    __slots__ = ("operand", "pos")
+
+    def __init__(self, pos: int, operand: _Node) -> None:
+        self.pos = pos
+        self.operand = operand
 
 
-@dataclass(slots=True)
 class _Not:
-    pos: int
-    operand: _Node
+    __slots__ = ("operand", "pos")
+
+    def __init__(self, pos: int, operand: _Node) -> None:
+        self.pos = pos
+        self.operand = operand
 
 
-@dataclass(slots=True)
 class _Arith:
     """``first`` followed by same-precedence steps; flat so long sums never nest deeply."""
 
-    pos: int
-    first: _Node
-    rest: list[tuple[str, int, _Node]]
+    __slots__ = ("first", "pos", "rest")
+
+    def __init__(self, pos: int, first: _Node, rest: list[tuple[str, int, _Node]]) -> None:
+        self.pos = pos
+        self.first = first
+        self.rest = rest
 
 
-@dataclass(slots=True)
 class _Logic:
-    pos: int
-    op: str
-    operands: list[_Node]
+    __slots__ = ("op", "operands", "pos")
+
+    def __init__(self, pos: int, op: str, operands: list[_Node]) -> None:
+        self.pos = pos
+        self.op = op
+        self.operands = operands
 
 
-@dataclass(slots=True)
 class _Compare:
-    pos: int  # of the operator
-    op: str
-    left: _Node
-    right: _Node
+    __slots__ = ("left", "op", "pos", "right")
+
+    def __init__(self, pos: int, op: str, left: _Node, right: _Node) -> None:
+        self.pos = pos  # of the operator
+        self.op = op
+        self.left = left
+        self.right = right
 
 
-@dataclass(slots=True)
 class _IsNull:
-    pos: int
-    negated: bool
-    operand: _Node
+    __slots__ = ("negated", "operand", "pos")
+
+    def __init__(self, pos: int, negated: bool, operand: _Node) -> None:
+        self.pos = pos
+        self.negated = negated
+        self.operand = operand
 
 
-@dataclass(slots=True)
 class _Call:
-    pos: int
-    name: str
-    args: list[_Node]
+    __slots__ = ("args", "name", "pos")
+
+    def __init__(self, pos: int, name: str, args: list[_Node]) -> None:
+        self.pos = pos
+        self.name = name
+        self.args = args
 
 
 _Node = _Literal | _Name | _List | _Negate | _Not | _Arith | _Logic | _Compare | _IsNull | _Call
@@ -905,16 +926,16 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
 
 
-@dataclass(frozen=True, slots=True)
 class Expression:
-    """A parsed expression; equal and hashed by its source text."""
+    """A parsed expression; equal and hashed by its source text. Immutable."""
+
+    __slots__ = ("_run", "names", "source")
 
     source: str
-    names: frozenset[str] = field(init=False, compare=False, repr=False)
-    _run: _Run = field(init=False, compare=False, repr=False)
+    names: frozenset[str]
+    _run: _Run
 
-    def __post_init__(self) -> None:
-        source: Any = self.source
+    def __init__(self, source: str) -> None:
         if not isinstance(source, str):
             raise ExpressionError(
                 f"an expression must be text, not {type(source).__name__}", str(source), 0
@@ -931,8 +952,23 @@ class Expression:
             run = _Compiler(source).compile(tree)
         except RecursionError:  # the depth limit should prevent this; never let it escape
             raise ExpressionError("expression nests too deeply", source, 0) from None
+        object.__setattr__(self, "source", source)
         object.__setattr__(self, "names", frozenset(parser.names))
         object.__setattr__(self, "_run", run)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"an Expression does not change: cannot set {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Expression):
+            return NotImplemented
+        return self.source == other.source
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
+    def __repr__(self) -> str:
+        return f"Expression(source={self.source!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Closures do not pickle; the source is all it takes to rebuild.

@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -142,14 +141,19 @@ def _holds_broken(value: Any, depth: int = 0) -> bool:
 _NO_DEFAULT: Any = object()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Node:
-    """One place of the grammar. ``kinds``: the JSON types it takes (None: any)."""
+    """One place of the grammar. ``kinds``: the JSON types it takes (None: any).
 
-    description: str | None = None
-    default: Any = _NO_DEFAULT  # documentation for editors; the checks apply their own
+    Nodes are plain classes, not dataclasses: there are a few dozen, made once at import,
+    and every ``nounkit`` command pays for what making them costs.
+    """
 
-    kinds: frozenset[str] | None = field(default=None, init=False)
+    __slots__ = ("default", "description", "kinds")
+
+    def __init__(self, *, description: str | None = None, default: Any = _NO_DEFAULT) -> None:
+        self.description = description
+        self.default = default  # documentation for editors; the checks apply their own
+        self.kinds: frozenset[str] | None = None
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         """This place as JSON Schema; named parts go into ``defs``."""
@@ -187,25 +191,26 @@ class Node:
 _KIND_ORDER = ["string", "array", "object", "number", "integer", "boolean", "null"]
 
 
-def _set_kinds(node: Node, kinds: Iterable[str]) -> None:
-    object.__setattr__(node, "kinds", frozenset(kinds))
-
-
-@dataclass(frozen=True)
 class Text(Node):
     """A string; ``pattern`` (anchored) says what it must look like, ``what`` names it."""
 
-    pattern: str | None = None
-    what: str = "value"
-    hint: str | None = None
-    min_length: int | None = None
-    format: str | None = None
-    compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    __slots__ = ("compiled", "format", "hint", "min_length", "pattern", "what")
 
-    def __post_init__(self) -> None:
-        _set_kinds(self, ["string"])
-        if self.pattern is not None:
-            object.__setattr__(self, "compiled", re.compile(self.pattern))
+    def __init__(
+        self,
+        pattern: str | None = None,
+        *,
+        what: str = "value",
+        hint: str | None = None,
+        min_length: int | None = None,
+        format: str | None = None,
+        **common: Any,
+    ) -> None:
+        super().__init__(**common)
+        self.kinds = frozenset(["string"])
+        self.pattern, self.what, self.hint = pattern, what, hint
+        self.min_length, self.format = min_length, format
+        self.compiled = re.compile(pattern) if pattern is not None else None
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         found: dict[str, Any] = {"type": "string"}
@@ -235,14 +240,15 @@ class Text(Node):
         return value
 
 
-@dataclass(frozen=True)
 class Words(Node):
     """One of a few words."""
 
-    words: tuple[str, ...] = ()
+    __slots__ = ("words",)
 
-    def __post_init__(self) -> None:
-        _set_kinds(self, ["string"])
+    def __init__(self, *, words: tuple[str, ...], **common: Any) -> None:
+        super().__init__(**common)
+        self.kinds = frozenset(["string"])
+        self.words = words
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"enum": list(self.words)}
@@ -264,12 +270,14 @@ class Words(Node):
         return BROKEN
 
 
-@dataclass(frozen=True)
 class Flag(Node):
     """true or false."""
 
-    def __post_init__(self) -> None:
-        _set_kinds(self, ["boolean"])
+    __slots__ = ()
+
+    def __init__(self, **common: Any) -> None:
+        super().__init__(**common)
+        self.kinds = frozenset(["boolean"])
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "boolean"}
@@ -278,15 +286,17 @@ class Flag(Node):
         return value if type(value) is bool else self.wrong_type(value, path, report)
 
 
-@dataclass(frozen=True)
 class Number(Node):
     """A number (booleans are not numbers); ``integer``: a whole one (3.0 counts)."""
 
-    integer: bool = False
-    minimum: float | None = None
+    __slots__ = ("integer", "minimum")
 
-    def __post_init__(self) -> None:
-        _set_kinds(self, ["integer" if self.integer else "number"])
+    def __init__(
+        self, *, integer: bool = False, minimum: float | None = None, **common: Any
+    ) -> None:
+        super().__init__(**common)
+        self.kinds = frozenset(["integer" if integer else "number"])
+        self.integer, self.minimum = integer, minimum
 
     def takes(self, value: Any) -> bool:
         return json_kind(value) == "number"
@@ -314,9 +324,10 @@ class Number(Node):
         return value
 
 
-@dataclass(frozen=True)
 class Json(Node):
     """Any JSON value."""
+
+    __slots__ = ()
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {}
@@ -325,12 +336,14 @@ class Json(Node):
         return BROKEN if _holds_broken(value) else value
 
 
-@dataclass(frozen=True)
 class Null(Node):
     """Nothing: a key written with no value."""
 
-    def __post_init__(self) -> None:
-        _set_kinds(self, ["null"])
+    __slots__ = ()
+
+    def __init__(self, **common: Any) -> None:
+        super().__init__(**common)
+        self.kinds = frozenset(["null"])
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "null"}
@@ -339,16 +352,23 @@ class Null(Node):
         return value if value is None else self.wrong_type(value, path, report)
 
 
-@dataclass(frozen=True)
 class ListOf(Node):
     """A list of one kind of item; a broken item stays in its place as BROKEN."""
 
-    item: Node = field(default_factory=Json)
-    min_items: int | None = None
-    empty_hint: str | None = None
+    __slots__ = ("empty_hint", "item", "min_items")
 
-    def __post_init__(self) -> None:
-        _set_kinds(self, ["array"])
+    def __init__(
+        self,
+        *,
+        item: Node | None = None,
+        min_items: int | None = None,
+        empty_hint: str | None = None,
+        **common: Any,
+    ) -> None:
+        super().__init__(**common)
+        self.kinds = frozenset(["array"])
+        self.item = item if item is not None else Json()
+        self.min_items, self.empty_hint = min_items, empty_hint
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         found: dict[str, Any] = {"type": "array"}
@@ -377,16 +397,24 @@ class ListOf(Node):
         ]
 
 
-@dataclass(frozen=True)
 class Record(Node):
     """A mapping of known keys; ``required`` maps each key that must be given to a hint."""
 
-    fields: Mapping[str, Node] = field(default_factory=dict)
-    required: Mapping[str, str] = field(default_factory=dict)
-    unknown_hints: Mapping[str, str] = field(default_factory=dict)
+    __slots__ = ("fields", "required", "unknown_hints")
 
-    def __post_init__(self) -> None:
-        _set_kinds(self, ["object"])
+    def __init__(
+        self,
+        *,
+        fields: Mapping[str, Node],
+        required: Mapping[str, str] | None = None,
+        unknown_hints: Mapping[str, str] | None = None,
+        **common: Any,
+    ) -> None:
+        super().__init__(**common)
+        self.kinds = frozenset(["object"])
+        self.fields = fields
+        self.required = required or {}
+        self.unknown_hints = unknown_hints or {}
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         found: dict[str, Any] = {"type": "object", "additionalProperties": False}
@@ -418,19 +446,22 @@ class Record(Node):
         return clean
 
 
-@dataclass(frozen=True)
 class MapOf(Node):
     """A mapping of names (``key`` says how they look) to one kind of value.
 
     ``one``: the mapping names exactly one thing (an entry of the action list).
     """
 
-    value: Node = field(default_factory=Json)
-    key: Text = field(default_factory=lambda: Text(NAME, what="name"))
-    one: bool = False
+    __slots__ = ("key", "one", "value")
 
-    def __post_init__(self) -> None:
-        _set_kinds(self, ["object"])
+    def __init__(
+        self, *, value: Node, key: Text | None = None, one: bool = False, **common: Any
+    ) -> None:
+        super().__init__(**common)
+        self.kinds = frozenset(["object"])
+        self.value = value
+        self.key = key if key is not None else _name()
+        self.one = one
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         found: dict[str, Any] = {"type": "object"}
@@ -469,19 +500,20 @@ class MapOf(Node):
         return clean
 
 
-@dataclass(frozen=True)
 class OneOf(Node):
     """One of several shapes, told apart by the value's JSON type."""
 
-    alternatives: tuple[Node, ...] = ()
+    __slots__ = ("alternatives",)
 
-    def __post_init__(self) -> None:
+    def __init__(self, *, alternatives: tuple[Node, ...], **common: Any) -> None:
+        super().__init__(**common)
+        self.alternatives = alternatives
         kinds: list[str] = []
-        for alternative in self.alternatives:
+        for alternative in alternatives:
             for kind in sorted(alternative.kinds or (), key=_KIND_ORDER.index):
                 if kind not in kinds:
                     kinds.append(kind)
-        _set_kinds(self, kinds)
+        self.kinds = frozenset(kinds)
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [alternative.schema(defs) for alternative in self.alternatives]}
@@ -493,15 +525,15 @@ class OneOf(Node):
         return self.wrong_type(value, path, report)
 
 
-@dataclass(frozen=True)
 class Named(Node):
     """A part with a name of its own: one ``$defs`` entry, referred to wherever it is used."""
 
-    name: str = ""
-    node: Node = field(default_factory=Json)
+    __slots__ = ("name", "node")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kinds", self.node.kinds)
+    def __init__(self, *, name: str, node: Node, **common: Any) -> None:
+        super().__init__(**common)
+        self.name, self.node = name, node
+        self.kinds = node.kinds
 
     def takes(self, value: Any) -> bool:
         return self.node.takes(value)
@@ -516,7 +548,6 @@ class Named(Node):
         return self.node.walk(value, path, report)
 
 
-@dataclass(frozen=True)
 class NounFileNode(Node):
     """The whole file: PascalCase noun names to definitions; ``x-`` keys are left alone.
 
@@ -524,11 +555,12 @@ class NounFileNode(Node):
     declared even when its definition is wrong, so nothing naming it fails as well.
     """
 
-    noun: Node = field(default_factory=Json)
-    noun_keys: frozenset[str] = frozenset()
+    __slots__ = ("noun", "noun_keys")
 
-    def __post_init__(self) -> None:
-        _set_kinds(self, ["object"])
+    def __init__(self, *, noun: Node, noun_keys: frozenset[str], **common: Any) -> None:
+        super().__init__(**common)
+        self.kinds = frozenset(["object"])
+        self.noun, self.noun_keys = noun, noun_keys
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -15,7 +15,6 @@ import json
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from os import PathLike
 from pathlib import Path as FsPath
@@ -210,20 +209,19 @@ def _get(spec: Mapping[str, Any], key: str, default: Any = None) -> Any:
 _TOP_NAME = re.compile(r"^([A-Z][A-Za-z0-9]*)[ \t]*:", re.MULTILINE)
 
 
-@dataclass
 class _Source:
     """One noun's checked declaration and where to point at it."""
 
-    name: str
-    file: str
-    data: dict[str, Any]
-    positions: Positions
-    # Names written under properties or relationships that could not be read: other parts
-    # of the noun that name them must not also say they are not declared.
-    unchecked: set[str] = field(default_factory=set)
-    # Where each action stands: ("actions", 2, "grant") in a list, ("actions", "grant") in a
-    # mapping; paths named by action (``actions.grant.input``) are found through it.
-    action_paths: dict[str, Path] = field(default_factory=dict)
+    __slots__ = ("action_paths", "data", "file", "name", "positions", "unchecked")
+
+    def __init__(self, name: str, file: str, data: dict[str, Any], positions: Positions) -> None:
+        self.name, self.file, self.data, self.positions = name, file, data, positions
+        # Names written under properties or relationships that could not be read: other
+        # parts of the noun that name them must not also say they are not declared.
+        self.unchecked: set[str] = set()
+        # Where each action stands: ("actions", 2, "grant") in a list, ("actions", "grant")
+        # in a mapping; paths named by action (``actions.grant.input``) are found through it.
+        self.action_paths: dict[str, Path] = {}
 
     def yaml_path(self, path: tuple[str, ...]) -> Path:
         if len(path) >= 2 and path[0] == "actions" and path[1] in self.action_paths:
@@ -234,13 +232,13 @@ class _Source:
         return Location(self.file, *self.positions.of((self.name, *path), key=key))
 
 
-@dataclass
 class _Checker:
-    external: set[str]
-    problems: list[Problem]
-    declared: dict[str, _Source | None] = field(default_factory=dict)  # None: unreadable
-    # Nouns declared in files whose YAML could not be read, found by their top-level names.
-    unreadable: set[str] = field(default_factory=set)
+    def __init__(self, external: set[str], problems: list[Problem]) -> None:
+        self.external = external
+        self.problems = problems
+        self.declared: dict[str, _Source | None] = {}  # None: declared, but not a mapping
+        # Nouns declared in files whose YAML could not be read, found by top-level names.
+        self.unreadable: set[str] = set()
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -572,7 +570,7 @@ class _Checker:
         if prop.enum is not None:
             for index, value in enumerate(prop.enum):
                 # One value of the type and its bounds; the enum itself does not judge.
-                reason = _misfit(replace(prop, enum=None), value, whole=False)
+                reason = _misfit(prop.replace(enum=None), value, whole=False)
                 if reason is not None:
                     self._misfit(src, prop, (*at, "enum", index), Code.BAD_ENUM_VALUE,
                                  "enum value", value, reason, whole=False)  # fmt: skip

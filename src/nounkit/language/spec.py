@@ -3,13 +3,17 @@
 The loader turns YAML into these; the compiler, the code generators and the
 dispatcher read only these. Attribute names are Python's (``min_length``);
 ``raw`` keeps each declaration exactly as written, with the seed's keys.
+
+They behave as frozen dataclasses do (keyword construction, equality by value,
+``replace()``, pickling, no attribute ever set twice) but are plain classes with
+slots: every command imports this module, and making a dataclass costs a
+millisecond or two of generated code each.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
 if TYPE_CHECKING:
     from nounkit.language.expressions import Expression
@@ -49,44 +53,135 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class _Definition:
+    """Immutable; equal and hashed by the fields in ``_compared`` (never by where a
+    declaration stands, nor by its raw text)."""
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]]
+    _compared: ClassVar[tuple[str, ...]]
+
+    def _values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._fields}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} does not change: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} does not change: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._compared)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *(getattr(self, n) for n in self._compared)))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields if n != "raw")
+        return f"{type(self).__name__}({shown})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self._values()))
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with ``changes`` (as ``dataclasses.replace`` makes one)."""
+        return type(self)(**{**self._values(), **changes})
+
+
+def _rebuild(kind: type[_Definition], values: dict[str, Any]) -> _Definition:
+    return kind(**values)
+
+
+def _set(self: _Definition, /, **values: Any) -> None:
+    for name, value in values.items():
+        object.__setattr__(self, name, value)
+
+
+class Location(_Definition):
     """Where a declaration stands: file and 1-based line and column."""
 
+    __slots__ = ("column", "file", "line")
+    _fields = _compared = ("file", "line", "column")
     file: str
     line: int
     column: int
+
+    def __init__(self, file: str, line: int, column: int) -> None:
+        _set(self, file=file, line=line, column=column)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, slots=True)
-class PropertyDef:
+class PropertyDef(_Definition):
     """A property of a noun, or a field of an action's input."""
 
+    _fields = (
+        "name", "type", "description", "optional", "array", "default", "examples", "enum",
+        "minimum", "maximum", "exclusive_minimum", "exclusive_maximum", "min_length",
+        "max_length", "pattern", "unique", "index", "iri", "computed", "deprecated",
+        "location", "raw",
+    )  # fmt: skip
+    _compared = _fields[:-2]
+    __slots__ = _fields
     name: str
     type: str  # canonical: "timestamp" is read as "datetime"
-    description: str | None = None
-    optional: bool = False
-    array: bool = False
-    default: Any = MISSING
-    examples: tuple[Any, ...] = ()
-    enum: tuple[Any, ...] | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    exclusive_minimum: float | None = None
-    exclusive_maximum: float | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-    unique: bool = False
-    index: bool = False
-    iri: str | None = None
-    computed: Expression | None = None
-    deprecated: bool | str = False
-    location: Location | None = field(default=None, compare=False)
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    description: str | None
+    optional: bool
+    array: bool
+    default: Any
+    examples: tuple[Any, ...]
+    enum: tuple[Any, ...] | None
+    minimum: float | None
+    maximum: float | None
+    exclusive_minimum: float | None
+    exclusive_maximum: float | None
+    min_length: int | None
+    max_length: int | None
+    pattern: str | None
+    unique: bool
+    index: bool
+    iri: str | None
+    computed: Expression | None
+    deprecated: bool | str
+    location: Location | None
+    raw: Mapping[str, Any]
+
+    def __init__(
+        self,
+        name: str,
+        type: str,
+        description: str | None = None,
+        optional: bool = False,
+        array: bool = False,
+        default: Any = MISSING,
+        examples: tuple[Any, ...] = (),
+        enum: tuple[Any, ...] | None = None,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        exclusive_minimum: float | None = None,
+        exclusive_maximum: float | None = None,
+        min_length: int | None = None,
+        max_length: int | None = None,
+        pattern: str | None = None,
+        unique: bool = False,
+        index: bool = False,
+        iri: str | None = None,
+        computed: Expression | None = None,
+        deprecated: bool | str = False,
+        location: Location | None = None,
+        raw: Mapping[str, Any] | None = None,
+    ) -> None:
+        _set(
+            self, name=name, type=type, description=description, optional=optional,
+            array=array, default=default, examples=examples, enum=enum, minimum=minimum,
+            maximum=maximum, exclusive_minimum=exclusive_minimum,
+            exclusive_maximum=exclusive_maximum, min_length=min_length, max_length=max_length,
+            pattern=pattern, unique=unique, index=index, iri=iri, computed=computed,
+            deprecated=deprecated, location=location, raw=raw if raw is not None else {},
+        )  # fmt: skip
 
     @property
     def has_default(self) -> bool:
@@ -98,18 +193,37 @@ class PropertyDef:
         return not (self.optional or self.has_default or self.computed is not None)
 
 
-@dataclass(frozen=True, slots=True)
-class RelationshipDef:
+class RelationshipDef(_Definition):
     """A link to another noun: to-one (an id) or to-many (a list of ids)."""
 
+    _fields = ("name", "target", "many", "required", "description", "backref", "location", "raw")
+    _compared = _fields[:-2]
+    __slots__ = _fields
     name: str
     target: str
     many: bool
     required: bool
-    description: str | None = None
-    backref: str | None = None
-    location: Location | None = field(default=None, compare=False)
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    description: str | None
+    backref: str | None
+    location: Location | None
+    raw: Mapping[str, Any]
+
+    def __init__(
+        self,
+        name: str,
+        target: str,
+        many: bool,
+        required: bool,
+        description: str | None = None,
+        backref: str | None = None,
+        location: Location | None = None,
+        raw: Mapping[str, Any] | None = None,
+    ) -> None:
+        _set(
+            self, name=name, target=target, many=many, required=required,
+            description=description, backref=backref, location=location,
+            raw=raw if raw is not None else {},
+        )  # fmt: skip
 
     @property
     def type(self) -> str:
@@ -117,58 +231,116 @@ class RelationshipDef:
         return f"{self.target}[]" if self.many else self.target
 
 
-@dataclass(frozen=True, slots=True)
-class ActionDef:
+class ActionDef(_Definition):
     """Something a noun can do; ``emits`` is the event it emits (declared or derived)."""
 
+    _fields = ("name", "kind", "emits", "input", "roles", "description", "location")
+    _compared = _fields[:-1]
+    __slots__ = _fields
     name: str
     kind: ActionKind
     emits: str
-    input: Mapping[str, PropertyDef] = field(default_factory=dict)
-    roles: tuple[str, ...] | None = None
-    description: str | None = None
-    location: Location | None = field(default=None, compare=False)
+    input: Mapping[str, PropertyDef]
+    roles: tuple[str, ...] | None
+    description: str | None
+    location: Location | None
+
+    def __init__(
+        self,
+        name: str,
+        kind: ActionKind,
+        emits: str,
+        input: Mapping[str, PropertyDef] | None = None,
+        roles: tuple[str, ...] | None = None,
+        description: str | None = None,
+        location: Location | None = None,
+    ) -> None:
+        _set(
+            self, name=name, kind=kind, emits=emits, input=input if input is not None else {},
+            roles=roles, description=description, location=location,
+        )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class TransitionDef:
+class TransitionDef(_Definition):
     """Where an action may move the lifecycle: ``sources`` is every state it may start from."""
 
+    _fields = _compared = ("action", "sources", "targets", "from_any")
+    __slots__ = _fields
     action: str
     sources: frozenset[str]
     targets: tuple[str, ...]
-    from_any: bool = False  # declared as "*": every state that is not final
+    from_any: bool  # declared as "*": every state that is not final
+
+    def __init__(
+        self,
+        action: str,
+        sources: frozenset[str],
+        targets: tuple[str, ...],
+        from_any: bool = False,
+    ) -> None:
+        _set(self, action=action, sources=sources, targets=targets, from_any=from_any)
 
 
-@dataclass(frozen=True, slots=True)
-class LifecycleDef:
+class LifecycleDef(_Definition):
     """A state machine over one property of the noun."""
 
+    _fields = _compared = ("property", "states", "initial", "final", "transitions")
+    __slots__ = _fields
     property: str
     states: tuple[str, ...]
     initial: str
     final: frozenset[str]
     transitions: Mapping[str, TransitionDef]
 
+    def __init__(
+        self,
+        property: str,
+        states: tuple[str, ...],
+        initial: str,
+        final: frozenset[str],
+        transitions: Mapping[str, TransitionDef],
+    ) -> None:
+        _set(
+            self, property=property, states=states, initial=initial, final=final,
+            transitions=transitions,
+        )  # fmt: skip
+
     def allowed_from(self, state: str) -> list[str]:
         """The actions that may run while the entity is in ``state``, in declaration order."""
         return [name for name, t in self.transitions.items() if state in t.sources]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDef:
+class RuleDef(_Definition):
     """An invariant over one entity."""
 
+    _fields = ("check", "expression", "message", "location")
+    _compared = _fields[:-1]
+    __slots__ = _fields
     check: str
     expression: Expression
-    message: str | None = None
-    location: Location | None = field(default=None, compare=False)
+    message: str | None
+    location: Location | None
+
+    def __init__(
+        self,
+        check: str,
+        expression: Expression,
+        message: str | None = None,
+        location: Location | None = None,
+    ) -> None:
+        _set(self, check=check, expression=expression, message=message, location=location)
 
 
-@dataclass(frozen=True, slots=True)
-class NounDef:
+class NounDef(_Definition):
     """One noun, checked: every reference in it resolves."""
 
+    _fields = (
+        "name", "singular", "plural", "description", "properties", "relationships",
+        "actions", "events", "class_iri", "lifecycle", "rules", "tenant", "computed_order",
+        "location", "raw",
+    )  # fmt: skip
+    _compared = _fields[:-2]
+    __slots__ = _fields
     name: str
     singular: str
     plural: str
@@ -177,13 +349,38 @@ class NounDef:
     relationships: Mapping[str, RelationshipDef]
     actions: Mapping[str, ActionDef]
     events: tuple[str, ...]
-    class_iri: str | None = None
-    lifecycle: LifecycleDef | None = None
-    rules: tuple[RuleDef, ...] = ()
-    tenant: str | None = None
-    computed_order: tuple[str, ...] = ()  # computed properties, dependencies first
-    location: Location | None = field(default=None, compare=False)
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    class_iri: str | None
+    lifecycle: LifecycleDef | None
+    rules: tuple[RuleDef, ...]
+    tenant: str | None
+    computed_order: tuple[str, ...]  # computed properties, dependencies first
+    location: Location | None
+    raw: Mapping[str, Any]
+
+    def __init__(
+        self,
+        name: str,
+        singular: str,
+        plural: str,
+        description: str | None,
+        properties: Mapping[str, PropertyDef],
+        relationships: Mapping[str, RelationshipDef],
+        actions: Mapping[str, ActionDef],
+        events: tuple[str, ...],
+        class_iri: str | None = None,
+        lifecycle: LifecycleDef | None = None,
+        rules: tuple[RuleDef, ...] = (),
+        tenant: str | None = None,
+        computed_order: tuple[str, ...] = (),
+        location: Location | None = None,
+        raw: Mapping[str, Any] | None = None,
+    ) -> None:
+        _set(
+            self, name=name, singular=singular, plural=plural, description=description,
+            properties=properties, relationships=relationships, actions=actions, events=events,
+            class_iri=class_iri, lifecycle=lifecycle, rules=rules, tenant=tenant,
+            computed_order=computed_order, location=location, raw=raw if raw is not None else {},
+        )  # fmt: skip
 
     def event_name(self, event: str) -> str:
         """The full event name, ``Noun.event``."""

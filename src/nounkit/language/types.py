@@ -36,6 +36,7 @@ __all__ = [
     "EMAIL_RE",
     "EXPECTED",
     "NUMERIC_TYPES",
+    "PYTHON_TYPES",
     "STRING_TYPES",
     "TEXT_KINDS",
     "TYPES",
@@ -44,6 +45,7 @@ __all__ = [
     "canonical_type",
     "core_schema",
     "property_schema",
+    "value_options",
     "value_schema",
 ]
 
@@ -119,6 +121,42 @@ _CONSTRAINTS = (
     ("min_length", "minLength"),
     ("max_length", "maxLength"),
 )
+
+
+# The Python type each kind reads to (what mypy sees in generated code).
+PYTHON_TYPES = {
+    "string": "str",
+    "text": "str",
+    "markdown": "str",
+    "number": "int | float",
+    "integer": "int",
+    "boolean": "bool",
+    "date": "date",
+    "datetime": "datetime",
+    "json": "JsonValue",
+    "url": "str",
+    "email": "str",
+    "uuid": "str",
+}
+
+
+def value_options(prop: PropertyDef) -> dict[str, Any]:
+    """One value of the property (one item of an array) as :func:`core_schema` reads it:
+    the kind and the constraints written, by their pydantic-core names."""
+    options: dict[str, Any] = {"kind": prop.type}
+    for name, value in (
+        ("ge", prop.minimum),
+        ("le", prop.maximum),
+        ("gt", prop.exclusive_minimum),
+        ("lt", prop.exclusive_maximum),
+        ("min_length", prop.min_length),
+        ("max_length", prop.max_length),
+        ("pattern", prop.pattern),
+        ("enum", prop.enum),
+    ):
+        if value is not None:
+            options[name] = value
+    return options
 
 
 def canonical_type(name: str) -> str:

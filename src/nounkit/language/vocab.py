@@ -11,9 +11,8 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from nounkit.language.codes import Code
@@ -33,6 +32,10 @@ __all__ = [
     "term_iris",
 ]
 
+# Beside this module, in the installed package (importlib.resources would cost every
+# command a few milliseconds of imports for a file that is always right here).
+_TABLE = Path(__file__).with_name("schemaorg.json")
+
 # The one namespace nounkit emits (the vocabulary file's own), and the one Schema.org's served
 # context expands to: read on input, never written.
 SCHEMA = "https://schema.org/"
@@ -44,18 +47,34 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _OPAQUE_SCHEMES = frozenset({"urn", "tag", "did", "mailto", "tel", "data", "geo", "info"})
 
 
-@dataclass(frozen=True)
 class Vocabulary:
     """The Schema.org terms by local name (``Person``, ``email``)."""
 
-    release: str
-    prefixes: Mapping[str, str]
-    classes: Mapping[str, tuple[str, ...]]  # direct superclasses
-    datatypes: frozenset[str]
-    properties: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]  # (domains, ranges)
-    members: Mapping[str, tuple[str, ...]]  # enumeration member -> its enumerations
-    superseded: Mapping[str, str]
-    _ancestors: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    __slots__ = (
+        "_ancestors",
+        "classes",
+        "datatypes",
+        "members",
+        "prefixes",
+        "properties",
+        "release",
+        "superseded",
+    )
+
+    def __init__(
+        self,
+        release: str,
+        prefixes: Mapping[str, str],
+        classes: Mapping[str, tuple[str, ...]],  # direct superclasses
+        datatypes: frozenset[str],
+        properties: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]],  # (domains, ranges)
+        members: Mapping[str, tuple[str, ...]],  # enumeration member -> its enumerations
+        superseded: Mapping[str, str],
+    ) -> None:
+        self.release, self.prefixes, self.classes = release, prefixes, classes
+        self.datatypes, self.properties, self.members = datatypes, properties, members
+        self.superseded = superseded
+        self._ancestors: dict[str, frozenset[str]] = {}
 
     def ancestors(self, name: str) -> frozenset[str]:
         """The class and every class above it."""
@@ -87,7 +106,7 @@ class Vocabulary:
 @cache
 def schemaorg() -> Vocabulary:
     """The shipped Schema.org table, read once."""
-    text = resources.files("nounkit.language").joinpath("schemaorg.json").read_text("utf-8")
+    text = _TABLE.read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return Vocabulary(
         release=data["release"],
@@ -152,18 +171,24 @@ class VocabularyWarning(UserWarning):
     """
 
 
-@dataclass(frozen=True)
 class Finding:
     """Something wrong with a term: ``at`` is its path inside the noun (None: only
     ``fallback`` says where); ``loose``, Schema.org's own looseness, warns unless strict."""
 
-    noun: str
-    at: tuple[str, ...] | None
-    fallback: Location | None
-    code: Code
-    message: str
-    hint: str | None
-    loose: bool = False
+    __slots__ = ("at", "code", "fallback", "hint", "loose", "message", "noun")
+
+    def __init__(
+        self,
+        noun: str,
+        at: tuple[str, ...] | None,
+        fallback: Location | None,
+        code: Code,
+        message: str,
+        hint: str | None,
+        loose: bool = False,
+    ) -> None:
+        self.noun, self.at, self.fallback, self.code = noun, at, fallback, code
+        self.message, self.hint, self.loose = message, hint, loose
 
     @property
     def path(self) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -57,12 +56,18 @@ _SEQ, _MAP = f"{_TAG}seq", f"{_TAG}map"
 _constructor = SafeConstructor()
 
 
-@dataclass(frozen=True)
 class Positions:
     """1-based (line, column) of values and of mapping keys, by path."""
 
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    __slots__ = ("keys", "values")
+
+    def __init__(
+        self,
+        values: dict[Path, tuple[int, int]] | None = None,
+        keys: dict[Path, tuple[int, int]] | None = None,
+    ) -> None:
+        self.values = values if values is not None else {}
+        self.keys = keys if keys is not None else {}
 
     def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path`` (its key, when ``key``), else of its nearest ancestor."""
@@ -96,18 +101,29 @@ class YamlProblem(Exception):
         self.hint, self.path = hint, path
 
 
-@dataclass
 class YamlDocument:
     """One file as read: its values (BROKEN where a value was refused), where each stood,
     and every problem found. ``complete`` is False when a problem ended the read early;
-    ``data`` is then None."""
+    ``data`` is then None, and ``text`` is kept to tell its top-level names."""
 
-    file: str
-    data: Any
-    positions: Positions
-    problems: list[YamlProblem] = field(default_factory=list)
-    complete: bool = True
-    text: str | None = None  # kept only when the read ended early, to tell its top-level names
+    __slots__ = ("complete", "data", "file", "positions", "problems", "text")
+
+    def __init__(
+        self,
+        file: str,
+        data: Any,
+        positions: Positions,
+        problems: list[YamlProblem] | None = None,
+        *,
+        complete: bool = True,
+        text: str | None = None,
+    ) -> None:
+        self.file, self.data, self.positions = file, data, positions
+        self.problems = problems if problems is not None else []
+        self.complete, self.text = complete, text
+
+    def __repr__(self) -> str:
+        return f"YamlDocument({self.file!r}, {len(self.problems)} problems)"
 
 
 def _mark(event: Any) -> tuple[int, int]:
@@ -186,35 +202,27 @@ class _Special:
 
 
 _MERGE_KEY: Any = _Special("<<")
+_NOT_READ: Any = _Special("<not read yet>")
 _SKIPPED_KEY: Any = _Special("<skipped key>")  # a key that was refused: its value is dropped
 
 
 class _Frame:
     """A mapping or sequence being built, and the key waiting for its value."""
 
-    __slots__ = (
-        "anchor",
-        "broken",
-        "container",
-        "key",
-        "key_where",
-        "path",
-        "seen",
-        "start",
-    )
+    __slots__ = ("anchor", "broken", "container", "is_map", "key", "key_where", "path", "start")
 
     def __init__(self, container: Any, path: Path, anchor: str | None, start: int) -> None:
         self.container = container
+        self.is_map = type(container) is dict
         self.path = path
         self.anchor = anchor
         self.start = start
         self.broken = False  # its tag was refused: it stands as BROKEN when done
         self.key: Any = None  # None: the next value is a key
         self.key_where = (1, 1)
-        self.seen: dict[str, tuple[int, int]] = {}
 
     def wants_key(self) -> bool:
-        return isinstance(self.container, dict) and self.key is None
+        return self.is_map and self.key is None
 
     def child_path(self) -> Path:
         if isinstance(self.container, list):
@@ -264,23 +272,34 @@ class _Builder:
         root: Any = None
         done = False
         stack = self.stack
-        # Dispatch on the exact event class: this loop runs once per node of every file.
+        values, keys, read = self.values, self.keys, _READ
+        # Dispatch on the exact event class, with the common cases (a plain key, a plain
+        # scalar already read once) first: this loop runs once per node of every file.
         for event in events:
             kind = type(event)
             mark = event.start_mark
             where = (mark.line + 1, mark.column + 1)
             frame = stack[-1] if stack else None
             if kind is _SCALAR:
-                if frame is not None and frame.key is None and type(frame.container) is dict:
-                    self._key(frame, event, where)
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    self._count(0, where)
+                if frame is not None and frame.is_map and frame.key is None:
+                    if event.tag is None and event.value != "<<":
+                        frame.key, frame.key_where = event.value, where
+                    else:
+                        self._key(frame, event, where)
                     continue
-                self._count(1, where)
-                try:
-                    value = _scalar(self.loader, event)
-                except YamlProblem as exc:
-                    value = self.note(exc, frame.child_path() if frame else ())
-                if event.anchor:
-                    self.anchors[event.anchor] = (value, 1)
+                value = _NOT_READ
+                if event.tag is None and not event.anchor:
+                    value = read.get((event.value, None, event.implicit), _NOT_READ)
+                if value is _NOT_READ:
+                    try:
+                        value = _scalar(self.loader, event)
+                    except YamlProblem as exc:
+                        value = self.note(exc, frame.child_path() if frame else ())
+                    if event.anchor:
+                        self.anchors[event.anchor] = (value, 1)
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
                 if frame is not None and frame.wants_key():
                     raise YamlProblem(
@@ -298,20 +317,21 @@ class _Builder:
                         "you opened",
                     )
                 path = frame.child_path() if frame is not None else ()
-                self.values.setdefault(path, where)
+                values.setdefault(path, where)
                 self._count(1, where)
                 empty: Any = [] if kind is _SEQUENCE_START else {}
                 opened = _Frame(empty, path, event.anchor, self.nodes)
-                problem = self._tag_of(event)
-                if problem is not None:
-                    self.note(problem, path)
-                    opened.broken = True
+                if event.tag is not None:
+                    problem = self._tag_of(event)
+                    if problem is not None:
+                        self.note(problem, path)
+                        opened.broken = True
                 stack.append(opened)
                 continue
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 done_frame = stack.pop()
                 value = BROKEN if done_frame.broken else done_frame.container
-                where = self.values.get(done_frame.path, where)
+                where = values.get(done_frame.path, where)
                 if done_frame.anchor:
                     self.anchors[done_frame.anchor] = (value, self.nodes - done_frame.start + 1)
                 frame = stack[-1] if stack else None
@@ -340,9 +360,41 @@ class _Builder:
                 continue
             if frame is None:
                 root, done = value, True
-            else:
-                self._place(frame, value, where)
+                continue
+            container = frame.container
+            if not frame.is_map:
+                values.setdefault((*frame.path, len(container)), where)
+                container.append(value)
+                continue
+            key = frame.key
+            frame.key = None
+            if type(key) is not str:  # the merge key, or a key that was refused
+                if key is _MERGE_KEY:
+                    self._merge(container, value, frame.path, where)
+                continue
+            sub = (*frame.path, key)
+            first = keys.get(sub)
+            if first is not None:
+                self._duplicate(key, sub, first, frame.key_where)
+                continue
+            keys[sub] = frame.key_where
+            values.setdefault(sub, where)
+            container[key] = value
         return root
+
+    def _duplicate(
+        self, key: str, sub: Path, first: tuple[int, int], where: tuple[int, int]
+    ) -> None:
+        self.note(
+            YamlProblem(
+                Code.DUPLICATE_KEY,
+                f"duplicate key {key!r} (first written at line {first[0]}, column {first[1]})",
+                *where,
+                hint="a mapping holds each key once; merge the two entries "
+                "(the first is read, this one is not)",
+            ),
+            sub,
+        )
 
     def _alias(self, event: Any, where: tuple[int, int], frame: _Frame | None) -> Any:
         path = frame.child_path() if frame is not None else ()
@@ -372,7 +424,7 @@ class _Builder:
         return value
 
     def _key(self, frame: _Frame, event: Any, where: tuple[int, int]) -> None:
-        self._count(1, where)
+        """A key with a tag, or ``<<`` (counted by the caller)."""
         frame.key_where = where
         problem = self._tag_of(event)
         if problem is not None:
@@ -387,38 +439,6 @@ class _Builder:
             frame.key = _MERGE_KEY if tag == _MERGE else value
         else:
             frame.key = value
-
-    def _place(self, frame: _Frame, value: Any, where: tuple[int, int]) -> None:
-        container = frame.container
-        if isinstance(container, list):
-            self.values.setdefault((*frame.path, len(container)), where)
-            container.append(value)
-            return
-        key, key_where = frame.key, frame.key_where
-        frame.key = None
-        if key is _SKIPPED_KEY:
-            return
-        if key is _MERGE_KEY:
-            self._merge(container, value, frame.path, where)
-            return
-        sub = (*frame.path, key)
-        if key in frame.seen:
-            line, col = frame.seen[key]
-            self.note(
-                YamlProblem(
-                    Code.DUPLICATE_KEY,
-                    f"duplicate key {key!r} (first written at line {line}, column {col})",
-                    *key_where,
-                    hint="a mapping holds each key once; merge the two entries "
-                    "(the first is read, this one is not)",
-                ),
-                sub,
-            )
-            return
-        frame.seen[key] = key_where
-        self.keys[sub] = key_where
-        self.values.setdefault(sub, where)
-        container[key] = value
 
     @staticmethod
     def _tag_of(event: Any) -> YamlProblem | None:
