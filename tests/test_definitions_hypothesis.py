@@ -323,6 +323,8 @@ def dump(data: Any) -> str:
 @given(noun_files())
 # A noun whose name the schema refuses was still checked for meaning: AttributeError.
 @example([{"foo": {"properties": 5}}])
+# An action entry whose one name the grammar refused was unpacked anyway: ValueError.
+@example([{"Thing": {"actions": [{"bad name": None}], "events": []}}])
 # re.compile warned "possible nested set": under the warnings filter, a FutureWarning.
 @example([{"Thing": {"properties": {"a": {"type": "string", "pattern": "[[a]"}}}}])
 def test_generated_noun_files_compile_or_raise_definition_error(files: list[Any]) -> None:

@@ -690,13 +690,12 @@ class _Checker:
             entries = [(n, o, ("actions", n)) for n, o in raw.items()]
         else:
             for index, item in enumerate(raw):
-                if item is BROKEN:
-                    continue
                 if isinstance(item, str):
                     entries.append((item, {}, ("actions", index)))
-                else:
+                elif isinstance(item, dict) and len(item) == 1:
                     ((name, options),) = item.items()
                     entries.append((name, options, ("actions", index, name)))
+                # else BROKEN, or an entry whose one name was refused: reported already
         actions: dict[str, ActionDef] = {}
         unread: set[str] = set()
         for name, options, at in entries:
