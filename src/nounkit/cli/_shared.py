@@ -74,12 +74,16 @@ class CommandGroup(click.Group):
         kwargs.setdefault("invoke_without_command", True)
         kwargs.setdefault("no_args_is_help", False)
         super().__init__(*args, **kwargs)
+        own = self.callback
 
-    def invoke(self, ctx: click.Context) -> Any:
-        if ctx.invoked_subcommand is None and not ctx.protected_args and not ctx.args:
-            click.echo(ctx.get_help(), err=True)
-            ctx.exit(EXIT_USAGE)
-        return super().invoke(ctx)
+        def callback(*args: Any, **kwargs: Any) -> Any:
+            ctx = click.get_current_context()
+            if ctx.invoked_subcommand is None:
+                click.echo(ctx.get_help(), err=True)
+                ctx.exit(EXIT_USAGE)
+            return own(*args, **kwargs) if own is not None else None
+
+        self.callback = callback
 
 
 # -- the options of the one grammar ----------------------------------------------------------
