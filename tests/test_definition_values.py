@@ -119,3 +119,27 @@ def test_an_enum_value_loads_exactly_when_the_type_takes_it(
     if spec["type"] not in ("string", "text", "number", "integer", "boolean", "uuid", "url"):
         return  # enum applies to these types only (NK301 otherwise)
     assert loads({**spec, "enum": [value]}) == model_takes(spec, value), (spec, value)
+
+
+@SETTINGS
+@given(properties(), CANDIDATES, st.booleans())
+def test_what_plainly_fits_the_validator_takes(
+    spec: dict[str, Any], value: Any, whole: bool
+) -> None:
+    """The loader asks pydantic-core only when the value's JSON type does not settle it."""
+    from pydantic_core import SchemaValidator
+    from pydantic_core import core_schema as cs
+
+    from nounkit.language.types import core_schema, plainly_fits, value_options
+
+    document = read_yaml(dump({"Thing": {"properties": {"p": spec}}}), "thing.yaml")
+    prop = check_documents([document])["Thing"].properties["p"]
+    if not plainly_fits(prop, value, whole=whole):
+        return
+    options = value_options(prop)
+    schema = core_schema(options.pop("kind"), **options)
+    if prop.array and whole:
+        schema = cs.list_schema(schema, strict=True)
+    if prop.optional and (whole or not prop.array):
+        schema = cs.nullable_schema(schema)
+    SchemaValidator(schema).validate_json(_json(value))  # raises if it refuses

@@ -42,6 +42,7 @@ from nounkit.language.types import (
     STRING_TYPES,
     canonical_type,
     core_schema,
+    plainly_fits,
 )
 from nounkit.language.vocab import VocabularyWarning, term_findings
 from nounkit.language.yamlsource import MAX_BYTES, Positions, YamlDocument, YamlProblem, read_yaml
@@ -1192,6 +1193,8 @@ class _Checker:
 def _misfit(prop: PropertyDef, value: Any, *, whole: bool) -> str | None:
     """Why the property's own validator refuses ``value`` (the whole value, or one item
     when not ``whole``), in nounkit's words; None when it takes it."""
+    if plainly_fits(prop, value, whole=whole):
+        return None
     from pydantic_core import ValidationError as CoreError
 
     validator = _validator(prop, whole)

@@ -18,13 +18,14 @@ a number, ``1`` is not a boolean, ``0`` is not a date.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic_core import PydanticCustomError
-from pydantic_core import core_schema as cs
+if TYPE_CHECKING:
+    from pydantic_core import core_schema as cs
 
 if TYPE_CHECKING:
     from nounkit.language.spec import PropertyDef
@@ -44,6 +45,7 @@ __all__ = [
     "UUID_RE",
     "canonical_type",
     "core_schema",
+    "plainly_fits",
     "property_schema",
     "value_options",
     "value_schema",
@@ -231,20 +233,24 @@ def _rust(pattern: str) -> str:
     return pattern.removesuffix(r"(?![\s\S])") + "$"
 
 
+def _error(kind: str, message: str, context: dict[str, Any] | None = None) -> Exception:
+    from pydantic_core import PydanticCustomError
+
+    return PydanticCustomError(kind, message, context)
+
+
 def _whole(value: float) -> int:
     # JSON Schema counts 3.0 as an integer; so must the model.
     if value.is_integer():
         return int(value)
-    raise PydanticCustomError(
-        "nounkit_integer", "expected a whole number, got {value}", {"value": value}
-    )
+    raise _error("nounkit_integer", "expected a whole number, got {value}", {"value": value})
 
 
 def _no_int(value: Any) -> Any:
     # The float branch of a number: an int that failed the int branch's bounds must not pass
     # here rounded to a float (2**53 + 1 would read as 2**53, inside a maximum of 2**53).
     if isinstance(value, int) and not isinstance(value, bool):
-        raise PydanticCustomError("nounkit_int_bounds", "the whole number is out of bounds")
+        raise _error("nounkit_int_bounds", "the whole number is out of bounds")
     return value
 
 
@@ -259,7 +265,7 @@ def _one_of(allowed: tuple[Any, ...]) -> Callable[[Any], Any]:
         # Compared after the type check, so True never meets 1 here.
         if value in allowed:
             return value
-        raise PydanticCustomError("nounkit_enum", "expected one of {choices}", {"choices": choices})
+        raise _error("nounkit_enum", "expected one of {choices}", {"choices": choices})
 
     return check
 
@@ -303,6 +309,8 @@ def _temporal(
     The two inputs are split because pydantic's strict date parsing of JSON still reads
     other strings ("2500") that JSON Schema's formats refuse.
     """
+    from pydantic_core import core_schema as cs
+
     text = cs.chain_schema(
         [
             cs.str_schema(strict=True, pattern=_rust(pattern), regex_engine="rust-regex"),
@@ -323,6 +331,49 @@ def _temporal(
     )
 
 
+# The kinds whose strict validator takes exactly the values of one JSON type: str for these
+# text kinds (no format of their own), bool for boolean.
+_PLAIN_TEXT = frozenset({"string", "text", "markdown"})
+
+
+def plainly_fits(prop: PropertyDef, value: Any, *, whole: bool) -> bool:
+    """True when :func:`core_schema`'s validator of the property surely takes ``value`` (the
+    whole value, or one item when not ``whole``), decided by what the validator is: a
+    strict type check, and for numbers their bounds. False means "ask the validator",
+    never "it refuses". Checking a definition's values this way keeps pydantic-core (and
+    its import) off the path of a definition without mistakes; a test holds it to the
+    validator itself.
+    """
+    if value is None:
+        return prop.optional and (whole or not prop.array)
+    if prop.array and whole:
+        return type(value) is list and all(plainly_fits(prop, v, whole=False) for v in value)
+    kind = prop.type
+    if kind in _PLAIN_TEXT:
+        if type(value) is not str or prop.pattern is not None:
+            return False
+        if prop.enum is not None:
+            return value in prop.enum
+        return prop.min_length is None and prop.max_length is None
+    if prop.enum is not None:
+        return False
+    if kind == "boolean":
+        return type(value) is bool
+    if kind in NUMERIC_TYPES:
+        if not (type(value) is int or (kind == "number" and type(value) is float)):
+            return False
+        return all(
+            bound is None or holds(value, bound)
+            for bound, holds in (
+                (prop.minimum, operator.ge),
+                (prop.maximum, operator.le),
+                (prop.exclusive_minimum, operator.gt),
+                (prop.exclusive_maximum, operator.lt),
+            )
+        )
+    return False
+
+
 def core_schema(
     kind: str,
     *,
@@ -340,6 +391,8 @@ def core_schema(
     ``json`` takes any value here (JSON-shaped input holds nothing else); the compiled
     models give it pydantic's own JSON-value schema, which also refuses Python objects.
     """
+    from pydantic_core import core_schema as cs
+
     schema: cs.CoreSchema
     if kind == "json":
         return cs.any_schema()
@@ -391,6 +444,8 @@ def _text(
     pattern: str | None,
     enum: tuple[Any, ...] | None,
 ) -> cs.CoreSchema:
+    from pydantic_core import core_schema as cs
+
     if enum is not None:
         # Enum values were checked against the type and bounds at load.
         return cs.literal_schema(list(enum))
