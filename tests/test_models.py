@@ -1074,3 +1074,29 @@ def test_noun_files_load_through_the_registry(tmp_path: Path) -> None:
     assert Product(id="p", price=1.5).price == 1.5
     error = rejected(Product, {"id": "p", "price": "1.5"})
     assert str(error).startswith("Product 'p': 1 invalid value:")
+
+
+def test_validating_many_documents_at_once_gives_what_one_by_one_gives() -> None:
+    from nounkit.compiler.models import validate_each
+
+    model = registry("""
+        Thing:
+          properties:
+            n: {type: integer, minimum: 0}
+            at: {type: datetime, optional: true}
+    """).model("Thing")
+    good = [{"id": f"t{i}", "n": i, "at": "2024-05-01T12:00:00+02:00"} for i in range(50)]
+    together = validate_each(model, good)
+    assert together == [model.model_validate(d) for d in good]
+    assert all(type(e) is model for e in together)
+    mixed = [good[0], {"id": "bad", "n": -1}, good[1], {"id": "worse", "n": "2"}]
+    found = validate_each(model, mixed)
+    assert [type(f).__name__ for f in found] == [
+        "Thing",
+        "ValidationError",
+        "Thing",
+        "ValidationError",
+    ]
+    assert isinstance(found[1], ValidationError) and found[1].id == "bad"
+    assert [e.path for e in found[1].errors] == ["n"]
+    assert validate_each(model, []) == []

@@ -150,18 +150,21 @@ def validate(
     compiled = schema(nouns)
     name = compiled.noun(noun).name
     model = compiled.model(name)
+    from nounkit.compiler.models import validate_each
+
     documents = _read_documents(file)
     valid = []
     invalid = 0
     with Progress(f"validating {name}", len(documents), least=10_000) as bar:
-        for where, document in documents:
-            try:
-                valid.append(model.model_validate(document))
-            except ValidationError as exc:
+        results = validate_each(model, [document for _, document in documents])
+        for (where, _), found in zip(documents, results, strict=True):
+            if isinstance(found, ValidationError):
                 invalid += 1
                 if invalid <= max_errors:
-                    print(f"{where}: {exc}", file=sys.stderr)
-            bar.advance(1)
+                    print(f"{where}: {found}", file=sys.stderr)
+            else:
+                valid.append(found)
+        bar.advance(len(documents))
     if invalid > max_errors:
         print(f"... and {invalid - max_errors} more invalid", file=sys.stderr)
     if jsonld:
