@@ -1071,6 +1071,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="print cProfile's top functions for the hot paths"
     )
+    parser.add_argument(
+        "--process-runs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="rounds of the whole-process section (default 15, 3 with --quick)",
+    )
     args = parser.parse_args(argv)
     chosen = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = sorted(set(chosen) - set(SECTIONS))
@@ -1100,7 +1107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             took("catalog", since)
         if "process" in chosen:
             since = time.perf_counter()
-            bench_process(runs=3 if args.quick else 15, env=env)
+            process_runs = args.process_runs or (3 if args.quick else 15)
+            bench_process(runs=process_runs, env=env)
             took("process", since)
     if "generated" in chosen:
         since = time.perf_counter()

@@ -47,7 +47,8 @@ STEPS = (
     Step(
         "definitions",
         "bench_definitions.py",
-        ("--quick",),
+        # Quick sizes, but enough rounds of the whole-process section for its ratio target.
+        ("--quick", "--process-runs", "15"),
         ("--quick", "--only", "process,validation"),
         "loading, checking, compiling; `nounkit check` as a process; validation",
     ),
