@@ -1567,3 +1567,147 @@ def test_a_broken_property_is_not_reported_again_where_it_is_named(problems: Pro
         (9, "Thing.relationships.limit"),
     ]
     assert found[3].message == "'limit' is both a property and a relationship"
+
+
+# ------------------------------------------------------------- a broken part hides nothing else
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "path"),
+    [
+        # properties refused: no rule, tenant or lifecycle is told it names no property
+        (
+            """
+            Thing:
+              tenant: orgId
+              properties: [orgId, status]
+              rules:
+                - check: "orgId != null"
+              actions: [finish]
+              events: [finished]
+              lifecycle:
+                states: [new, done]
+                transitions:
+                  finish: {from: new, to: done}
+            """,
+            "NK203",
+            "Thing.properties",
+        ),
+        # events refused: no action is told its event is not declared
+        (
+            """
+            Thing:
+              actions: [grant, revoke]
+              events: granted
+            """,
+            "NK203",
+            "Thing.events",
+        ),
+        # lifecycle refused: a declared transition kind is not told it has no transition
+        (
+            """
+            Thing:
+              actions:
+                - finish: {kind: transition}
+              events: [finished]
+              lifecycle: [oops]
+            """,
+            "NK203",
+            "Thing.lifecycle",
+        ),
+        # an action entry naming two actions: their transitions are not undeclared
+        (
+            """
+            Thing:
+              properties:
+                status: {type: string}
+              actions:
+                - {start: {}, stop: {}}
+              events: [started, stopped]
+              lifecycle:
+                states: [up, down]
+                transitions:
+                  start: {from: down, to: up}
+                  stop: {from: up, to: down}
+            """,
+            "NK207",
+            "Thing.actions[0]",
+        ),
+    ],
+)
+def test_a_refused_section_is_reported_once_and_nothing_else_follows_from_it(
+    problems: Problems, text: str, code: str, path: str
+) -> None:
+    found = only(problems(text))
+    assert (found.code, found.path) == (code, path), str(found)
+
+
+def test_a_backref_into_a_noun_whose_relationships_are_refused_is_not_questioned(
+    problems: Problems,
+) -> None:
+    found = only(
+        problems("""
+            Owner:
+              relationships: [things]
+            Thing:
+              relationships:
+                owner: {type: Owner, backref: things}
+        """)
+    )
+    assert (found.code, found.path) == ("NK203", "Owner.relationships")
+
+
+def test_a_refused_enum_value_is_reported_once_and_the_lifecycle_left_alone(
+    problems: Problems,
+) -> None:
+    found = only(
+        problems("""
+            Thing:
+              properties:
+                status: {type: string, enum: [new, !!python/name:x done]}
+              actions: [finish]
+              events: [finished]
+              lifecycle:
+                transitions:
+                  finish: {from: new, to: done}
+        """)
+    )
+    assert (found.code, found.path) == ("NK106", "Thing.properties.status.enum[1]")
+
+
+def test_whole_float_lengths_are_lengths(write: Write) -> None:
+    path = write("""
+        Thing:
+          properties:
+            code: {type: string, minLength: 2.0, maxLength: 3.0, default: abc}
+    """)
+    prop = load_nouns([path])["Thing"].properties["code"]
+    assert (prop.min_length, prop.max_length) == (2, 3)
+    assert type(prop.min_length) is int
+    Registry(load_nouns([path])).model("Thing").model_validate({"id": "t", "code": "ab"})
+
+
+def test_bounds_no_validator_can_hold_are_definition_problems(problems: Problems) -> None:
+    found = problems(f"""
+        Thing:
+          properties:
+            n: {{type: number, maximum: {"9" * 400}}}
+            s: {{type: string, maxLength: {2**64}}}
+    """)
+    assert [(p.code, p.path) for p in found] == [
+        ("NK312", "Thing.properties.n.maximum"),
+        ("NK312", "Thing.properties.s.maxLength"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        "exclusiveMinimum: 5, exclusiveMaximum: 5",
+        "minimum: 5, exclusiveMaximum: 5",
+        "exclusiveMinimum: 5, maximum: 5",
+    ],
+)
+def test_bounds_that_meet_leave_no_value(problems: Problems, bounds: str) -> None:
+    found = only(problems(f"Thing:\n  properties:\n    n: {{type: number, {bounds}}}\n"))
+    assert found.code == "NK302"

@@ -17,9 +17,10 @@ from os import PathLike
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from nounkit.errors import NotFound
+from nounkit.errors import DefinitionError, NotFound, NounkitError, Problem
+from nounkit.language.codes import Code
 from nounkit.language.loader import DEFAULT_VOCAB, load_nouns
-from nounkit.language.spec import NounDef
+from nounkit.language.spec import Location, NounDef
 
 if TYPE_CHECKING:
     from nounkit.compiler.models import Entity
@@ -98,7 +99,9 @@ class Schema:
                 if found is None:
                     from nounkit.compiler.models import compile_model
 
-                    found = self._models[name] = compile_model(noun, self.nouns)
+                    found = self._models[name] = _compiled(
+                        noun, lambda: compile_model(noun, self.nouns)
+                    )
         return found
 
     def models(self) -> dict[str, type[Entity]]:
@@ -116,8 +119,9 @@ class Schema:
                 if found is None:
                     from nounkit.compiler.models import compile_input_model
 
-                    found = self._inputs[key] = compile_input_model(
-                        definition, definition.actions[action]
+                    found = self._inputs[key] = _compiled(
+                        definition,
+                        lambda: compile_input_model(definition, definition.actions[action]),
                     )
         return found
 
@@ -138,6 +142,30 @@ class Schema:
     def derived_relationships(self, noun: str) -> Mapping[str, Derived]:
         """To-many relationships read from their inverse: name -> (source noun, its to-one)."""
         return self.derived.get(noun, MappingProxyType({}))
+
+
+def _compiled(noun: NounDef, make: Callable[[], type[Entity]]) -> type[Entity]:
+    """A model, or a DefinitionError when pydantic cannot build it: the loader's checks
+    should leave nothing it refuses, so one here is nounkit's bug, said as one."""
+    try:
+        return make()
+    except NounkitError:
+        raise
+    except Exception as exc:  # pydantic-core's SchemaError, OverflowError and kin
+        where = noun.location or Location("<noun definitions>", 0, 0)
+        raise DefinitionError(
+            [
+                Problem(
+                    where.file,
+                    where.line,
+                    where.column,
+                    noun.name,
+                    f"its model cannot be built: {type(exc).__name__}: {exc}",
+                    "this is a bug in nounkit's checks; please report it with the noun",
+                    code=Code.UNCOMPILABLE,
+                )
+            ]
+        ) from exc
 
 
 def load_schema(

@@ -61,6 +61,8 @@ class Code(StrEnum):
     UNIQUE_NOT_SCALAR = "NK309"
     BAD_ID = "NK310"
     BAD_TENANT = "NK311"
+    BOUND_TOO_LARGE = "NK312"
+    UNCOMPILABLE = "NK313"
 
     EXPRESSION_SYNTAX = "NK401"
     UNKNOWN_NAME = "NK402"
@@ -134,6 +136,8 @@ SUMMARIES: Mapping[Code, str] = {
     Code.UNIQUE_NOT_SCALAR: "unique on an array or json property",
     Code.BAD_ID: "an id that is not a required string or uuid",
     Code.BAD_TENANT: "a tenant that names no string property",
+    Code.BOUND_TOO_LARGE: "a bound or length too large for any validator to hold",
+    Code.UNCOMPILABLE: "a property the model compiler could not build (a bug: please report it)",
     Code.EXPRESSION_SYNTAX: "an expression that cannot be parsed",
     Code.UNKNOWN_NAME: "an expression that reads a name the noun does not have",
     Code.COMPUTED_CYCLE: "computed values that depend on each other in a cycle",

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from os import PathLike
 from pathlib import Path as FsPath
+from types import MappingProxyType
 from typing import Any
 
 from nounkit.errors import DefinitionError, Problem
@@ -65,6 +66,10 @@ _AS_WRITTEN = {
     "exclusiveMaximum": "exclusive_maximum", "minLength": "min_length",
     "maxLength": "max_length", "pattern": "pattern", "iri": "iri", "deprecated": "deprecated",
 }  # fmt: skip
+
+# The largest bound a number's validator can hold (a float's range), and the largest length.
+_MAX_BOUND = 1.7976931348623157e308
+_MAX_LENGTH = 2**63 - 1
 
 # The property keys that _Checker._constraints looks at: most properties have none.
 _CONSTRAINED = frozenset(
@@ -213,10 +218,23 @@ _TOP_NAME = re.compile(r"^([A-Z][A-Za-z0-9]*)[ \t]*:", re.MULTILINE)
 class _Source:
     """One noun's checked declaration and where to point at it."""
 
-    __slots__ = ("action_paths", "data", "file", "name", "positions", "unchecked")
+    __slots__ = (
+        "action_paths",
+        "broken",
+        "data",
+        "file",
+        "name",
+        "partial_actions",
+        "positions",
+        "unchecked",
+    )
 
     def __init__(self, name: str, file: str, data: dict[str, Any], positions: Positions) -> None:
         self.name, self.file, self.data, self.positions = name, file, data, positions
+        # Sections written but refused by the grammar (``properties: [a]``): what they would
+        # have declared is unknown, so nothing is reported for naming it, or for lacking it.
+        self.broken = {key for key, value in data.items() if value is BROKEN}
+        self.partial_actions = "actions" in self.broken  # some action's name is unknown
         # Names written under properties or relationships that could not be read: other
         # parts of the noun that name them must not also say they are not declared.
         self.unchecked: set[str] = set()
@@ -306,7 +324,9 @@ class _Checker:
 
         sources = []
         for name, body in check_shape(document.data, report).items():
-            if name in self.declared or name in self.unreadable:
+            # A name an unreadable file also holds is not called a duplicate: that file's
+            # own problem comes first, and whether it truly declares the noun is unknown.
+            if name in self.declared:
                 first = self.declared.get(name)
                 line, column = positions.of((name,), key=True)
                 where = f" (first at {first.location((), key=True)})" if first else ""
@@ -366,9 +386,10 @@ class _Checker:
             singular=singular,
             plural=plural,
             description=_get(data, "description"),
-            properties=properties,
-            relationships=relationships,
-            actions=actions,
+            # Read-only views: the compiled schema's definitions are shared by every thread.
+            properties=MappingProxyType(properties),
+            relationships=MappingProxyType(relationships),
+            actions=MappingProxyType(actions),
             events=tuple(events),
             class_iri=_get(data, "class"),
             lifecycle=lifecycle,
@@ -383,7 +404,7 @@ class _Checker:
         self, src: _Source, tenant: str, properties: Mapping[str, PropertyDef]
     ) -> None:
         prop = properties.get(tenant)
-        if prop is None and tenant in src.unchecked:
+        if prop is None and (tenant in src.unchecked or "properties" in src.broken):
             return  # broken, and reported already
         if prop is None:
             self.report(
@@ -449,12 +470,17 @@ class _Checker:
                     key=True,
                 )
         enum = _get(spec, "enum")
+        if enum is not None and any(value is BROKEN for value in enum):
+            enum = None  # a value of it was refused (and reported): the enum is unknown
         # Only the keys written: the rest keep PropertyDef's defaults (None, False, ...).
         written = {
             _AS_WRITTEN[key]: value
             for key, value in spec.items()
             if key in _AS_WRITTEN and value is not BROKEN
         }
+        for key in ("min_length", "max_length"):  # 3.0 is a whole number, and a length is an int
+            if isinstance(written.get(key), float):
+                written[key] = int(written[key])
         if not sound:  # the constraints are reported; the property still counts as declared
             for key in ("minimum", "maximum", "exclusive_minimum", "exclusive_maximum",
                         "min_length", "max_length", "pattern"):  # fmt: skip
@@ -509,18 +535,36 @@ class _Checker:
                     else f"drop {key}, or change the type",
                     key=True,
                 )
-        for low, high in (
-            ("minimum", "maximum"),
-            ("minLength", "maxLength"),
-            ("exclusiveMinimum", "exclusiveMaximum"),
+        for low, high, touching in (
+            ("minimum", "maximum", False),
+            ("minLength", "maxLength", False),
+            ("exclusiveMinimum", "exclusiveMaximum", True),
+            ("minimum", "exclusiveMaximum", True),
+            ("exclusiveMinimum", "maximum", True),
         ):
-            if _written(spec, low) and _written(spec, high) and spec[low] > spec[high]:
+            if not (_written(spec, low) and _written(spec, high)):
+                continue
+            if spec[low] > spec[high] or (touching and spec[low] == spec[high]):
                 self.report(
                     src,
                     (*at, low),
                     Code.NO_VALUE_FITS,
-                    f"{low} {spec[low]} is above {high} {spec[high]}: no value could fit",
+                    f"{low} {spec[low]} {'is above' if spec[low] > spec[high] else 'meets'} "
+                    f"{high} {spec[high]}: no value could fit",
                     f"swap them, or lower {low}",
+                )
+        for key in (*numeric_keys, "minLength", "maxLength"):
+            value = _get(spec, key)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                continue
+            limit = _MAX_LENGTH if key in ("minLength", "maxLength") else _MAX_BOUND
+            if abs(value) > limit:
+                self.report(
+                    src,
+                    (*at, key),
+                    Code.BOUND_TOO_LARGE,
+                    f"{key} {short(repr(value))} is beyond what a validator can hold",
+                    f"a bound of at most {limit:.3g} in size, or none",
                 )
         if kind == "integer":
             for key in numeric_keys:
@@ -696,7 +740,8 @@ class _Checker:
                 elif isinstance(item, dict) and len(item) == 1:
                     ((name, options),) = item.items()
                     entries.append((name, options, ("actions", index, name)))
-                # else BROKEN, or an entry whose one name was refused: reported already
+                else:  # BROKEN, or an entry whose one name was refused: reported already
+                    src.partial_actions = True
         actions: dict[str, ActionDef] = {}
         unread: set[str] = set()
         for name, options, at in entries:
@@ -720,7 +765,12 @@ class _Checker:
             options = options or {}
             kind = self._kind(src, name, options, at, transitions)
             emits = _get(options, "emits") or inflect.past_tense(name)
-            if emits not in events and name not in unread and options.get("emits") is not BROKEN:
+            if (
+                emits not in events
+                and name not in unread
+                and options.get("emits") is not BROKEN
+                and "events" not in src.broken
+            ):
                 self._undeclared_event(src, name, emits, options, at, events, named)
             inputs = self._properties(src, _get(options, "input") or {}, (*at, "input"))
             roles = _get(options, "roles")
@@ -728,7 +778,7 @@ class _Checker:
                 name=name,
                 kind=kind,
                 emits=emits,
-                input=inputs,
+                input=MappingProxyType(inputs),
                 roles=tuple(r for r in roles if r is not BROKEN) if roles is not None else None,
                 description=_get(options, "description"),
                 location=src.location(at, key=named),
@@ -751,7 +801,11 @@ class _Checker:
             kind = "transition"
         else:
             kind = _BUILTIN_KINDS.get(name, "custom")
-        if kind == "transition" and name not in transitions:
+        lifecycle = src.data.get("lifecycle")
+        unknown = "lifecycle" in src.broken or (
+            isinstance(lifecycle, dict) and lifecycle.get("transitions") is BROKEN
+        )
+        if kind == "transition" and name not in transitions and not unknown:
             self.report(
                 src,
                 (*at, "kind"),
@@ -814,7 +868,7 @@ class _Checker:
             return None  # reported by the grammar
         prop_name = raw.get("property", "status")
         prop = properties.get(prop_name)
-        if prop is None and prop_name in src.unchecked:
+        if prop is None and (prop_name in src.unchecked or "properties" in src.broken):
             return None  # broken, and reported already
         if prop is None:
             self.report(
@@ -909,7 +963,7 @@ class _Checker:
         self._reached(src, raw, states, initial, transitions)
         if len(self.problems) > before:
             return None
-        return LifecycleDef(prop_name, tuple(states), initial, final, transitions)
+        return LifecycleDef(prop_name, tuple(states), initial, final, MappingProxyType(transitions))
 
     def _transitions(
         self,
@@ -927,7 +981,7 @@ class _Checker:
         for action, spec in raw.items():
             where: Path = (*at, action)
             if action not in actions:
-                if action not in unread_actions:
+                if action not in unread_actions and not src.partial_actions:
                     self.report(
                         src,
                         where,
@@ -1011,6 +1065,8 @@ class _Checker:
         computed = {n: p for n, p in properties.items() if p.computed is not None}
         for name, prop in computed.items():
             assert prop.computed is not None
+            if "properties" in src.broken:
+                break
             for ref in sorted(prop.computed.names - set(properties) - src.unchecked):
                 self.report(
                     src,
@@ -1062,6 +1118,8 @@ class _Checker:
             if expr is None:
                 continue
             missing = sorted(expr.names - set(properties) - src.unchecked)
+            if "properties" in src.broken:
+                missing = []  # the names it reads may be among those that could not be read
             for ref in missing:
                 self.report(
                     src,
@@ -1127,7 +1185,12 @@ class _Checker:
                     continue
                 target = nouns.get(rel.target)
                 target_src = self.declared.get(rel.target)
-                if target is None or target_src is None or rel.backref in target_src.unchecked:
+                if (
+                    target is None
+                    or target_src is None
+                    or rel.backref in target_src.unchecked
+                    or "relationships" in target_src.broken
+                ):
                     continue  # external, or itself broken and reported already
                 self._check_backref(src, noun, rel, target)
 
@@ -1240,7 +1303,7 @@ def _validator(prop: PropertyDef, whole: bool) -> Any:
             schema = cs.nullable_schema(schema)
         if len(_VALIDATORS) >= 4096:
             _VALIDATORS.clear()
-        found = _VALIDATORS[key] = SchemaValidator(schema)
+        found = _VALIDATORS[key] = SchemaValidator(schema)  # the checks above make it buildable
     return found
 
 
