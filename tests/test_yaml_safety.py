@@ -342,3 +342,64 @@ def test_huge_integer_is_refused_cleanly(problems: Problems) -> None:
     at(problem, 3, 32, "Thing.properties.n.maximum", "NK112")
     assert problem.message == f"cannot read '{'9' * 37}...' as int"
     assert problem.hint == "write a shorter number, or quote it to make it a string"
+
+
+# ----------------------------------------------------------------------------- reading goes on
+
+
+def test_a_merged_key_written_again_is_no_duplicate(write: Write) -> None:
+    path = write(
+        "x-base: &base {description: from the base}\n"
+        "Thing:\n"
+        "  <<: *base\n"
+        "  description: its own\n"
+        "Other:\n"
+        "  <<: {description: inline}\n"
+        "  description: its own too\n"
+    )
+    nouns = load_nouns([path])
+    assert nouns["Thing"].description == "its own"
+    assert nouns["Other"].description == "its own too"
+
+
+def test_a_key_written_after_a_merge_is_pointed_at_where_it_is_written(
+    problems: Problems,
+) -> None:
+    found = only(
+        problems(
+            "x-base: &base {optional: true}\n"
+            "Thing:\n"
+            "  properties:\n"
+            "    name:\n"
+            "      <<: *base\n"
+            "      type: strin\n"
+        )
+    )
+    at(found, 6, 13, "Thing.properties.name.type", "NK204")
+
+
+def test_a_tagged_root_is_reported_once(problems: Problems) -> None:
+    found = only(problems("!!python/object:foo\nThing: {}\n"))
+    assert found.code == "NK106"
+
+
+def test_below_a_refused_key_paths_name_the_key_as_written(problems: Problems) -> None:
+    found = problems("Thing:\n  !bogus properties:\n    n: !!python/name:x {type: string}\n")
+    assert [(p.code, p.path) for p in found] == [
+        ("NK106", "Thing.properties"),
+        ("NK106", "Thing.properties.n"),
+    ]
+
+
+@pytest.mark.parametrize("key", ["*d", "[a, b]", "{a: 1}"])
+def test_an_alias_or_a_collection_as_a_key_does_not_end_the_read(
+    problems: Problems, key: str
+) -> None:
+    found = problems(f"x-d: &d name\nThing:\n  {key} : 5\n  properties:\n    n: {{type: strin}}\n")
+    assert [(p.line, p.code) for p in found] == [(3, "NK113"), (5, "NK204")]
+
+
+def test_a_control_character_is_pointed_at(problems: Problems) -> None:
+    found = only(problems("Thing:\n  description: bad\x1fbyte\n"))
+    at(found, 2, 19, "", "NK105")
+    assert "U+001F" in found.message

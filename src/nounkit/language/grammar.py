@@ -55,7 +55,9 @@ NAME = rf"^[A-Za-z][A-Za-z0-9_]*{_END}"
 KEBAB = rf"^[a-z][a-z0-9]*(-[a-z0-9]+)*{_END}"
 TARGET = rf"^[A-Z][A-Za-z0-9]*(\[\])?{_END}"
 NOUN_NAME = rf"^[A-Z][A-Za-z0-9]*{_END}"
-IRI = rf"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+{_END}"
+# No white space or control character in an IRI, spelt out: Python's \s and ECMA's differ.
+_NOT_IN_IRI = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+IRI = rf"^[A-Za-z][A-Za-z0-9+.-]*:[^{_NOT_IN_IRI}]+{_END}"
 _NOUN_NAME = re.compile(NOUN_NAME)
 
 _TYPE_NAMES = {
@@ -570,8 +572,8 @@ class NounFileNode(Node):
         }
 
     def walk(self, value: Any, path: Path, report: Report) -> Any:
-        if value is None:
-            return {}  # an empty file declares nothing
+        if value is None or value is BROKEN:
+            return {}  # an empty file declares nothing; a refused one is reported already
         if type(value) is not dict:
             kind = {"array": "list", "object": "mapping"}.get(json_kind(value), json_kind(value))
             report(

@@ -132,9 +132,11 @@ def _mark(event: Any) -> tuple[int, int]:
 
 
 # Scalars already read, by text, tag and style: noun files repeat the same few words
-# (string, optional, true, 0) thousands of times. Only immutable values are kept.
+# (string, optional, true, 0) thousands of times. Only immutable values of short texts
+# are kept, so a long-running process holds at most a few hundred kilobytes here.
 _READ: dict[tuple[str, str | None, Any], Any] = {}
 _READ_LIMIT = 4096
+_READ_LONGEST = 64
 
 
 def _scalar(loader: Any, event: Any) -> Any:
@@ -145,9 +147,10 @@ def _scalar(loader: Any, event: Any) -> Any:
     except KeyError:
         pass
     value = _read_scalar(loader, event)
-    if len(_READ) >= _READ_LIMIT:
-        _READ.clear()
-    _READ[key] = value  # str, int, float, bool or None: safe to share
+    if len(event.value) <= _READ_LONGEST:
+        if len(_READ) >= _READ_LIMIT:
+            _READ.clear()
+        _READ[key] = value  # str, int, float, bool or None: safe to share
     return value
 
 
@@ -209,7 +212,18 @@ _SKIPPED_KEY: Any = _Special("<skipped key>")  # a key that was refused: its val
 class _Frame:
     """A mapping or sequence being built, and the key waiting for its value."""
 
-    __slots__ = ("anchor", "broken", "container", "is_map", "key", "key_where", "path", "start")
+    __slots__ = (
+        "anchor",
+        "as_key",
+        "broken",
+        "container",
+        "is_map",
+        "key",
+        "key_text",
+        "key_where",
+        "path",
+        "start",
+    )
 
     def __init__(self, container: Any, path: Path, anchor: str | None, start: int) -> None:
         self.container = container
@@ -218,7 +232,9 @@ class _Frame:
         self.anchor = anchor
         self.start = start
         self.broken = False  # its tag was refused: it stands as BROKEN when done
+        self.as_key = False  # a list or mapping written as a key: read, then dropped
         self.key: Any = None  # None: the next value is a key
+        self.key_text = ""  # a refused key as written, for the paths below it
         self.key_where = (1, 1)
 
     def wants_key(self) -> bool:
@@ -227,7 +243,11 @@ class _Frame:
     def child_path(self) -> Path:
         if isinstance(self.container, list):
             return (*self.path, len(self.container))
-        return self.path if self.key is _MERGE_KEY else (*self.path, self.key)
+        if self.key is _MERGE_KEY:
+            return (*self.path, "<<")  # what is merged is found at the mapping's own place
+        if self.key is _SKIPPED_KEY:
+            return (*self.path, self.key_text)
+        return (*self.path, self.key)
 
 
 class _Builder:
@@ -301,12 +321,17 @@ class _Builder:
                     if event.anchor:
                         self.anchors[event.anchor] = (value, 1)
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
-                if frame is not None and frame.wants_key():
-                    raise YamlProblem(
-                        Code.COMPLEX_KEY,
-                        "a mapping key must be a plain scalar",
-                        *where,
-                        hint="keys are names; a list or mapping cannot be one",
+                as_key = frame is not None and frame.wants_key()
+                if as_key:
+                    assert frame is not None
+                    self.note(
+                        YamlProblem(
+                            Code.COMPLEX_KEY,
+                            "a mapping key must be a plain scalar",
+                            *where,
+                            hint="keys are names; a list or mapping cannot be one",
+                        ),
+                        frame.path,
                     )
                 if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(
@@ -316,11 +341,16 @@ class _Builder:
                         hint="noun definitions need only a few levels; close the brackets "
                         "you opened",
                     )
-                path = frame.child_path() if frame is not None else ()
-                values.setdefault(path, where)
+                if as_key:
+                    assert frame is not None
+                    path: Path = (*frame.path, "<key>")
+                else:
+                    path = frame.child_path() if frame is not None else ()
+                    values.setdefault(path, where)
                 self._count(1, where)
                 empty: Any = [] if kind is _SEQUENCE_START else {}
                 opened = _Frame(empty, path, event.anchor, self.nodes)
+                opened.as_key = as_key
                 if event.tag is not None:
                     problem = self._tag_of(event)
                     if problem is not None:
@@ -335,14 +365,24 @@ class _Builder:
                 if done_frame.anchor:
                     self.anchors[done_frame.anchor] = (value, self.nodes - done_frame.start + 1)
                 frame = stack[-1] if stack else None
+                if (
+                    done_frame.as_key and frame is not None
+                ):  # refused as a key: its value is not read
+                    frame.key, frame.key_text, frame.key_where = _SKIPPED_KEY, "<key>", where
+                    continue
             elif kind is _ALIAS:
                 if frame is not None and frame.wants_key():
-                    raise YamlProblem(
-                        Code.COMPLEX_KEY,
-                        "a mapping key must be a plain scalar, not an alias",
-                        *where,
-                        hint="write the key out",
+                    self.note(
+                        YamlProblem(
+                            Code.COMPLEX_KEY,
+                            "a mapping key must be a plain scalar, not an alias",
+                            *where,
+                            hint="write the key out",
+                        ),
+                        frame.path,
                     )
+                    frame.key, frame.key_text, frame.key_where = _SKIPPED_KEY, "<key>", where
+                    continue
                 value = self._alias(event, where, frame)
             elif kind is _DOCUMENT_START and done:
                 self.note(
@@ -429,7 +469,7 @@ class _Builder:
         problem = self._tag_of(event)
         if problem is not None:
             self.note(problem, (*frame.path, event.value))
-            frame.key = _SKIPPED_KEY
+            frame.key, frame.key_text = _SKIPPED_KEY, event.value
             return
         # Keys are names: "on", "no" or "null" mean themselves, not YAML 1.1 values; only
         # a plain << is resolved, as the merge key.
@@ -472,10 +512,10 @@ class _Builder:
                 )
                 continue
             for key, item in source.items():
-                # Keys written in the mapping itself win over merged ones, whatever the order.
+                # Keys written in the mapping itself win over merged ones, whatever the order;
+                # a merged value is pointed at where the mapping itself stands.
                 if key not in target:
                     target[key] = item
-                    self.values.setdefault((*path, key), where)
 
 
 def read_yaml(text: str | bytes, file: str) -> YamlDocument:
@@ -493,8 +533,12 @@ def read_yaml(text: str | bytes, file: str) -> YamlDocument:
         # Where libyaml gives up, and in what words, differs between its releases (some stop
         # at a nesting limit of their own, before nounkit's is reached). The pure-Python
         # parser, slower but only ever run on a broken file, says the same on every one.
-        fatal, builder = _read_slowly(text, _syntax_problem(exc, text))
-        return _unfinished(file, text, builder, fatal)
+        slow, data, fatal = _read_slowly(text, _syntax_problem(exc, text))
+        if fatal is None:
+            return YamlDocument(file, data, Positions(slow.values, slow.keys), slow.noted)
+        return _unfinished(file, text, slow, fatal)
+    except yaml.reader.ReaderError as exc:
+        return _unfinished(file, text, builder, _character_problem(exc, text))
     except yaml.YAMLError as exc:
         problem = YamlProblem(Code.YAML_SYNTAX, f"YAML syntax: {exc}", 1, 1)
         return _unfinished(file, text, builder, problem)
@@ -505,20 +549,39 @@ def read_yaml(text: str | bytes, file: str) -> YamlDocument:
     return YamlDocument(file, data, Positions(builder.values, builder.keys), builder.noted)
 
 
-def _read_slowly(text: str, fatal: YamlProblem) -> tuple[YamlProblem, _Builder]:
+def _read_slowly(text: str, fatal: YamlProblem) -> tuple[_Builder, Any, YamlProblem | None]:
+    """The pure-Python parser's reading: its builder, the values, and what ended it (None
+    when it read the whole document, which libyaml refused)."""
     loader = yaml.SafeLoader(text)
     builder = _Builder(loader)
     try:
-        builder.build(iter(loader.get_event, None))
+        data = builder.build(iter(loader.get_event, None))
     except yaml.MarkedYAMLError as exc:
-        return _syntax_problem(exc, text), builder
+        return builder, None, _syntax_problem(exc, text)
+    except yaml.reader.ReaderError as exc:
+        return builder, None, _character_problem(exc, text)
     except YamlProblem as exc:
-        return exc, builder
+        return builder, None, exc
     except yaml.YAMLError:
-        return fatal, builder
+        return builder, None, fatal
     finally:
         loader.dispose()
-    return fatal, builder  # the pure-Python parser reads it: libyaml's word stands
+    return builder, data, None
+
+
+def _character_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
+    """A character YAML does not allow (a control character), where it stands."""
+    position = min(max(exc.position, 0), len(text))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return YamlProblem(
+        Code.YAML_SYNTAX,
+        f"YAML syntax: character U+{code:04X} is not allowed in YAML",
+        line,
+        column,
+        hint=f'delete it, or write it as "\\u{code:04X}" inside a double-quoted string',
+    )
 
 
 def _unfinished(file: str, text: str, builder: _Builder, fatal: YamlProblem) -> YamlDocument:
