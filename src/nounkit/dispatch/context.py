@@ -90,3 +90,9 @@ class Registers(Protocol):
     def handles(self, action: str, *, noun: str | None = None) -> Callable[[Handler], Handler]:
         """Register the handler of an action (``"Noun.verb"`` or a unique verb)."""
         ...
+
+    def on(
+        self, pattern: str, *, durable: str | None = None
+    ) -> Callable[[Callable[[Any], object]], Callable[[Any], object]]:
+        """Subscribe to events by full name with ``*`` wildcards."""
+        ...

@@ -13,6 +13,7 @@ millisecond or two of generated code each.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
 if TYPE_CHECKING:
@@ -83,7 +84,12 @@ class _Definition:
         return f"{type(self).__name__}({shown})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self._values()))
+        # Read-only views do not pickle; what they show does.
+        values = {
+            name: dict(value) if isinstance(value, MappingProxyType) else value
+            for name, value in self._values().items()
+        }
+        return (_rebuild, (type(self), values))
 
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes`` (as ``dataclasses.replace`` makes one)."""
