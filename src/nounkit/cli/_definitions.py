@@ -188,7 +188,9 @@ def _read_documents(name: str) -> list[tuple[str, Any]]:
         raise UsageError(f"cannot read {name!r}: {getattr(exc, 'strerror', None) or exc}") from exc
     if name.endswith((".jsonl", ".ndjson")):
         documents = []
-        for number, line in enumerate(text.splitlines(), 1):
+        # Lines end at "\n" only: JSON strings may hold U+2028 and the like, which
+        # str.splitlines would also split at.
+        for number, line in enumerate(text.split("\n"), 1):
             if line.strip():
                 documents.append((f"{name}:{number}", _json_document(line, f"{name}:{number}")))
         return documents

@@ -252,6 +252,8 @@ def events(
         )
 
     printed = 0
+    if limit == 0:
+        return EXIT_OK
     with registry(nouns, storage) as reg:
         position = since  # in the whole log: filters never make the wait spin
         idle_since = time.monotonic()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -266,6 +267,11 @@ def on_terminal() -> bool:
     return _terminal(sys.stderr)
 
 
+# The line breaks YAML counts lines by (and so the positions of problems): not all of those
+# str.splitlines knows (\x1c, \x0b ...).
+_YAML_LINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def print_problems(problems: Sequence[Problem], out: TextIO) -> None:
     """One block per problem: where, what and its code, the line with a caret, a hint."""
     lines_of: dict[str, list[str] | None] = {}
@@ -280,7 +286,7 @@ def print_problems(problems: Sequence[Problem], out: TextIO) -> None:
             if problem.file not in lines_of:
                 try:
                     text = Path(problem.file).read_text("utf-8", errors="replace")
-                    lines_of[problem.file] = text.splitlines()
+                    lines_of[problem.file] = _YAML_LINES.split(text)
                 except OSError:
                     lines_of[problem.file] = None
             lines = lines_of[problem.file]
