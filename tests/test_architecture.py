@@ -26,7 +26,10 @@ from nounkit.compiler.schema import Schema, load_schema
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "nounkit"
 CATALOG = Path(__file__).resolve().parents[1] / "nouns"
-FRONT_DOORS = {"__init__.py", "registry.py"}
+FRONT_DOORS = {Path("__init__.py"), Path("registry.py")}
+# The one place in the package that forks: the storage contract suite, whose durability
+# test exists to kill writer processes mid-write. No library code runs it.
+FORKING_TEST_SUITE = Path("testing/durability.py")
 
 
 def modules() -> list[Path]:
@@ -49,7 +52,7 @@ def test_nothing_below_the_facade_imports_the_registry() -> None:
     offenders = [
         str(path.relative_to(SRC))
         for path in modules()
-        if path.name not in FRONT_DOORS
+        if path.relative_to(SRC) not in FRONT_DOORS
         and not path.relative_to(SRC).parts[0].startswith("cli")  # the command line
         and {"nounkit.registry", "nounkit.Registry"} & imported(path)
     ]
@@ -80,15 +83,31 @@ FORBIDDEN = {
 
 
 def tricks(path: Path) -> list[tuple[int, str]]:
+    """Forbidden calls, however the module was imported (``import os as o`` too), and any
+    ``multiprocessing`` start that forks."""
+    tree = ast.parse(path.read_text("utf-8"))
+    names = {"os": "os", "gc": "gc", "atexit": "atexit"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in names:
+                    names[alias.asname or alias.name] = alias.name
     found = []
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if (node.value.id, node.attr) in FORBIDDEN:
-                found.append((node.lineno, f"{node.value.id}.{node.attr}"))
+            module = names.get(node.value.id)
+            if module is not None and (module, node.attr) in FORBIDDEN:
+                found.append((node.lineno, f"{module}.{node.attr}"))
         elif isinstance(node, ast.ImportFrom) and node.module in ("os", "gc", "atexit"):
             for alias in node.names:
                 if (node.module, alias.name) in FORBIDDEN:
                     found.append((node.lineno, f"from {node.module} import {alias.name}"))
+        elif (
+            isinstance(node, ast.Constant)
+            and node.value in ("fork", "forkserver")
+            and "multiprocessing" in {n.split(".")[0] for n in imported(path)}
+        ):
+            found.append((node.lineno, f"multiprocessing start method {node.value!r}"))
     return found
 
 
@@ -96,9 +115,16 @@ def test_no_process_wide_tricks_in_library_code() -> None:
     offenders = {
         str(path.relative_to(SRC)): found
         for path in modules()
-        if path.relative_to(SRC) != Path("cli/__init__.py") and (found := tricks(path))
+        if path.relative_to(SRC) not in (Path("cli/__init__.py"), FORKING_TEST_SUITE)
+        and (found := tricks(path))
     }
     assert offenders == {}
+
+
+def test_the_forking_test_suite_is_the_only_one_and_says_why() -> None:
+    found = tricks(SRC / FORKING_TEST_SUITE)
+    assert {call for _, call in found} == {"multiprocessing start method 'fork'"}
+    assert "kill" in (SRC / FORKING_TEST_SUITE).read_text("utf-8")
 
 
 def test_the_command_line_sets_its_collector_policy_in_its_entry_point_only() -> None:

@@ -1711,3 +1711,34 @@ def test_bounds_no_validator_can_hold_are_definition_problems(problems: Problems
 def test_bounds_that_meet_leave_no_value(problems: Problems, bounds: str) -> None:
     found = only(problems(f"Thing:\n  properties:\n    n: {{type: number, {bounds}}}\n"))
     assert found.code == "NK302"
+
+
+# ----------------------------------------------------------------------------- configuration
+
+
+def test_configuration_problems_carry_their_codes(tmp_path: Path) -> None:
+    from nounkit.config import find_config
+
+    (tmp_path / "nounkit.yaml").write_text("nuons: [nouns]\nstorage: 5\n", "utf-8")
+    with pytest.raises(DefinitionError) as caught:
+        find_config(tmp_path)
+    assert [(p.path, p.code) for p in caught.value.problems] == [
+        ("nounkit.nuons", "NK901"),
+        ("nounkit.storage", "NK902"),
+    ]
+    (tmp_path / "nounkit.yaml").unlink()
+    (tmp_path / "pyproject.toml").write_text("[tool.nounkit\n", "utf-8")
+    with pytest.raises(DefinitionError) as caught:
+        find_config(tmp_path)
+    assert [p.code for p in caught.value.problems] == ["NK903"]
+
+
+def test_a_handlers_module_that_cannot_be_used_is_a_coded_problem() -> None:
+    from nounkit.language.loader import check_documents
+    from nounkit.language.yamlsource import read_yaml
+
+    registry = Registry(check_documents([read_yaml("Thing: {}\n", "inline.yaml")]))
+    for module in ("nounkit_no_such_module", "nounkit.errors"):
+        with pytest.raises(DefinitionError) as caught:
+            registry.use(module)
+        assert [p.code for p in caught.value.problems] == ["NK904"]

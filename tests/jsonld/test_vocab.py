@@ -155,7 +155,7 @@ def test_misspelled_property_points_at_the_iri_value(nouns_file: Callable[..., P
     )
     (problem,) = _problems(path)
     assert (problem.file, problem.line, problem.column) == (str(path), 4, 31)
-    assert problem.path == "Person.properties.email.iri"
+    assert (problem.path, problem.code) == ("Person.properties.email.iri", "NK801")
     assert "'schema:emial' is not a Schema.org property" in problem.message
     assert problem.hint == "did you mean 'schema:email'?"
     assert f"{path}:4:31: Person.properties.email.iri:" in str(_error(path))
@@ -179,24 +179,25 @@ def test_misspelled_class_in_block_style(nouns_file: Callable[..., Path]) -> Non
         """
     )
     first, second = _problems(path)
-    assert (first.line, first.column, first.path) == (2, 10, "Person.class")
+    assert (first.line, first.column, first.path, first.code) == (2, 10, "Person.class", "NK801")
     assert first.hint == "did you mean 'schema:Person'?"
     assert (second.line, second.column, second.path) == (6, 12, "Person.properties.name.iri")
+    assert second.code == "NK801"
     assert second.hint == "did you mean 'schema:name'?"
 
 
 @pytest.mark.parametrize(
-    ("where", "value", "message"),
+    ("where", "value", "code", "message"),
     [
-        ("class", "schema:email", "schema:email is a Schema.org property, not a class"),
-        ("iri", "schema:Person", "schema:Person is a Schema.org class, not a property"),
-        ("class", "schema:Text", "schema:Text is a Schema.org data type, not a class"),
-        ("class", "schema:Monday", "is a member of the enumeration schema:DayOfWeek"),
-        ("iri", "shema:name", "unknown prefix 'shema' in 'shema:name'"),
+        ("class", "schema:email", "NK803", "schema:email is a Schema.org property, not a class"),
+        ("iri", "schema:Person", "NK803", "schema:Person is a Schema.org class, not a property"),
+        ("class", "schema:Text", "NK803", "schema:Text is a Schema.org data type, not a class"),
+        ("class", "schema:Monday", "NK803", "is a member of the enumeration schema:DayOfWeek"),
+        ("iri", "shema:name", "NK802", "unknown prefix 'shema' in 'shema:name'"),
     ],
 )
 def test_wrong_kinds_of_terms(
-    nouns_file: Callable[..., Path], where: str, value: str, message: str
+    nouns_file: Callable[..., Path], where: str, value: str, code: str, message: str
 ) -> None:
     cls = value if where == "class" else "schema:Thing"
     iri = value if where == "iri" else "schema:name"
@@ -204,6 +205,7 @@ def test_wrong_kinds_of_terms(
         f"Thing:\n  class: {cls}\n  properties:\n    name: {{type: string, iri: {iri}}}\n"
     )
     (problem,) = _problems(path)
+    assert problem.code == code
     assert message in problem.message
     assert problem.line == (2 if where == "class" else 4)
 
@@ -218,7 +220,7 @@ def test_two_properties_with_one_iri(nouns_file: Callable[..., Path]) -> None:
         """
     )
     (problem,) = _problems(path)
-    assert problem.path == "Thing.properties.title.iri"
+    assert (problem.path, problem.code) == ("Thing.properties.title.iri", "NK804")
     assert "'title' and 'name' both map to <https://schema.org/name>" in problem.message
 
 
@@ -240,6 +242,7 @@ def test_out_of_domain_warns_with_the_place(nouns_file: Callable[..., Path]) -> 
     assert "schema:email is not expected on schema:Permit" in text
     assert "schema:ContactPoint, schema:Organization, schema:Person" in text
     assert (warning.filename, warning.lineno) == (str(path), 4)
+    assert "[NK805]" in text
 
 
 def test_strict_vocab_turns_the_warning_into_an_error(
@@ -254,7 +257,7 @@ def test_strict_vocab_turns_the_warning_into_an_error(
         """
     )
     (problem,) = _problems(path, strict_vocab=True)
-    assert (problem.line, problem.column) == (4, 47)
+    assert (problem.line, problem.column, problem.code) == (4, 47, "NK805")
     assert "not expected on schema:Permit" in problem.message
     # The same from the configuration, and strict_vocab=False overrides it.
     config = Config.from_mapping({"strict_vocab": True}, tmp_path / "nounkit.yaml")
@@ -266,8 +269,10 @@ def test_strict_vocab_turns_the_warning_into_an_error(
 
 
 def test_strict_vocab_must_be_a_boolean(tmp_path: Path) -> None:
-    with pytest.raises(DefinitionError, match="strict_vocab must be true or false"):
+    with pytest.raises(DefinitionError) as caught:
         Config.from_mapping({"strict_vocab": "yes"}, tmp_path / "nounkit.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.code) == ("nounkit.strict_vocab", "NK902")
 
 
 def test_superclass_domains_count(nouns_file: Callable[..., Path]) -> None:
@@ -296,7 +301,7 @@ def test_superseded_terms_warn(nouns_file: Callable[..., Path]) -> None:
             episodes: {type: json, iri: schema:episodes}
         """
     )
-    with pytest.warns(VocabularyWarning, match="superseded by schema:episode"):
+    with pytest.warns(VocabularyWarning, match=r"superseded by schema:episode \[NK806\]"):
         Registry.load(path, storage="memory://", handlers=())
 
 
@@ -314,7 +319,7 @@ def test_action_input_terms_are_spelled_right(nouns_file: Callable[..., Path]) -
         """
     )
     (problem,) = _problems(path)
-    assert problem.path == "Thing.actions.rename.input.name.iri"
+    assert (problem.path, problem.code) == ("Thing.actions.rename.input.name.iri", "NK801")
     assert (problem.line, problem.column) == (7, 37)
 
 

@@ -92,6 +92,8 @@ class DurabilityContract:
         if not {"durable", "multiprocess"} <= storage.capabilities:
             pytest.skip(f"{storage.url} is not durable across processes")
         storage.close()
+        # Forked writers, here only: this contract test exists to kill processes mid-write,
+        # and forking keeps its 50 rounds quick. No library code forks (a test holds it).
         fork = multiprocessing.get_context("fork")
         rng = random.Random(20261121)
         acked: set[int] = set()
@@ -142,6 +144,7 @@ class DurabilityContract:
         with storage.transaction() as tx:
             tx.insert(make_record("c", {"n": 0}, noun="Counter"))
         storage.close()  # no open handle crosses the fork
+        # Forked racers, as above: processes made by the contract suite to race on one row.
         fork = multiprocessing.get_context("fork")
         children = [
             fork.Process(target=_incrementer, args=(storage_url, self.increments))
