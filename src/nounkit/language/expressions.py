@@ -8,6 +8,9 @@ Precedence, lowest first::
 Comparisons do not chain. Source is tokenized and parsed once, then compiled
 into nested closures; it never reaches ``eval``, ``exec`` or ``compile``.
 
+A dotted path (``shipTo.city``) reads into a value; through a list it reads every
+item's (``items.totalPrice`` is the list of the items' totals).
+
 Null follows SQL so that a rule reading a missing optional value holds and a
 computed value with missing inputs is null: arithmetic, comparisons and
 functions (except ``coalesce``) give null when an operand is null, and so does
@@ -18,11 +21,13 @@ a datetime as midnight UTC, and a naive datetime is read as UTC.
 
 Functions: ``min``/``max`` (of their arguments, or of one list argument),
 ``abs``, ``round(x[, digits])`` (half away from zero, as spreadsheets do),
-``len``, ``coalesce``, ``now()`` (UTC, one instant per evaluation), ``today()``
-(UTC), ``days_between(a, b)`` (floor of b - a in days) and
-``seconds_between(a, b)``. Sources are limited to `MAX_LENGTH` characters and
-`MAX_DEPTH` levels of nesting, counting brackets, calls and operands of
-operators, so neither parsing nor evaluation can exhaust Python's stack.
+``len``, ``coalesce``, ``count``, ``sum``, ``avg`` (of a list; nulls left out),
+``any(list, condition)`` and ``all(list, condition)`` (the condition reads each item's
+own values), ``now()`` (UTC, one instant per evaluation), ``today()`` (UTC),
+``days_between(a, b)`` (floor of b - a in days) and ``seconds_between(a, b)``.
+Sources are limited to `MAX_LENGTH` characters and `MAX_DEPTH` levels of nesting,
+counting brackets, calls and operands of operators, so neither parsing nor
+evaluation can exhaust Python's stack.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ __all__ = [
     "EvaluationError",
     "Expression",
     "ExpressionError",
+    "Scope",
     "parse",
 ]
 
@@ -123,7 +129,7 @@ _CHAR_HINTS = {
     "!": "did you mean '!=' or 'not'?",
     "&": "did you mean 'and'?",
     "|": "did you mean 'or'?",
-    ".": "there is no '.' access: expressions read the noun's own properties by name",
+    ".": "a path is names joined by '.', as in shipTo.city",
 }
 
 
@@ -158,8 +164,16 @@ def _tokenize(source: str) -> list[_Token]:
             j = i + 1
             while j < n and source[j] in _IDENT:
                 j += 1
+            # A dotted path into values, ``shipTo.city``: one name of several segments.
+            while j + 1 < n and source[j] == "." and source[j + 1] in _IDENT_START:
+                j += 2
+                while j < n and source[j] in _IDENT:
+                    j += 1
             word = source[i:j]
-            tokens.append(_Token("keyword" if word in _KEYWORDS else "name", word, i, word))
+            keyword = word in _KEYWORDS
+            if not keyword and "." in word and any(p in _KEYWORDS for p in word.split(".")):
+                raise _error(source, i, f"{word!r} is not a path", hint="a path joins names")
+            tokens.append(_Token("keyword" if keyword else "name", word, i, word))
             i = j
         elif c in string.digits:
             tokens.append(_number(source, i))
@@ -346,7 +360,14 @@ _ARITY: dict[str, tuple[int, int | None]] = {
     "today": (0, 0),
     "days_between": (2, 2),
     "seconds_between": (2, 2),
+    "count": (1, 1),
+    "sum": (1, 1),
+    "avg": (1, 1),
+    "any": (2, 2),
+    "all": (2, 2),
 }
+# any(list, condition) and all(list, condition): the condition reads each item's own values.
+_SCOPED = frozenset({"any", "all"})
 FUNCTIONS: frozenset[str] = frozenset(_ARITY)
 
 
@@ -368,7 +389,9 @@ class _Parser:
         self.tokens = _tokenize(source)
         self.index = 0
         self.depth = -1
-        self.names: set[str] = set()
+        self.names: set[str] = set()  # paths read, as written (``shipTo.city``)
+        # any(list, condition): (the list's path, the paths the condition reads, its own scopes)
+        self.scopes: list[Scope] = []
 
     def peek(self, ahead: int = 0) -> _Token:
         return self.tokens[min(self.index + ahead, len(self.tokens) - 1)]
@@ -524,12 +547,50 @@ class _Parser:
                 else "functions: " + ", ".join(sorted(FUNCTIONS))
             )
             raise _error(self.source, name.pos, f"unknown function {function!r}", hint=hint)
+        if function in _SCOPED:
+            return self.scoped_call(name)
         args = self.sequence(self.advance(), ")")
         low, high = _ARITY[function]
         if len(args) < low or (high is not None and len(args) > high):
             rest = f" {_takes(low, high)}, got {len(args)}"
             raise _error(self.source, name.pos, function, rest)
         return _Call(name.pos, function, args)
+
+    def scoped_call(self, name: _Token) -> _Node:
+        """``any(items, quantity > 10)``: the condition reads each item, so its names are
+        the item's, kept apart from the expression's own."""
+        opener = self.advance()
+        usage = f" takes a list and a condition, as in {name.text}(items, quantity > 1)"
+        if self.is_op(self.peek(), ")"):
+            raise _error(self.source, name.pos, name.text, usage)
+        items = self.expression(0, opener)
+        if not isinstance(items, _Name):
+            raise _error(self.source, items.pos, f"{name.text}'s first argument", " must be a "
+                         "property holding a list")  # fmt: skip
+        if not self.is_op(self.advance(), ","):
+            raise _error(self.source, name.pos, name.text, usage)
+        outer_names, outer_scopes = self.names, self.scopes
+        self.names, self.scopes = set(), []
+        condition = self.expression(0, opener)
+        inner = Scope(items.name, frozenset(self.names), tuple(self.scopes))
+        self.names, self.scopes = outer_names, outer_scopes
+        self.scopes.append(inner)
+        closer = self.advance()
+        if not self.is_op(closer, ")"):
+            raise _error(self.source, name.pos, name.text, usage)
+        return _Call(name.pos, name.text, [items, condition])
+
+
+class Scope:
+    """What the condition of one ``any``/``all`` reads: paths into each item of ``items``."""
+
+    __slots__ = ("items", "paths", "scopes")
+
+    def __init__(self, items: str, paths: frozenset[str], scopes: tuple[Scope, ...]) -> None:
+        self.items, self.paths, self.scopes = items, paths, scopes
+
+    def __repr__(self) -> str:
+        return f"Scope({self.items!r}, {sorted(self.paths)!r}, {self.scopes!r})"
 
 
 # ------------------------------------------------------------------------- values
@@ -731,7 +792,28 @@ def _seconds_between(args: Sequence[Any]) -> Any:
     return (b - a).total_seconds()
 
 
+def _numbers(name: str, value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Mismatch(f"{name} needs a list, got {_kind(value)}")
+    found = [v for v in value if v is not None]  # nulls are left out, as SQL's aggregates do
+    for item in found:
+        if not _is_number(item):
+            raise _Mismatch(f"{name} needs numbers, got {_kind(item)}")
+    return found
+
+
+def _sum(args: Sequence[Any]) -> Any:
+    return sum(_numbers("sum", args[0]))
+
+
+def _avg(args: Sequence[Any]) -> Any:
+    found = _numbers("avg", args[0])
+    return sum(found) / len(found) if found else None
+
+
 _STRICT: dict[str, Callable[[Sequence[Any]], Any]] = {
+    "sum": _sum,
+    "avg": _avg,
     "min": lambda args: _extreme("min", min, args),
     "max": lambda args: _extreme("max", max, args),
     "abs": _abs,
@@ -774,6 +856,8 @@ class _Compiler:
             case _Literal(value=value):
                 return lambda ctx: value
             case _Name(name=name):
+                if "." in name:
+                    return _path_reader(name.split("."))
                 return lambda ctx: ctx.values.get(name)
             case _List(items=items):
                 parts = [self.compile(item) for item in items]
@@ -896,6 +980,20 @@ class _Compiler:
                 return None
 
             return first_present
+        if node.name == "count":
+            counted, fail, pos = parts[0], self.fail, node.pos
+
+            def count(ctx: _Context) -> Any:
+                value = counted(ctx)
+                if value is None:
+                    return 0  # no list: nothing in it
+                if not isinstance(value, list):
+                    raise fail(pos, f"count needs a list, got {_kind(value)}")
+                return sum(1 for item in value if item is not None)
+
+            return count
+        if node.name in _SCOPED:
+            return self.quantified(node, parts)
         if node.name == "now":
             return lambda ctx: ctx.now()
         if node.name == "today":
@@ -918,6 +1016,55 @@ class _Compiler:
 
         return run
 
+    def quantified(self, node: _Call, parts: list[_Run]) -> _Run:
+        """any/all with SQL's three values: a decisive item wins, else null is contagious."""
+        items, condition = parts
+        fail, pos, name = self.fail, node.pos, node.name
+        decisive = name == "any"
+
+        def run(ctx: _Context) -> Any:
+            found = items(ctx)
+            if found is None:
+                return None
+            if not isinstance(found, list):
+                raise fail(pos, f"{name} needs a list, got {_kind(found)}")
+            result: bool | None = not decisive
+            for item in found:
+                scope = _Context(item if isinstance(item, Mapping) else {}, ctx._now)
+                value = condition(scope)
+                ctx._now = scope._now  # one instant for the whole evaluation
+                if value is None:
+                    result = None
+                elif not isinstance(value, bool):
+                    raise fail(pos, f"{name}'s condition must be true or false, got "
+                               f"{_kind(value)}")  # fmt: skip
+                elif value is decisive:
+                    return decisive
+            return result
+
+        return run
+
+
+def _path_reader(segments: list[str]) -> _Run:
+    """A dotted path: each step reads a value's property; over a list, every item's (so
+    ``items.totalPrice`` is the list of totals). A missing step reads as null."""
+
+    def step(value: Any, rest: list[str]) -> Any:
+        for index, segment in enumerate(rest):
+            if isinstance(value, list):
+                found = []
+                for item in value:
+                    got = step(item, rest[index:])
+                    found.extend(got if isinstance(got, list) else [got])
+                return found
+            if not isinstance(value, Mapping):
+                return None
+            value = value.get(segment)
+        return value
+
+    head, rest = segments[0], segments[1:]
+    return lambda ctx: step(ctx.values.get(head), rest)
+
 
 # ----------------------------------------------------------------------- public
 
@@ -929,10 +1076,12 @@ def _utc(moment: datetime) -> datetime:
 class Expression:
     """A parsed expression; equal and hashed by its source text. Immutable."""
 
-    __slots__ = ("_run", "names", "source")
+    __slots__ = ("_run", "names", "paths", "scopes", "source")
 
     source: str
-    names: frozenset[str]
+    names: frozenset[str]  # the properties it reads (the first step of each path)
+    paths: frozenset[str]  # the paths it reads, as written: ``shipTo.city``
+    scopes: tuple[Scope, ...]  # what the conditions of its any() and all() read
     _run: _Run
 
     def __init__(self, source: str) -> None:
@@ -953,7 +1102,11 @@ class Expression:
         except RecursionError:  # the depth limit should prevent this; never let it escape
             raise ExpressionError("expression nests too deeply", source, 0) from None
         object.__setattr__(self, "source", source)
-        object.__setattr__(self, "names", frozenset(parser.names))
+        object.__setattr__(self, "paths", frozenset(parser.names))
+        heads = {path.split(".", 1)[0] for path in parser.names}
+        heads.update(scope.items.split(".", 1)[0] for scope in parser.scopes)
+        object.__setattr__(self, "names", frozenset(heads))
+        object.__setattr__(self, "scopes", tuple(parser.scopes))
         object.__setattr__(self, "_run", run)
 
     def __setattr__(self, name: str, value: Any) -> None:
