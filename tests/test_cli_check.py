@@ -109,7 +109,7 @@ def test_check_broken_folder_prints_one_block_per_problem(
     assert blocks[:-2] == [
         f"{folder / 'a.yaml'}:3:18: Thing.properties.name.type: 'strng' is not one of string, "
         "text, markdown, number, integer, boolean, date, datetime, timestamp, json, url, "
-        "email, uuid [NK204]\n"
+        "email, uuid, or the name of a value type or enum [NK204]\n"
         "    3 |     name: {type: strng}\n"
         "      |                  ^\n"
         "  hint: did you mean 'string'?",

@@ -67,6 +67,8 @@ TYPE_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "url": st.sampled_from(["https://example.com/a", "http://x.org"]),
     "email": st.sampled_from(["a@example.com", "x.y@z.org"]),
     "uuid": st.uuids().map(str),
+    "Money": st.builds(lambda a: {"amount": a}, st.integers(0, 100)),
+    "Tier": st.just("free"),
 }
 
 json_scalars = st.one_of(
@@ -95,6 +97,7 @@ class Gen:
 
     def __init__(self, draw: Draw, mess: bool) -> None:
         self.draw, self.mess = draw, mess
+        self.types: list[str] = []  # the value types and enums the files declare
 
     def chance(self, one_in: int) -> bool:
         return bool(self.draw(st.integers(0, one_in - 1)) == 0)
@@ -126,13 +129,26 @@ class Gen:
 
 def property_spec(g: Gen, names: list[str]) -> dict[str, Any]:
     draw = g.draw
-    kind = g.pick([*TYPES, "timestamp"], ["strng", "Number", "list"])
+    if g.chance(12):  # a value of its own, declared inline
+        inline: dict[str, Any] = {"properties": {"x": {"type": "string"}}}
+        if g.chance(3):
+            inline["optional"] = True
+        if g.mess and g.chance(3):
+            inline["type"] = "string"
+        return g.corrupt(inline)
+    kind = g.pick([*TYPES, "timestamp", *g.types], ["strng", "Number", "list", "Strng", "Thing"])
     spec: dict[str, Any] = {"type": kind}
     values = TYPE_VALUES.get(kind, json_values)
     if g.chance(2):
         spec["optional"] = g.maybe(draw(st.booleans()), st.sampled_from(["maybe", 1]))
     if g.chance(5):
         spec["array"] = draw(st.booleans())
+    if (spec.get("array") or g.mess) and g.chance(3):
+        spec["minItems"] = g.maybe(draw(st.integers(0, 2)))
+        if g.chance(2):
+            spec["maxItems"] = draw(st.integers(2 if not g.mess else 0, 4))
+        if g.chance(2):
+            spec["uniqueItems"] = draw(st.booleans())
     if kind in ("number", "integer") and g.chance(3):
         low = draw(st.integers(-50, 50))
         spec["minimum"] = g.maybe(low)
@@ -151,6 +167,8 @@ def property_spec(g: Gen, names: list[str]) -> dict[str, Any]:
         else:
             default = draw(values if not g.mess else values | json_values)
         spec["default"] = [default] if spec.get("array") else default
+        if spec.get("array") and not g.mess and (spec.get("minItems") or 0) > 1:
+            del spec["default"]  # one item would be too few
     if g.mess and g.chance(6):
         spec[g.pick(["minimum", "minLength", "maxLength", "exclusiveMaximum"])] = draw(
             st.integers(-5, 5)
@@ -159,6 +177,8 @@ def property_spec(g: Gen, names: list[str]) -> dict[str, Any]:
         spec["computed"] = g.pick(GOOD_EXPRESSIONS, [*BAD_EXPRESSIONS, *names])
     for key in ("unique", "index", "deprecated", "description"):
         if key == "unique" and (spec.get("array") or kind == "json") and not g.mess:
+            continue
+        if key in ("unique", "index") and kind == "Money" and not g.mess:
             continue
         if g.chance(8):
             spec[key] = g.maybe("use x" if key in ("deprecated", "description") else True)
@@ -272,12 +292,52 @@ def noun(g: Gen, name: str, others: list[str]) -> Any:
     return g.maybe(g.corrupt(body))
 
 
+def value_type(g: Gen) -> Any:
+    """Money: a value type with a rule, maybe a computed value, maybe holding itself."""
+    props: dict[str, Any] = {"amount": {"type": "number"}, "note": {"type": "string"}}
+    props["note"]["optional"] = True
+    body: dict[str, Any] = {"kind": g.pick(["value"], ["valu", "noun", 1]), "properties": props}
+    if g.chance(3):
+        body["class"] = g.pick(["schema:MonetaryAmount"], ["MonetaryAmount"])
+    if g.chance(3):
+        body["rules"] = [{"check": g.pick(["amount >= 0"], ["amont >= 0", "note.x == 1"])}]
+    if g.chance(3):
+        props["double"] = {"type": "number", "computed": g.pick(["amount * 2"], ["x * 2"])}
+    if g.chance(4):
+        props["next"] = {"type": "Money", "optional": True}
+        if g.mess and g.chance(2):
+            del props["next"]["optional"]  # a cycle nothing breaks
+    if g.mess and g.chance(6):
+        body["actions"] = ["create"]
+    return g.maybe(g.corrupt(body))
+
+
+def enum_type(g: Gen) -> Any:
+    """Tier: an enum, as a list or as a mapping of values to what they mean."""
+    values = ["free", *g.draw(st.lists(st.sampled_from(["pro", "gold", "x-1"]), max_size=2))]
+    if not g.mess:
+        values = list(dict.fromkeys(values))
+    body: dict[str, Any] = {"kind": "enum"}
+    if g.chance(2):
+        body["values"] = values
+    else:
+        body["values"] = {
+            v: g.pick([None, {"description": "d"}, {"iri": "schema:Free"}], [{"iri": "no iri"}])
+            for v in values
+        }
+    return g.maybe(g.corrupt(body))
+
+
 @st.composite
 def noun_files(draw: Draw) -> list[Any]:
     """One to three files of nouns; when messing, names may repeat and junk creeps in."""
     g = Gen(draw, mess=draw(st.integers(0, 2)) == 0)
     names = draw(st.lists(st.sampled_from(NOUN_NAMES[:-1]), min_size=1, max_size=4, unique=True))
     files: list[dict[str, Any]] = [{} for _ in range(draw(st.integers(1, 3)))]
+    if g.chance(3):  # value types and enums beside the nouns
+        g.types = ["Money", "Tier"]
+        files[-1]["Money"] = value_type(g)
+        files[0]["Tier"] = enum_type(g)
     for name in names:
         data = files[draw(st.integers(0, len(files) - 1))]
         data[g.maybe(name, junk_names)] = noun(g, name, names)

@@ -63,6 +63,11 @@ class Code(StrEnum):
     BAD_TENANT = "NK311"
     BOUND_TOO_LARGE = "NK312"
     UNCOMPILABLE = "NK313"
+    UNKNOWN_TYPE = "NK314"
+    NOUN_AS_TYPE = "NK315"
+    TYPE_AND_PROPERTIES = "NK316"
+    VALUE_CYCLE = "NK317"
+    ITEMS_NOT_ARRAY = "NK318"
 
     EXPRESSION_SYNTAX = "NK401"
     UNKNOWN_NAME = "NK402"
@@ -88,6 +93,7 @@ class Code(StrEnum):
     SHARED_NAME = "NK702"
     DUPLICATE_EVENT = "NK703"
     DUPLICATE_ACTION = "NK704"
+    DUPLICATE_ENUM_VALUE = "NK705"
 
     UNKNOWN_TERM = "NK801"
     UNKNOWN_PREFIX = "NK802"
@@ -138,6 +144,11 @@ SUMMARIES: Mapping[Code, str] = {
     Code.BAD_TENANT: "a tenant that names no string property",
     Code.BOUND_TOO_LARGE: "a bound or length too large for any validator to hold",
     Code.UNCOMPILABLE: "a property the model compiler could not build (a bug: please report it)",
+    Code.UNKNOWN_TYPE: "a type that is no language type and no declared value type or enum",
+    Code.NOUN_AS_TYPE: "a noun used as a property type (link to it with a relationship)",
+    Code.TYPE_AND_PROPERTIES: "a property with both `type` and `properties`",
+    Code.VALUE_CYCLE: "value types that hold each other with no optional or array link",
+    Code.ITEMS_NOT_ARRAY: "minItems, maxItems or uniqueItems on a property that is not an array",
     Code.EXPRESSION_SYNTAX: "an expression that cannot be parsed",
     Code.UNKNOWN_NAME: "an expression that reads a name the noun does not have",
     Code.COMPUTED_CYCLE: "computed values that depend on each other in a cycle",
@@ -159,6 +170,7 @@ SUMMARIES: Mapping[Code, str] = {
     Code.SHARED_NAME: "a singular or plural that two nouns share",
     Code.DUPLICATE_EVENT: "an event listed twice",
     Code.DUPLICATE_ACTION: "an action declared twice",
+    Code.DUPLICATE_ENUM_VALUE: "an enum value listed twice",
     Code.UNKNOWN_TERM: "a Schema.org term that does not exist",
     Code.UNKNOWN_PREFIX: "a CURIE whose prefix is not known",
     Code.WRONG_TERM_KIND: "a Schema.org class where a property belongs, or the reverse",

@@ -272,6 +272,30 @@ class Words(Node):
         return BROKEN
 
 
+class TypeName(Words):
+    """A property's type: a word of the language, or the name of a value type or enum
+    (which the loader resolves; here it need only look like one)."""
+
+    __slots__ = ()
+
+    def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [{"enum": list(self.words)}, {"type": "string", "pattern": NOUN_NAME}]}
+
+    def walk(self, value: Any, path: Path, report: Report) -> Any:
+        if type(value) is str and (value in self.words or _NOUN_NAME.search(value)):
+            return value
+        hint = did_you_mean(value, self.words) if isinstance(value, str) else None
+        report(
+            path,
+            Code.NOT_ONE_OF,
+            f"{short(repr(value))} is not one of {', '.join(self.words)}, "
+            "or the name of a value type or enum",
+            hint or "value types and enums have PascalCase names, such as PostalAddress",
+            False,
+        )
+        return BROKEN
+
+
 class Flag(Node):
     """true or false."""
 
@@ -550,6 +574,38 @@ class Named(Node):
         return self.node.walk(value, path, report)
 
 
+class ByKind(Node):
+    """A top-level definition: a noun, a value type or an enum, as its ``kind`` says."""
+
+    __slots__ = ("by_kind",)
+
+    def __init__(self, *, by_kind: Mapping[str, Node], **common: Any) -> None:
+        super().__init__(**common)
+        self.kinds = frozenset(["object"])
+        self.by_kind = by_kind  # the first is the default
+
+    def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [node.schema(defs) for node in self.by_kind.values()]}
+
+    def walk(self, value: Any, path: Path, report: Report) -> Any:
+        if type(value) is not dict or "kind" not in value:
+            return next(iter(self.by_kind.values())).walk(value, path, report)
+        kind = value["kind"]
+        node = self.by_kind.get(kind) if type(kind) is str else None
+        if node is None:
+            if kind is not BROKEN:
+                words = ", ".join(self.by_kind)
+                report(
+                    (*path, "kind"),
+                    Code.NOT_ONE_OF,
+                    f"{short(repr(kind))} is not one of {words}",
+                    did_you_mean(kind, self.by_kind) if isinstance(kind, str) else None,
+                    False,
+                )
+            return BROKEN
+        return node.walk(value, path, report)
+
+
 class NounFileNode(Node):
     """The whole file: PascalCase noun names to definitions; ``x-`` keys are left alone.
 
@@ -643,54 +699,66 @@ _TYPE_WORDS = tuple(
     word for kind in TYPES for word in (kind, *(a for a, to in ALIASES.items() if to == kind))
 )
 
+_PROPERTY_FIELDS: dict[str, Node] = {}
 PROPERTY = Named(
     name="property",
     node=Record(
         description="A property: the seed's keys (type, description, optional, array, default, "
-        "examples) plus extensions.",
-        fields={
-            "type": Words(
-                words=_TYPE_WORDS,
-                description="Value type; `timestamp` is an alias of `datetime`.",
-            ),
-            "description": Text(),
-            "optional": Flag(default=False, description="May be left out (default: required)."),
-            "array": Flag(default=False, description="A list of the type."),
-            "default": Json(
-                description="Value used when none is given; must satisfy the property's own "
-                "type and constraints."
-            ),
-            "examples": ListOf(
-                description="Documentation hints, never enforced; each must be a value of the "
-                "property."
-            ),
-            "enum": ListOf(
-                min_items=1,
-                empty_hint="list the allowed values, or drop enum",
-                description="The only values allowed (enforced).",
-            ),
-            "minimum": Number(),
-            "maximum": Number(),
-            "exclusiveMinimum": Number(),
-            "exclusiveMaximum": Number(),
-            "minLength": Number(integer=True, minimum=0),
-            "maxLength": Number(integer=True, minimum=0),
-            "pattern": Text(format="regex"),
-            "unique": Flag(description="Unique per noun, per tenant."),
-            "index": Flag(description="Storage should index it."),
-            "iri": Named(name="iri", node=_IRI.node, description="JSON-LD term for the property."),
-            "computed": Text(
-                description="Expression deriving a stored value; never accepted as input."
-            ),
-            "deprecated": OneOf(
-                alternatives=(Flag(), Text()),
-                description="true, or a note saying what to use instead.",
-            ),
-        },
-        required={"type": "add `type:`, one of " + ", ".join(_TYPE_WORDS)},
-        unknown_hints={"required": "properties are required unless they say `optional: true`"},
+        "examples) plus extensions. It has a `type`, or `properties` of its own (an anonymous "
+        "value type).",
+        fields=_PROPERTY_FIELDS,
     ),
 )
+_PROPERTY_FIELDS.update(
+    {
+        "type": TypeName(
+            words=_TYPE_WORDS,
+            description="Value type, or the name of a value type or enum; `timestamp` is "
+            "an alias of `datetime`.",
+        ),
+        "properties": _names(PROPERTY),
+        "description": Text(),
+        "optional": Flag(default=False, description="May be left out (default: required)."),
+        "array": Flag(default=False, description="A list of the type."),
+        "default": Json(
+            description="Value used when none is given; must satisfy the property's own "
+            "type and constraints."
+        ),
+        "examples": ListOf(
+            description="Documentation hints, never enforced; each must be a value of the property."
+        ),
+        "enum": ListOf(
+            min_items=1,
+            empty_hint="list the allowed values, or drop enum",
+            description="The only values allowed (enforced).",
+        ),
+        "minimum": Number(),
+        "maximum": Number(),
+        "exclusiveMinimum": Number(),
+        "exclusiveMaximum": Number(),
+        "minLength": Number(integer=True, minimum=0),
+        "maxLength": Number(integer=True, minimum=0),
+        "pattern": Text(format="regex"),
+        "unique": Flag(description="Unique per noun, per tenant."),
+        "index": Flag(description="Storage should index it."),
+        "iri": Named(name="iri", node=_IRI.node, description="JSON-LD term for the property."),
+        "computed": Text(
+            description="Expression deriving a stored value; never accepted as input."
+        ),
+        "deprecated": OneOf(
+            alternatives=(Flag(), Text()),
+            description="true, or a note saying what to use instead.",
+        ),
+        "minItems": Number(integer=True, minimum=0, description="Of an array: fewest items."),
+        "maxItems": Number(integer=True, minimum=0, description="Of an array: most items."),
+        "uniqueItems": Flag(description="Of an array: no item twice."),
+    }
+)
+_PROPERTY_RECORD = PROPERTY.node
+assert isinstance(_PROPERTY_RECORD, Record)
+_PROPERTY_RECORD.unknown_hints = {
+    "required": "properties are required unless they say `optional: true`"
+}
 
 RELATIONSHIP = Named(
     name="relationship",
@@ -760,12 +828,20 @@ LIFECYCLE = Named(
     ),
 )
 
+_RULES = ListOf(
+    item=Record(
+        fields={"check": Text(), "message": Text()},
+        required={"check": "add `check:` with the expression that must hold"},
+    )
+)
+
 _KEBAB_HINT = "kebab-case: lowercase words joined by -"
 
 NOUN = Named(
     name="noun",
     node=Record(
         fields={
+            "kind": Words(words=("noun",), default="noun"),
             "singular": Text(
                 KEBAB,
                 what="kebab-case word",
@@ -792,21 +868,73 @@ NOUN = Named(
             ),
             "events": ListOf(item=_name()),
             "lifecycle": LIFECYCLE,
-            "rules": ListOf(
-                item=Record(
-                    fields={"check": Text(), "message": Text()},
-                    required={"check": "add `check:` with the expression that must hold"},
-                )
-            ),
+            "rules": _RULES,
             "tenant": _name("Property that scopes the noun to a tenant."),
         },
+    ),
+)
+
+VALUE = Named(
+    name="valueType",
+    node=Record(
+        description="A value type: properties with no identity, stored inside their holder.",
+        fields={
+            "kind": Words(words=("value",)),
+            "description": Text(),
+            "class": Named(name="iri", node=_IRI.node, description="JSON-LD class."),
+            "properties": _names(PROPERTY),
+            "rules": _RULES,
+        },
+        required={
+            "kind": "add `kind: value`",
+            "properties": "add `properties:`, the fields of the value",
+        },
+        unknown_hints={
+            key: f"a value type has no {key}: it lives inside whatever holds it"
+            for key in ("relationships", "actions", "events", "lifecycle", "tenant")
+        },
+    ),
+)
+
+# An enum value: any text without control characters (ranges spelt out: engines differ).
+_ENUM_VALUE = rf"^[^\x00-\x1f\x7f]+{_END}"
+
+ENUM = Named(
+    name="enumType",
+    node=Record(
+        description="An enum: a closed set of strings.",
+        fields={
+            "kind": Words(words=("enum",)),
+            "description": Text(),
+            "values": OneOf(
+                alternatives=(
+                    ListOf(
+                        item=Text(_ENUM_VALUE, what="enum value"),
+                        min_items=1,
+                        empty_hint="list the enum's values",
+                    ),
+                    MapOf(
+                        key=Text(_ENUM_VALUE, what="enum value"),
+                        value=OneOf(
+                            alternatives=(
+                                Record(fields={"description": Text(), "iri": _IRI}),
+                                Null(),
+                            )
+                        ),
+                    ),
+                ),
+                description="The values: a list of strings, or a mapping of each value to its "
+                "description and iri.",
+            ),
+        },
+        required={"kind": "add `kind: enum`", "values": "add `values:`, a list of strings"},
     ),
 )
 
 _NOUN_RECORD = NOUN.node
 assert isinstance(_NOUN_RECORD, Record)
 NOUN_FILE = NounFileNode(
-    noun=NOUN,
+    noun=ByKind(by_kind={"noun": NOUN, "value": VALUE, "enum": ENUM}),
     noun_keys=frozenset(_NOUN_RECORD.fields),
     description="A YAML file of nouns keyed by PascalCase name. Top-level keys starting "
     "with x- are ignored (a place for YAML anchors).",

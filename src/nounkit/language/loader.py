@@ -28,6 +28,8 @@ from nounkit.language.grammar import BROKEN, NAME, check_shape, did_you_mean, sh
 from nounkit.language.spec import (
     ActionDef,
     ActionKind,
+    EnumDef,
+    EnumValue,
     LifecycleDef,
     Location,
     NounDef,
@@ -35,15 +37,20 @@ from nounkit.language.spec import (
     RelationshipDef,
     RuleDef,
     TransitionDef,
+    TypeDef,
+    ValueDef,
 )
 from nounkit.language.types import (
+    ALIASES,
     ENUM_TYPES,
     EXPECTED,
     NUMERIC_TYPES,
     STRING_TYPES,
+    TYPES,
     canonical_type,
     core_schema,
     plainly_fits,
+    whole_schema,
 )
 from nounkit.language.vocab import VocabularyWarning, term_findings
 from nounkit.language.yamlsource import MAX_BYTES, Positions, YamlDocument, YamlProblem, read_yaml
@@ -74,8 +81,11 @@ _MAX_LENGTH = 2**63 - 1
 # The property keys that _Checker._constraints looks at: most properties have none.
 _CONSTRAINED = frozenset(
     ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
-     "pattern", "enum", "unique")
+     "pattern", "enum", "unique", "index", "minItems", "maxItems", "uniqueItems")
 )  # fmt: skip
+_ARRAY_KEYS = ("minItems", "maxItems", "uniqueItems")
+_WORDS = {"noun": "noun", "value": "value type", "enum": "enum"}
+_LANGUAGE_TYPES = frozenset(TYPES) | frozenset(ALIASES)
 
 
 @lru_cache(maxsize=1024)
@@ -196,7 +206,11 @@ def _dotted(path: Path) -> str:
 
 
 def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _pascal(name: str) -> str:
+    return name[:1].upper() + name[1:]
 
 
 def _written(spec: Mapping[str, Any], key: str) -> bool:
@@ -223,6 +237,7 @@ class _Source:
         "broken",
         "data",
         "file",
+        "kind",
         "name",
         "partial_actions",
         "positions",
@@ -231,6 +246,8 @@ class _Source:
 
     def __init__(self, name: str, file: str, data: dict[str, Any], positions: Positions) -> None:
         self.name, self.file, self.data, self.positions = name, file, data, positions
+        kind = data.get("kind", "noun")
+        self.kind = kind if kind in ("noun", "value", "enum") else "noun"
         # Sections written but refused by the grammar (``properties: [a]``): what they would
         # have declared is unknown, so nothing is reported for naming it, or for lacking it.
         self.broken = {key for key, value in data.items() if value is BROKEN}
@@ -258,6 +275,12 @@ class _Checker:
         self.declared: dict[str, _Source | None] = {}  # None: declared, but not a mapping
         # Nouns declared in files whose YAML could not be read, found by top-level names.
         self.unreadable: set[str] = set()
+        self.kinds: dict[str, str] = {}  # each declared name's kind; "broken" when unknown
+        self.values: dict[str, ValueDef] = {}  # value types, the anonymous ones included
+        self.enums: dict[str, EnumDef] = {}
+        # Checks that need every value type read first: default values and dotted paths.
+        self.deferred: list[Any] = []
+        self._cycles: set[str] = set()
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -290,7 +313,21 @@ class _Checker:
         sources: list[_Source] = []
         for document in documents:
             sources.extend(self._declare(document))
-        nouns = {src.name: self._noun(src) for src in sources}
+        # Enums first (a property of one takes its values), then value types, then nouns.
+        for src in sources:
+            if src.kind == "enum":
+                self.enums[src.name] = self._enum(src)
+        for src in sources:
+            if src.kind == "value":
+                self.values[src.name] = self._value(src)
+        nouns = {src.name: self._noun(src) for src in sources if src.kind == "noun"}
+        for check in self.deferred:
+            check()
+        self._check_value_cycles()
+        nouns = {
+            name: noun.replace(types=MappingProxyType(self._types_of(noun)))
+            for name, noun in nouns.items()
+        }
         self._check_names(nouns)
         self._check_links(nouns)
         return nouns
@@ -336,7 +373,8 @@ class _Checker:
                         line,
                         column,
                         name,
-                        f"noun {name!r} is declared twice{where}",
+                        f"{_WORDS.get(self.kinds.get(name, ''), 'noun')} {name!r} is "
+                        f"declared twice{where}",
                         "give one of them another name, or delete one",
                         code=Code.DUPLICATE_NOUN,
                     )
@@ -344,9 +382,11 @@ class _Checker:
                 continue
             if body is BROKEN:
                 self.declared[name] = None  # its name counts; its definition is reported
+                self.kinds[name] = "broken"
                 continue
             src = _Source(name, file, body, positions)
             self.declared[name] = src
+            self.kinds[name] = src.kind
             sources.append(src)
         return sources
 
@@ -359,7 +399,7 @@ class _Checker:
         singular = _get(data, "singular") or inflect.kebab(src.name)
         plural = _get(data, "plural") or inflect.plural(singular)
         written = _get(data, "properties") or {}
-        properties = self._properties(src, written, ("properties",))
+        properties = self._properties(src, written, ("properties",), src.name)
         src.unchecked |= set(written) - set(properties)
         if "id" not in properties and "id" not in src.unchecked:
             # Every noun is addressable; one that does not declare an id gets a string one.
@@ -441,22 +481,117 @@ class _Checker:
 
     # -- properties --------------------------------------------------------------------------
 
-    def _properties(self, src: _Source, raw: Mapping[str, Any], at: Path) -> dict[str, PropertyDef]:
+    def _properties(
+        self, src: _Source, raw: Mapping[str, Any], at: Path, holder: str
+    ) -> dict[str, PropertyDef]:
+        """``holder`` names the noun or value type the properties belong to; an anonymous
+        value type declared inline is named after it and the property."""
         props: dict[str, PropertyDef] = {}
         for name, spec in raw.items():
-            prop = self._property(src, name, spec, (*at, name))
+            prop = self._property(src, name, spec, (*at, name), holder)
             if prop is not None:
                 props[name] = prop
         return props
 
-    def _property(self, src: _Source, name: str, spec: Any, at: Path) -> PropertyDef | None:
-        if spec is BROKEN or not _written(spec, "type"):
+    def _type_of(
+        self, src: _Source, name: str, spec: Mapping[str, Any], at: Path, holder: str
+    ) -> tuple[str, str | None] | None:
+        """The property's type and the value type or enum it names; None when there is
+        none to be had (reported, or broken elsewhere and reported there)."""
+        inline, typed = "properties" in spec, "type" in spec
+        if inline and typed:
+            self.report(
+                src,
+                (*at, "properties"),
+                Code.TYPE_AND_PROPERTIES,
+                "a property has a `type` or `properties` of its own, not both",
+                "drop `type:` to declare the value here, or drop `properties:` to use the type",
+                key=True,
+            )
+            return None
+        if not inline and not typed:
+            self.report(
+                src,
+                at,
+                Code.MISSING_KEY,
+                "'type' is required",
+                "add `type:`, one of " + ", ".join(TYPES) + ", or the name of a value type "
+                "or enum; or `properties:` for a value of its own",
+            )
+            return None
+        if inline:
+            if spec["properties"] is BROKEN:
+                return None
+            return "value", self._anonymous(src, name, spec["properties"], at, holder)
+        written = spec["type"]
+        if written is BROKEN:
+            return None
+        if written in _LANGUAGE_TYPES:
+            return canonical_type(written), None
+        kind = self.kinds.get(written)
+        if kind == "value":
+            return "value", written
+        if kind == "enum":
+            return ("string", written) if written in self.enums else None
+        if kind == "noun":
+            self.report(
+                src,
+                (*at, "type"),
+                Code.NOUN_AS_TYPE,
+                f"{written} is a noun, not a type: a property cannot hold a noun",
+                f"link to it with a relationship: `{name}: {{type: {written}}}` under "
+                "relationships (or `Target[]` for many)",
+            )
+            return None
+        if kind == "broken" or written in self.unreadable:
+            return None  # declared, but its definition is broken: reported there
+        choices = [*TYPES, *(n for n, k in self.kinds.items() if k in ("value", "enum"))]
+        self.report(
+            src,
+            (*at, "type"),
+            Code.UNKNOWN_TYPE,
+            f"unknown type {written!r}",
+            did_you_mean(written, choices)
+            or "declare it with `kind: value` or `kind: enum`, or use one of " + ", ".join(TYPES),
+        )
+        return None
+
+    def _anonymous(
+        self, src: _Source, name: str, raw: Mapping[str, Any], at: Path, holder: str
+    ) -> str:
+        """A value type declared inline as a property's own ``properties:``, named
+        ``HolderProperty`` (with a number when that name is taken)."""
+        base = f"{holder}{_pascal(name)}"
+        found, number = base, 1
+        while found in self.kinds or found in self.values:
+            number += 1
+            found = f"{base}{number}"
+        self.kinds[found] = "value"
+        props = self._properties(src, raw, (*at, "properties"), found)
+        order = self._computed_order(src, props, (*at,))
+        self.values[found] = ValueDef(
+            name=found,
+            properties=MappingProxyType(props),
+            description=_get(src.data, "description") if not at else None,
+            computed_order=order,
+            anonymous=True,
+            location=src.location(at, key=True),
+        )
+        return found
+
+    def _property(
+        self, src: _Source, name: str, spec: Any, at: Path, holder: str
+    ) -> PropertyDef | None:
+        if spec is BROKEN:
             return None  # reported by the grammar
-        kind = canonical_type(spec["type"])
+        typed = self._type_of(src, name, spec, at, holder)
+        if typed is None:
+            return None
+        kind, ref = typed
         array = _get(spec, "array") is True
         sound = True  # constraints that let a validator of the values be built
         if not _CONSTRAINED.isdisjoint(spec):
-            sound = self._constraints(src, kind, array, spec, at)
+            sound = self._constraints(src, kind, array, spec, at, ref)
         computed = None
         if _written(spec, "computed"):
             computed = self._expression(src, spec["computed"], (*at, "computed"))
@@ -472,12 +607,17 @@ class _Checker:
         enum = _get(spec, "enum")
         if enum is not None and any(value is BROKEN for value in enum):
             enum = None  # a value of it was refused (and reported): the enum is unknown
+        if ref is not None and kind == "string":
+            enum = list(self.enums[ref].strings)  # an enum type: its values are the enum
         # Only the keys written: the rest keep PropertyDef's defaults (None, False, ...).
         written = {
             _AS_WRITTEN[key]: value
             for key, value in spec.items()
             if key in _AS_WRITTEN and value is not BROKEN
         }
+        for key in ("minItems", "maxItems"):
+            if _written(spec, key):
+                written[key[:3] + "_items"] = int(spec[key])
         for key in ("min_length", "max_length"):  # 3.0 is a whole number, and a length is an int
             if isinstance(written.get(key), float):
                 written[key] = int(written[key])
@@ -496,20 +636,78 @@ class _Checker:
             unique=_get(spec, "unique") is True,
             index=_get(spec, "index") is True,
             computed=computed,
+            ref=ref,
+            unique_items=_get(spec, "uniqueItems") is True,
             location=src.location(at, key=True),
             raw=spec,
             **written,
         )
-        if sound:
+        if sound and (kind == "value" or (array and (prop.min_items or prop.max_items))):
+            # Its values are checked once every value type is read.
+            self.deferred.append(lambda: self._check_values(src, prop, spec, at))
+        elif sound:
             self._check_values(src, prop, spec, at)
         return prop
 
     def _constraints(
-        self, src: _Source, kind: str, array: bool, spec: Mapping[str, Any], at: Path
+        self,
+        src: _Source,
+        kind: str,
+        array: bool,
+        spec: Mapping[str, Any],
+        at: Path,
+        ref: str | None = None,
     ) -> bool:
         """Bounds, lengths, pattern, enum and unique must suit the property's type; whether
         they are sound enough to check the definition's values against."""
         before = len(self.problems)
+        shown = kind
+        if ref is not None:  # say the type as written: "not PostalAddress", "not PlanTier"
+            shown, kind = ref, ("value" if kind == "value" else "enum type")
+        for key in _ARRAY_KEYS:
+            if key in spec and not array:
+                self.report(
+                    src,
+                    (*at, key),
+                    Code.ITEMS_NOT_ARRAY,
+                    f"{key} applies to arrays, and {at[-1]!r} is not one",
+                    "add `array: true`, or drop " + key,
+                    key=True,
+                )
+        if (
+            _written(spec, "minItems")
+            and _written(spec, "maxItems")
+            and spec["minItems"] > spec["maxItems"]
+        ):
+            self.report(
+                src,
+                (*at, "minItems"),
+                Code.NO_VALUE_FITS,
+                f"minItems {spec['minItems']} is above maxItems {spec['maxItems']}: "
+                "no list could fit",
+                "swap them, or lower minItems",
+            )
+        if ref is not None and kind == "enum type" and "enum" in spec:
+            self.report(
+                src,
+                (*at, "enum"),
+                Code.CONSTRAINT_TYPE,
+                f"the values of {shown} are its own: a property of it takes no enum",
+                "drop enum, or declare another enum type with those values",
+                key=True,
+            )
+        if kind == "value":
+            for key in ("unique", "index"):
+                if key in spec:
+                    self.report(
+                        src,
+                        (*at, key),
+                        Code.UNIQUE_NOT_SCALAR,
+                        f"{key} needs a single scalar value, not a {shown}",
+                        f"put `{key}:` on a property of {shown}, or list the path under the "
+                        "noun's indexes",
+                        key=True,
+                    )
         numeric_keys = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
         for key in numeric_keys:
             if key in spec and kind not in NUMERIC_TYPES:
@@ -517,7 +715,7 @@ class _Checker:
                     src,
                     (*at, key),
                     Code.CONSTRAINT_TYPE,
-                    f"{key} applies to number and integer, not {kind}",
+                    f"{key} applies to number and integer, not {shown}",
                     "use minLength/maxLength for the length of text"
                     if kind in STRING_TYPES
                     else f"drop {key}, or change the type",
@@ -529,7 +727,7 @@ class _Checker:
                     src,
                     (*at, key),
                     Code.CONSTRAINT_TYPE,
-                    f"{key} applies to text types ({', '.join(sorted(STRING_TYPES))}), not {kind}",
+                    f"{key} applies to text types ({', '.join(sorted(STRING_TYPES))}), not {shown}",
                     "use minimum/maximum to bound a number"
                     if kind in NUMERIC_TYPES and key != "pattern"
                     else f"drop {key}, or change the type",
@@ -589,12 +787,12 @@ class _Checker:
                     "check brackets and escapes; in YAML, single-quote a pattern "
                     "so that backslashes stay as written",
                 )
-        if "enum" in spec and kind not in ENUM_TYPES:
+        if "enum" in spec and kind not in ENUM_TYPES and kind != "enum type":
             self.report(
                 src,
                 (*at, "enum"),
                 Code.CONSTRAINT_TYPE,
-                f"enum applies to text, number, integer, boolean and uuid, not {kind}",
+                f"enum applies to text, number, integer, boolean and uuid, not {shown}",
                 key=True,
             )
         if _get(spec, "unique") and (array or kind == "json"):
@@ -620,7 +818,7 @@ class _Checker:
                     self._misfit(src, prop, (*at, "enum", index), Code.BAD_ENUM_VALUE,
                                  "enum value", value, reason, whole=False)  # fmt: skip
         if prop.has_default and prop.computed is None:
-            reason = _misfit(prop, prop.default, whole=True)
+            reason = _misfit(prop, prop.default, whole=True, types=self.values)
             if reason is not None:
                 self._misfit(src, prop, (*at, "default"), Code.BAD_DEFAULT, "default",
                              prop.default, reason, whole=True)  # fmt: skip
@@ -629,9 +827,9 @@ class _Checker:
             if value is BROKEN:
                 continue
             # An example of an array property may show a whole value or one item of it.
-            reason = _misfit(prop, value, whole=True)
+            reason = _misfit(prop, value, whole=True, types=self.values)
             if reason is not None and prop.array:
-                item = _misfit(prop, value, whole=False)
+                item = _misfit(prop, value, whole=False, types=self.values)
                 reason = None if item is None else (reason if isinstance(value, list) else item)
             if reason is not None:
                 self._misfit(src, prop, (*at, "examples", index), Code.BAD_EXAMPLE,
@@ -654,7 +852,7 @@ class _Checker:
             at,
             code,
             f"{what} {short(repr(value))} does not fit the property: {reason}",
-            f"give {_article(prop.type)} {prop.type}"
+            f"give {_article(prop.ref or prop.type)} {prop.ref or prop.type}"
             f"{' list' if prop.array and whole else ''} value "
             "that meets the property's own constraints",
         )
@@ -772,7 +970,9 @@ class _Checker:
                 and "events" not in src.broken
             ):
                 self._undeclared_event(src, name, emits, options, at, events, named)
-            inputs = self._properties(src, _get(options, "input") or {}, (*at, "input"))
+            inputs = self._properties(
+                src, _get(options, "input") or {}, (*at, "input"), f"{src.name}{_pascal(name)}Input"
+            )
             roles = _get(options, "roles")
             actions[name] = ActionDef(
                 name=name,
@@ -1059,7 +1259,7 @@ class _Checker:
     # -- computed values and rules -----------------------------------------------------------
 
     def _computed_order(
-        self, src: _Source, properties: Mapping[str, PropertyDef]
+        self, src: _Source, properties: Mapping[str, PropertyDef], at: Path = ()
     ) -> tuple[str, ...]:
         """Computed properties sorted so each comes after the computed ones it reads."""
         computed = {n: p for n, p in properties.items() if p.computed is not None}
@@ -1067,14 +1267,18 @@ class _Checker:
             assert prop.computed is not None
             if "properties" in src.broken:
                 break
-            for ref in sorted(prop.computed.names - set(properties) - src.unchecked):
+            where: Path = (*at, "properties", name, "computed")
+            missing = sorted(prop.computed.names - set(properties) - src.unchecked)
+            for ref in missing:
                 self.report(
                     src,
-                    ("properties", name, "computed"),
+                    where,
                     Code.UNKNOWN_NAME,
                     f"expression reads {ref!r}, which is not a property",
                     did_you_mean(ref, properties) or "expressions read the noun's own properties",
                 )
+            if not missing:
+                self._defer_paths(src, where, prop.computed, properties)
         order: list[str] = []
         state: dict[str, int] = {}  # 1: visiting, 2: done
 
@@ -1128,9 +1332,230 @@ class _Checker:
                     f"rule reads {ref!r}, which is not a property",
                     did_you_mean(ref, properties) or "rules read the noun's own properties",
                 )
+            if not missing and "properties" not in src.broken:
+                self._defer_paths(src, at, expr, properties)
             if not missing:
                 rules.append(RuleDef(spec["check"], expr, _get(spec, "message"), src.location(at)))
         return rules
+
+    # -- value types and enums ---------------------------------------------------------------
+
+    def _value(self, src: _Source) -> ValueDef:
+        data = src.data
+        written = _get(data, "properties") or {}
+        properties = self._properties(src, written, ("properties",), src.name)
+        src.unchecked |= set(written) - set(properties)
+        order = self._computed_order(src, properties)
+        rules = self._rules(src, _get(data, "rules") or [], properties)
+        return ValueDef(
+            name=src.name,
+            properties=MappingProxyType(properties),
+            description=_get(data, "description"),
+            class_iri=_get(data, "class"),
+            rules=tuple(rules),
+            computed_order=order,
+            location=src.location((), key=True),
+            raw=data,
+        )
+
+    def _enum(self, src: _Source) -> EnumDef:
+        raw = _get(src.data, "values") or []
+        entries: list[tuple[Path, Any, Any]] = []
+        if isinstance(raw, dict):
+            entries = [(("values", k), k, v) for k, v in raw.items()]
+        else:
+            entries = [(("values", i), v, None) for i, v in enumerate(raw)]
+        values: list[EnumValue] = []
+        seen: dict[str, int] = {}
+        for at, value, about in entries:
+            if value is BROKEN:
+                continue
+            if value in seen:
+                self.report(
+                    src,
+                    at,
+                    Code.DUPLICATE_ENUM_VALUE,
+                    f"enum value {value!r} is listed twice (also at position {seen[value] + 1})",
+                    "list each value once",
+                )
+                continue
+            seen[value] = len(values)
+            about = about if isinstance(about, dict) else {}
+            values.append(EnumValue(value, _get(about, "description"), _get(about, "iri")))
+        return EnumDef(
+            name=src.name,
+            values=tuple(values),
+            description=_get(src.data, "description"),
+            location=src.location((), key=True),
+            raw=src.data,
+        )
+
+    def _defer_paths(
+        self,
+        src: _Source,
+        at: Path,
+        expr: expressions.Expression,
+        properties: Mapping[str, PropertyDef],
+    ) -> None:
+        """Dotted paths and any()/all() conditions are checked once every value type is read."""
+        if any("." in path for path in expr.paths) or expr.scopes:
+            self.deferred.append(lambda: self._check_paths(src, at, expr, properties))
+
+    def _check_paths(
+        self,
+        src: _Source,
+        at: Path,
+        expr: expressions.Expression | expressions.Scope,
+        properties: Mapping[str, PropertyDef],
+    ) -> None:
+        for path in sorted(expr.paths):
+            head = path.split(".", 1)[0]
+            if isinstance(expr, expressions.Scope) and head not in properties:
+                self.report(
+                    src,
+                    at,
+                    Code.UNKNOWN_NAME,
+                    f"the condition on each item of {expr.items!r} reads {head!r}, which "
+                    "the items do not have",
+                    did_you_mean(head, properties) or "the items have " + ", ".join(properties),
+                )
+                continue
+            self._follow(src, at, expr, path, properties)
+        for scope in expr.scopes:
+            end = self._follow(src, at, expr, scope.items, properties)
+            if end is None:
+                continue
+            if not end.array:
+                self.report(
+                    src,
+                    at,
+                    Code.UNKNOWN_NAME,
+                    f"any() and all() read a list, and {scope.items!r} is not one",
+                    "give a property with `array: true`",
+                )
+            elif end.is_value and end.ref in self.values:
+                self._check_paths(src, at, scope, self.values[end.ref].properties)
+            elif end.is_value is False and scope.paths:
+                self.report(
+                    src,
+                    at,
+                    Code.UNKNOWN_NAME,
+                    f"the items of {scope.items!r} are {end.type} values, with no properties "
+                    f"to read ({', '.join(sorted(scope.paths))})",
+                    "any() and all() conditions read the properties of value-type items",
+                )
+
+    def _follow(
+        self,
+        src: _Source,
+        at: Path,
+        expr: Any,
+        path: str,
+        properties: Mapping[str, PropertyDef],
+    ) -> PropertyDef | None:
+        """The property a dotted path ends at; None (reported, when it is wrong) if none."""
+        segments = path.split(".")
+        current: Mapping[str, PropertyDef] | None = properties
+        prop: PropertyDef | None = None
+        for index, segment in enumerate(segments):
+            walked = ".".join(segments[:index])
+            if current is None:
+                assert prop is not None
+                self.report(
+                    src,
+                    at,
+                    Code.UNKNOWN_NAME,
+                    f"expression reads {path!r}, but {walked!r} is {_article(prop.type)} "
+                    f"{prop.type}, with no properties",
+                    "a path reads into properties of a value type",
+                )
+                return None
+            found = current.get(segment)
+            if found is None:
+                if index:
+                    owner = prop.ref if prop is not None else ""
+                    self.report(
+                        src,
+                        at,
+                        Code.UNKNOWN_NAME,
+                        f"expression reads {path!r}, but {owner} has no property {segment!r}",
+                        did_you_mean(segment, current) or f"{owner} has " + ", ".join(current),
+                    )
+                return None  # the first step is checked with the expression's own names
+            prop = found
+            if prop.is_value:
+                value = self.values.get(prop.ref or "")
+                if value is None:
+                    return None  # its type is broken, and reported
+                current = value.properties
+            else:
+                current = None
+        return prop
+
+    def _check_value_cycles(self) -> None:
+        """A value type may hold itself only through an optional or array link: otherwise
+        no finite value could be written."""
+        links = {
+            name: [
+                (p.name, p.ref)
+                for p in value.properties.values()
+                if p.is_value and not (p.optional or p.array) and p.ref in self.values
+            ]
+            for name, value in self.values.items()
+        }
+        state: dict[str, int] = {}
+        for start in sorted(links):
+            stack: list[tuple[str, list[str]]] = [(start, [start])]
+            while stack:
+                name, trail = stack.pop()
+                for _, target in links[name]:
+                    assert target is not None
+                    if target == start:
+                        self._report_cycle(start, [*trail, target], links[start][0][0])
+                        break
+                    if target not in trail and state.get(target) != 2:
+                        stack.append((target, [*trail, target]))
+            state[start] = 2
+
+    def _report_cycle(self, start: str, trail: list[str], prop: str) -> None:
+        if start in self._cycles:
+            return
+        self._cycles.update(trail)
+        value = self.values[start]
+        src = self.declared.get(start) if not value.anonymous else None
+        if src is None or value.location is None:
+            where = value.location or Location("<noun definitions>", 0, 0)
+            self.problems.append(
+                Problem(where.file, where.line, where.column, start,
+                        f"value types hold each other with no way to stop: {' -> '.join(trail)}",
+                        "make one of the links optional or an array", code=Code.VALUE_CYCLE)
+            )  # fmt: skip
+            return
+        self.report(
+            src,
+            ("properties", prop),
+            Code.VALUE_CYCLE,
+            f"value types hold each other with no way to stop: {' -> '.join(trail)}",
+            "make one of the links optional (`optional: true`) or an array",
+            key=True,
+        )
+
+    def _types_of(self, noun: NounDef) -> dict[str, TypeDef]:
+        """Every value type and enum the noun's properties and inputs use, at any depth."""
+        found: dict[str, TypeDef] = {}
+        pending = [*noun.properties.values()]
+        for action in noun.actions.values():
+            pending.extend(action.input.values())
+        while pending:
+            prop = pending.pop()
+            if prop.ref is None or prop.ref in found:
+                continue
+            if prop.is_value and prop.ref in self.values:
+                value = found[prop.ref] = self.values[prop.ref]
+                pending.extend(value.properties.values())
+            elif prop.ref in self.enums:
+                found[prop.ref] = self.enums[prop.ref]
+        return dict(sorted(found.items()))
 
     # -- across nouns ------------------------------------------------------------------------
 
@@ -1253,14 +1678,25 @@ class _Checker:
                 )
 
 
-def _misfit(prop: PropertyDef, value: Any, *, whole: bool) -> str | None:
+def _misfit(
+    prop: PropertyDef,
+    value: Any,
+    *,
+    whole: bool,
+    types: Mapping[str, TypeDef] | None = None,
+) -> str | None:
     """Why the property's own validator refuses ``value`` (the whole value, or one item
-    when not ``whole``), in nounkit's words; None when it takes it."""
+    when not ``whole``), in nounkit's words; None when it takes it. ``types``: the value
+    types a property of one is read with."""
     if plainly_fits(prop, value, whole=whole):
         return None
+    from pydantic_core import SchemaValidator
     from pydantic_core import ValidationError as CoreError
 
-    validator = _validator(prop, whole)
+    if prop.is_value or prop.min_items is not None or prop.max_items is not None:
+        validator = SchemaValidator(whole_schema(prop, types or {}, whole=whole))
+    else:
+        validator = _validator(prop, whole)
     try:
         validator.validate_json(json.dumps(value))
     except CoreError as exc:
@@ -1309,6 +1745,15 @@ def _validator(prop: PropertyDef, whole: bool) -> Any:
 
 def _reason(prop: PropertyDef, errors: Sequence[Mapping[str, Any]]) -> str:
     """The telling one of a validator's errors, in nounkit's words."""
+    for error in errors:
+        if error["type"] == "too_short" and not error.get("loc"):
+            return f"must hold at least {prop.min_items} items"
+        if error["type"] == "too_long" and not error.get("loc"):
+            return f"must hold at most {prop.max_items} items"
+    if prop.is_value:
+        first = errors[0]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+        return f"{where.lstrip('.') or 'the value'}: {first['msg']}"
     # Of a union's complaints (an integer branch and a float branch), a broken bound says
     # more than "wrong type".
     telling = [e for e in errors if not e["type"].endswith("_type")] or list(errors)

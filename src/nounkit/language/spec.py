@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ActionDef",
     "ActionKind",
+    "EnumDef",
+    "EnumValue",
     "LifecycleDef",
     "Location",
     "NounDef",
@@ -29,6 +31,8 @@ __all__ = [
     "RelationshipDef",
     "RuleDef",
     "TransitionDef",
+    "TypeDef",
+    "ValueDef",
 ]
 
 ActionKind = Literal["create", "update", "delete", "transition", "custom"]
@@ -128,12 +132,14 @@ class PropertyDef(_Definition):
         "name", "type", "description", "optional", "array", "default", "examples", "enum",
         "minimum", "maximum", "exclusive_minimum", "exclusive_maximum", "min_length",
         "max_length", "pattern", "unique", "index", "iri", "computed", "deprecated",
-        "location", "raw",
+        "ref", "min_items", "max_items", "unique_items", "location", "raw",
     )  # fmt: skip
     _compared = _fields[:-2]
     __slots__ = _fields
     name: str
-    type: str  # canonical: "timestamp" is read as "datetime"
+    # Canonical: "timestamp" is read as "datetime"; "value" when ``ref`` names a value type.
+    # A property of an enum type is a "string" with that enum's values as ``enum``.
+    type: str
     description: str | None
     optional: bool
     array: bool
@@ -152,6 +158,10 @@ class PropertyDef(_Definition):
     iri: str | None
     computed: Expression | None
     deprecated: bool | str
+    ref: str | None  # the value type or enum named as the type
+    min_items: int | None
+    max_items: int | None
+    unique_items: bool
     location: Location | None
     raw: Mapping[str, Any]
 
@@ -177,6 +187,10 @@ class PropertyDef(_Definition):
         iri: str | None = None,
         computed: Expression | None = None,
         deprecated: bool | str = False,
+        ref: str | None = None,
+        min_items: int | None = None,
+        max_items: int | None = None,
+        unique_items: bool = False,
         location: Location | None = None,
         raw: Mapping[str, Any] | None = None,
     ) -> None:
@@ -186,8 +200,14 @@ class PropertyDef(_Definition):
             maximum=maximum, exclusive_minimum=exclusive_minimum,
             exclusive_maximum=exclusive_maximum, min_length=min_length, max_length=max_length,
             pattern=pattern, unique=unique, index=index, iri=iri, computed=computed,
-            deprecated=deprecated, location=location, raw=raw if raw is not None else {},
+            deprecated=deprecated, ref=ref, min_items=min_items, max_items=max_items,
+            unique_items=unique_items, location=location, raw=raw if raw is not None else {},
         )  # fmt: skip
+
+    @property
+    def is_value(self) -> bool:
+        """Its values are values of a value type (mappings of their own properties)."""
+        return self.type == "value"
 
     @property
     def has_default(self) -> bool:
@@ -343,7 +363,7 @@ class NounDef(_Definition):
     _fields = (
         "name", "singular", "plural", "description", "properties", "relationships",
         "actions", "events", "class_iri", "lifecycle", "rules", "tenant", "computed_order",
-        "location", "raw",
+        "types", "location", "raw",
     )  # fmt: skip
     _compared = _fields[:-2]
     __slots__ = _fields
@@ -360,6 +380,8 @@ class NounDef(_Definition):
     rules: tuple[RuleDef, ...]
     tenant: str | None
     computed_order: tuple[str, ...]  # computed properties, dependencies first
+    # Every value type and enum its properties and action inputs use, at any depth, by name.
+    types: Mapping[str, TypeDef]
     location: Location | None
     raw: Mapping[str, Any]
 
@@ -378,6 +400,7 @@ class NounDef(_Definition):
         rules: tuple[RuleDef, ...] = (),
         tenant: str | None = None,
         computed_order: tuple[str, ...] = (),
+        types: Mapping[str, TypeDef] | None = None,
         location: Location | None = None,
         raw: Mapping[str, Any] | None = None,
     ) -> None:
@@ -385,9 +408,94 @@ class NounDef(_Definition):
             self, name=name, singular=singular, plural=plural, description=description,
             properties=properties, relationships=relationships, actions=actions, events=events,
             class_iri=class_iri, lifecycle=lifecycle, rules=rules, tenant=tenant,
-            computed_order=computed_order, location=location, raw=raw if raw is not None else {},
+            computed_order=computed_order, types=types if types is not None else {},
+            location=location, raw=raw if raw is not None else {},
         )  # fmt: skip
 
     def event_name(self, event: str) -> str:
         """The full event name, ``Noun.event``."""
         return f"{self.name}.{event}"
+
+
+class ValueDef(_Definition):
+    """A value type: properties with no identity of their own, stored inside their holder."""
+
+    _fields = (
+        "name", "description", "properties", "class_iri", "rules", "computed_order",
+        "anonymous", "location", "raw",
+    )  # fmt: skip
+    _compared = _fields[:-2]
+    __slots__ = _fields
+    name: str
+    description: str | None
+    properties: Mapping[str, PropertyDef]
+    class_iri: str | None
+    rules: tuple[RuleDef, ...]
+    computed_order: tuple[str, ...]
+    anonymous: bool  # declared inline, as a property's own ``properties:``
+    location: Location | None
+    raw: Mapping[str, Any]
+
+    def __init__(
+        self,
+        name: str,
+        properties: Mapping[str, PropertyDef],
+        description: str | None = None,
+        class_iri: str | None = None,
+        rules: tuple[RuleDef, ...] = (),
+        computed_order: tuple[str, ...] = (),
+        anonymous: bool = False,
+        location: Location | None = None,
+        raw: Mapping[str, Any] | None = None,
+    ) -> None:
+        _set(
+            self, name=name, description=description, properties=properties,
+            class_iri=class_iri, rules=rules, computed_order=computed_order,
+            anonymous=anonymous, location=location, raw=raw if raw is not None else {},
+        )  # fmt: skip
+
+
+class EnumValue(_Definition):
+    """One value of an enum, with what it means."""
+
+    _fields = _compared = ("value", "description", "iri")
+    __slots__ = _fields
+    value: str
+    description: str | None
+    iri: str | None
+
+    def __init__(self, value: str, description: str | None = None, iri: str | None = None) -> None:
+        _set(self, value=value, description=description, iri=iri)
+
+
+class EnumDef(_Definition):
+    """An enum type: a closed set of strings."""
+
+    _fields = ("name", "description", "values", "location", "raw")
+    _compared = _fields[:-2]
+    __slots__ = _fields
+    name: str
+    description: str | None
+    values: tuple[EnumValue, ...]
+    location: Location | None
+    raw: Mapping[str, Any]
+
+    def __init__(
+        self,
+        name: str,
+        values: tuple[EnumValue, ...],
+        description: str | None = None,
+        location: Location | None = None,
+        raw: Mapping[str, Any] | None = None,
+    ) -> None:
+        _set(
+            self, name=name, description=description, values=values, location=location,
+            raw=raw if raw is not None else {},
+        )  # fmt: skip
+
+    @property
+    def strings(self) -> tuple[str, ...]:
+        return tuple(v.value for v in self.values)
+
+
+TypeDef = ValueDef | EnumDef

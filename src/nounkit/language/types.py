@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from pydantic_core import core_schema as cs
 
 if TYPE_CHECKING:
-    from nounkit.language.spec import PropertyDef
+    from nounkit.language.spec import PropertyDef, TypeDef
 
 __all__ = [
     "ALIASES",
@@ -45,10 +45,12 @@ __all__ = [
     "UUID_RE",
     "canonical_type",
     "core_schema",
+    "distinct",
     "plainly_fits",
     "property_schema",
     "value_options",
     "value_schema",
+    "whole_schema",
 ]
 
 TYPES: tuple[str, ...] = (
@@ -167,7 +169,10 @@ def canonical_type(name: str) -> str:
 
 
 def value_schema(prop: PropertyDef) -> dict[str, Any]:
-    """JSON Schema of one value of the property (one item, when it is an array)."""
+    """JSON Schema of one value of the property (one item, when it is an array); a value
+    type or enum is a ``$ref`` to its entry in the document's ``$defs``."""
+    if prop.ref is not None:
+        return {"$ref": f"#/$defs/{prop.ref}"}
     schema = dict(_BASE[prop.type])
     for attr, key in _CONSTRAINTS:
         value = getattr(prop, attr)
@@ -188,8 +193,91 @@ def property_schema(prop: PropertyDef, *, nullable: bool | None = None) -> dict[
     schema = value_schema(prop)
     if prop.array:
         schema = {"type": "array", "items": schema}
+        for key, value in (("minItems", prop.min_items), ("maxItems", prop.max_items)):
+            if value is not None:
+                schema[key] = value
+        if prop.unique_items:
+            schema["uniqueItems"] = True
     if nullable if nullable is not None else (prop.optional or prop.computed is not None):
         schema = _with_null(schema)
+    return schema
+
+
+def distinct(items: list[Any]) -> list[Any]:
+    """The list, when no item is there twice as JSON sees it (``1`` and ``1.0`` alike;
+    ``true`` and ``1`` not); JSON Schema's ``uniqueItems``."""
+    seen: set[Any] = set()
+    for index, item in enumerate(items):
+        key = _json_key(item)
+        if key in seen:
+            raise _error(
+                "nounkit_unique_items",
+                "item {index} is already in the list",
+                {"index": index},
+            )
+        seen.add(key)
+    return items
+
+
+def _json_key(value: Any) -> Any:
+    if hasattr(value, "model_dump"):  # a value type's model
+        value = value.model_dump(mode="json", by_alias=True)
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return (type(value).__name__, value)
+    if isinstance(value, int):
+        return ("number", value)
+    if isinstance(value, float):
+        return ("number", int(value) if value.is_integer() else value)
+    if isinstance(value, list | tuple):
+        return ("array", tuple(_json_key(v) for v in value))
+    if isinstance(value, Mapping):
+        return ("object", frozenset((k, _json_key(v)) for k, v in value.items()))
+    return ("other", str(value))  # a date or datetime read from its string
+
+
+def whole_schema(
+    prop: PropertyDef, types: Mapping[str, TypeDef], *, whole: bool = True
+) -> cs.CoreSchema:
+    """The validator of a property's value (one item when not ``whole``) with value types
+    read as mappings of their properties, item counts and ``uniqueItems`` included: what
+    checks a definition's defaults and examples. The compiled models validate alike, with
+    a model per value type; a test holds the two together."""
+    from pydantic_core import core_schema as cs
+
+    defs: dict[str, cs.CoreSchema] = {}
+    schema = _property_core(prop, types, defs, whole)
+    if defs:
+        schema = cs.definitions_schema(schema, list(defs.values()))
+    return schema
+
+
+def _property_core(
+    prop: PropertyDef, types: Mapping[str, TypeDef], defs: dict[str, Any], whole: bool
+) -> cs.CoreSchema:
+    from pydantic_core import core_schema as cs
+
+    schema: cs.CoreSchema
+    if prop.is_value:
+        ref = f"nounkit-value:{prop.ref}"
+        if ref not in defs:
+            defs[ref] = cs.any_schema()  # taken before it is filled: a value may hold itself
+            value = types[prop.ref or ""]
+            fields = {
+                name: cs.typed_dict_field(_property_core(p, types, defs, True), required=p.required)
+                for name, p in getattr(value, "properties", {}).items()
+            }
+            defs[ref] = cs.typed_dict_schema(fields, extra_behavior="forbid", ref=ref)
+        schema = cs.definition_reference_schema(ref)
+    else:
+        schema = core_schema(**value_options(prop))
+    if prop.array and whole:
+        schema = cs.list_schema(
+            schema, strict=True, min_length=prop.min_items, max_length=prop.max_items
+        )
+        if prop.unique_items:
+            schema = cs.no_info_after_validator_function(distinct, schema)
+    if (prop.optional or prop.computed is not None) and (whole or not prop.array):
+        schema = cs.nullable_schema(schema)
     return schema
 
 
@@ -218,6 +306,7 @@ EXPECTED = {
     "url": "an absolute URL, such as https://example.com/path",
     "email": "an e-mail address, such as name@example.com",
     "uuid": "a UUID, such as 123e4567-e89b-12d3-a456-426614174000",
+    "value": "a mapping of the value's properties",
 }
 
 # Types read as Python strings (uuid too: a string of a fixed form).
