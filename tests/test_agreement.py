@@ -13,6 +13,7 @@ import functools
 import importlib.util
 import math
 import sys
+from collections.abc import Mapping
 from datetime import UTC, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
@@ -29,14 +30,18 @@ from nounkit import NounDef, PropertyDef, Registry, ValidationError
 from nounkit.codegen.jsonschema import noun_schema
 from nounkit.codegen.python import python_module
 from nounkit.language import types
+from nounkit.language import types as types_module
+from nounkit.language.spec import TypeDef, ValueDef
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "nouns"
 KITCHEN = Path(__file__).resolve().parent / "data" / "kitchen.yaml"
+VALUES = Path(__file__).resolve().parent / "data" / "values.yaml"
 
 REGISTRIES = {
     "catalog": Registry.load(CATALOG),
     "kitchen": Registry.load(KITCHEN),
+    "values": Registry.load(VALUES),
 }
 CASES = [(key, name) for key, reg in REGISTRIES.items() for name in reg.nouns]
 
@@ -91,7 +96,14 @@ def _json() -> st.SearchStrategy[Any]:
     )
 
 
-def _value(prop: PropertyDef) -> st.SearchStrategy[Any]:
+def _value(
+    prop: PropertyDef, defs: Mapping[str, TypeDef] | None = None, depth: int = 0
+) -> st.SearchStrategy[Any]:
+    if prop.is_value:
+        assert defs is not None and prop.ref is not None
+        value = defs[prop.ref]
+        assert isinstance(value, ValueDef)
+        return _object(value, defs, depth + 1)
     if prop.enum is not None:
         return st.sampled_from(prop.enum)
     kind = prop.type
@@ -136,10 +148,32 @@ def _value(prop: PropertyDef) -> st.SearchStrategy[Any]:
     return text.filter(lambda t: len(t) >= low and (high is None or len(t) <= high))
 
 
-def _property(prop: PropertyDef) -> st.SearchStrategy[Any]:
-    value = _value(prop)
+def _object(
+    value: ValueDef, defs: Mapping[str, TypeDef], depth: int
+) -> st.SearchStrategy[dict[str, Any]]:
+    """A valid value of a value type; optional parts thin out with depth, so a value type
+    holding itself through an optional link ends."""
+
+    @st.composite
+    def make(draw: st.DrawFn) -> dict[str, Any]:
+        document: dict[str, Any] = {}
+        for name, prop in value.properties.items():
+            if prop.required or (depth < 3 and draw(st.booleans())):
+                document[name] = draw(_property(prop, defs, depth))
+        return document
+
+    return make()
+
+
+def _property(
+    prop: PropertyDef, defs: Mapping[str, TypeDef] | None = None, depth: int = 0
+) -> st.SearchStrategy[Any]:
+    value = _value(prop, defs, depth)
     if prop.array:
-        value = st.lists(value, max_size=3)
+        low = prop.min_items or 0
+        high = max(low, min(prop.max_items if prop.max_items is not None else 3, 3))
+        unique = types_module._json_key if prop.unique_items else None
+        value = st.lists(value, min_size=low, max_size=high, unique_by=unique)
     if prop.optional or prop.computed is not None:
         value = st.none() | value
     return value
@@ -150,7 +184,7 @@ def valid_documents(draw: st.DrawFn, registry: Registry, noun: NounDef) -> dict[
     document: dict[str, Any] = {}
     for name, prop in noun.properties.items():
         if prop.required or draw(st.booleans()):
-            document[name] = draw(_property(prop))
+            document[name] = draw(_property(prop, noun.types))
     for name, rel in noun.relationships.items():
         target = registry.nouns.get(rel.target)
         ident = _value(target.properties["id"]) if target else st.text(min_size=1)
@@ -223,7 +257,32 @@ def mutated_documents(draw: st.DrawFn, registry: Registry, noun: NounDef) -> dic
             document[draw(st.sampled_from(["extra", "Id", "statusx", name + "_"]))] = 1
         elif isinstance(document.get(name), list):
             document[name] = [*document[name], draw(st.sampled_from(_TRICKY))]
+    if noun.types and draw(st.booleans()):
+        _spoil_inside(draw, document)
     return document
+
+
+def _spoil_inside(draw: st.DrawFn, document: dict[str, Any]) -> None:
+    """Walk into a nested value (through lists too) and spoil one of its fields there."""
+    place: Any = document
+    for _ in range(draw(st.integers(1, 4))):
+        inner = [
+            v for v in (place.values() if isinstance(place, dict) else place)
+            if isinstance(v, dict | list) and v
+        ]  # fmt: skip
+        if not inner:
+            break
+        place = draw(st.sampled_from(inner))
+    if not isinstance(place, dict) or not place:
+        return
+    key = draw(st.sampled_from(sorted(place)))
+    move = draw(st.sampled_from(["replace", "drop", "extra"]))
+    if move == "replace":
+        place[key] = draw(st.sampled_from(_TRICKY) | _json())
+    elif move == "drop":
+        del place[key]
+    else:
+        place[key + "x"] = 1
 
 
 # -- the three verdicts ----------------------------------------------------------------------

@@ -8,12 +8,20 @@ document's frame (``$schema``, ``$id``, ``required`` ...) and annotations.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
 
-from nounkit.language.spec import ActionDef, NounDef, PropertyDef, RelationshipDef
+from nounkit.language.spec import (
+    ActionDef,
+    EnumDef,
+    NounDef,
+    PropertyDef,
+    RelationshipDef,
+    TypeDef,
+    ValueDef,
+)
 from nounkit.language.types import property_schema, value_schema
 
 __all__ = [
@@ -70,6 +78,48 @@ def property_entry(prop: PropertyDef) -> dict[str, Any]:
     return entry
 
 
+def type_schema(definition: TypeDef) -> dict[str, Any]:
+    """The ``$defs`` entry of a value type (an object of its properties and nothing else)
+    or of an enum (its strings, each value's description under ``x-nounkit-values``)."""
+    schema: dict[str, Any] = {"title": definition.name}
+    if definition.description:
+        schema["description"] = definition.description
+    if isinstance(definition, EnumDef):
+        schema["type"] = "string"
+        schema["enum"] = list(definition.strings)
+        about = {
+            v.value: {k: x for k, x in (("description", v.description), ("iri", v.iri)) if x}
+            for v in definition.values
+            if v.description or v.iri
+        }
+        if about:
+            schema["x-nounkit-values"] = about
+        return schema
+    schema["type"] = "object"
+    schema["properties"] = {
+        name: property_entry(prop) for name, prop in definition.properties.items()
+    }
+    required = [name for name, prop in definition.properties.items() if prop.required]
+    if required:
+        schema["required"] = required
+    schema["additionalProperties"] = False
+    return schema
+
+
+def _defs(props: Iterable[PropertyDef], types: Mapping[str, TypeDef]) -> dict[str, Any]:
+    """The ``$defs`` of the value types and enums ``props`` use, at any depth, by name."""
+    found: dict[str, TypeDef] = {}
+    pending = list(props)
+    while pending:
+        prop = pending.pop()
+        if prop.ref is None or prop.ref in found or prop.ref not in types:
+            continue
+        definition = found[prop.ref] = types[prop.ref]
+        if isinstance(definition, ValueDef):
+            pending.extend(definition.properties.values())
+    return {name: type_schema(found[name]) for name in sorted(found)}
+
+
 def _relationship_entry(
     rel: RelationshipDef, nouns: Mapping[str, NounDef], *, bundled: bool
 ) -> dict[str, Any]:
@@ -122,6 +172,9 @@ def noun_schema(noun: NounDef, nouns: Mapping[str, NounDef], *, base: str) -> di
     schema["properties"] = properties
     schema["required"] = _required(noun)
     schema["additionalProperties"] = False
+    defs = _defs(noun.properties.values(), noun.types)
+    if defs:
+        schema["$defs"] = defs
     return schema
 
 
@@ -137,21 +190,29 @@ def bundle_schema(
     bundle reuses them instead of making them again.
     """
     own = schemas or {}
+    defs: dict[str, Any] = {
+        name: _bundled(own.get(name) or noun_schema(noun, nouns, base=base), noun, nouns)
+        for name, noun in nouns.items()
+    }
+    # Value types and enums once each, beside the nouns (their names are unique across all
+    # three), so every noun's "#/$defs/<Type>" resolves in the bundle as in its own schema.
+    shared: dict[str, Any] = {}
+    for noun in nouns.values():
+        shared.update(_defs(noun.properties.values(), noun.types))
+    defs.update(sorted(shared.items()))
     return {
         "$schema": DIALECT,
         "$id": schema_url(base, "bundle.schema.json"),
         "title": "nouns",
-        "description": "Every noun; refer to one as bundle.schema.json#/$defs/<Noun>.",
-        "$defs": {
-            name: _bundled(own.get(name) or noun_schema(noun, nouns, base=base), noun, nouns)
-            for name, noun in nouns.items()
-        },
+        "description": "Every noun, value type and enum; refer to one as "
+        "bundle.schema.json#/$defs/<Name>.",
+        "$defs": defs,
     }
 
 
 def _bundled(schema: dict[str, Any], noun: NounDef, nouns: Mapping[str, NounDef]) -> dict[str, Any]:
     """A noun's own schema as the bundle holds it: no ``$schema``/``$id``, ``$ref``s."""
-    bundled = {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+    bundled = {k: v for k, v in schema.items() if k not in ("$schema", "$id", "$defs")}
     properties = dict(schema["properties"])  # same order: relationships keep their places
     for name, rel in noun.relationships.items():
         properties[name] = _relationship_entry(rel, nouns, bundled=True)
@@ -172,4 +233,7 @@ def input_schema(noun: NounDef, action: ActionDef, *, base: str) -> dict[str, An
     schema["properties"] = {name: property_entry(p) for name, p in action.input.items()}
     schema["required"] = [name for name, p in action.input.items() if p.required]
     schema["additionalProperties"] = False
+    defs = _defs(action.input.values(), noun.types)
+    if defs:
+        schema["$defs"] = defs
     return schema

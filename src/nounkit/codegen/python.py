@@ -1,4 +1,5 @@
-"""Typed Python source: one pydantic class per noun.
+"""Typed Python source: one pydantic class per noun and per value type, a ``StrEnum``
+per enum.
 
 Every field is written as the annotation the compiler builds,
 ``Annotated[<python type>, Value(kind, **constraints)]`` with the same
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nounkit.compiler.names import python_names
-from nounkit.language.spec import NounDef, PropertyDef, RelationshipDef
+from nounkit.language.spec import EnumDef, NounDef, PropertyDef, RelationshipDef, ValueDef
 from nounkit.language.types import PYTHON_TYPES, value_options
 
 __all__ = ["python_module"]
@@ -38,8 +39,11 @@ _QUALIFIED = {
     "Field": "_p.Field",
     "JsonValue": "_p.JsonValue",
     "Strict": "_p.Strict",
+    "AfterValidator": "_p.AfterValidator",
+    "StrEnum": "_e.StrEnum",
     "Value": "_nk.Value",
     "ENTITY_CONFIG": "_nk.ENTITY_CONFIG",
+    "distinct": "_nk.distinct",
 }
 _NAME = re.compile(r"\b(" + "|".join(_QUALIFIED) + r")\b")
 
@@ -55,19 +59,43 @@ def _value_annotation(prop: PropertyDef) -> str:
     arguments = [repr(options["kind"])]
     arguments += [f"{name}={options[name]!r}" for name in _VALUE_OPTIONS if name in options]
     base = PYTHON_TYPES[prop.type]
+    if prop.ref is not None:
+        # The enum's class: validated as the compiled model validates it, then made a member.
+        return (
+            _n(f"Annotated[{prop.ref}, Value(")
+            + ", ".join(arguments)
+            + _n(f"), AfterValidator({prop.ref})]")
+        )
     if prop.enum is not None and base == "str":
         base = "Literal[" + ", ".join(repr(v) for v in prop.enum) + "]"
     return _n(f"Annotated[{base}, Value(") + ", ".join(arguments) + ")]"
 
 
 def _property_line(name: str, python: str, prop: PropertyDef) -> str:
-    annotation = _value_annotation(prop)
+    annotation = prop.ref if prop.is_value and prop.ref else _value_annotation(prop)
+    options: dict[str, str] = {}
     if prop.array:
         annotation = _n("Annotated[list[") + annotation + _n("], Strict()]")
-    options: dict[str, str] = {}
+        if prop.unique_items:
+            annotation = _n("Annotated[") + annotation + _n(", AfterValidator(distinct)]")
+        if prop.min_items is not None:
+            options["min_length"] = repr(prop.min_items)
+        if prop.max_items is not None:
+            options["max_length"] = repr(prop.max_items)
     if prop.optional or prop.computed is not None:
         annotation += " | None"
-    if prop.has_default:
+    if prop.has_default and prop.ref is not None and not prop.is_value:
+        # An enum's default as its member, so the field's type holds: PlanTier('free').
+        if isinstance(prop.default, list):
+            members = ", ".join(f"{prop.ref}({v!r})" for v in prop.default)
+            options["default_factory"] = f"lambda: [{members}]"
+        elif prop.default is not None:
+            options["default"] = f"{prop.ref}({prop.default!r})"
+        else:
+            options["default"] = "None"
+    elif prop.has_default:
+        if prop.is_value:
+            options["validate_default"] = "True"
         if isinstance(prop.default, list | dict):
             options["default_factory"] = f"lambda: {prop.default!r}"
         else:
@@ -125,9 +153,56 @@ def _docstring(text: str, indent: str) -> str:
     return f'{indent}"""{body}"""'
 
 
+def _member(value: str, taken: set[str]) -> str:
+    """An enum value as a member name: ``growth`` -> ``GROWTH``, ``pay-as-you-go`` ->
+    ``PAY_AS_YOU_GO``; a number is added when two values would share one."""
+    name = re.sub(r"[^0-9A-Za-z]+", "_", value).strip("_").upper() or "VALUE"
+    if name[0].isdigit():
+        name = f"V_{name}"
+    found, number = name, 1
+    while found in taken or found in ("NAME", "VALUE_"):
+        number += 1
+        found = f"{name}_{number}"
+    taken.add(found)
+    return found
+
+
+def _enum_class(definition: EnumDef) -> list[str]:
+    lines = ["", "", f"class {definition.name}(" + _n("StrEnum") + "):"]
+    lines.append(_docstring(definition.description or f"The values of {definition.name}.", "    "))
+    lines.append("")
+    taken: set[str] = set()
+    for value in definition.values:
+        lines.append(f"    {_member(value.value, taken)} = {value.value!r}")
+        if value.description:
+            lines.append(_docstring(value.description, "    "))
+    return lines
+
+
+def _value_class(definition: ValueDef) -> list[str]:
+    lines = ["", "", f"class {definition.name}(" + _n("BaseModel") + "):"]
+    lines.append(_docstring(definition.description or f"A {definition.name} value.", "    "))
+    lines += ["", "    model_config = " + _n("ENTITY_CONFIG"), ""]
+    attributes = python_names(list(definition.properties))
+    lines += [
+        _property_line(name, attributes[name], prop) for name, prop in definition.properties.items()
+    ]
+    if not definition.properties:
+        lines.append("    pass")
+    return lines
+
+
 def python_module(nouns: Mapping[str, NounDef]) -> str:
-    """The source of a module with one pydantic class per noun."""
+    """The source of a module with one pydantic class per noun and per value type, and
+    a ``StrEnum`` per enum."""
     body: list[str] = []
+    types = {name: t for noun in nouns.values() for name, t in noun.types.items()}
+    for name in sorted(types):
+        definition = types[name]
+        body += _enum_class(definition) if isinstance(definition, EnumDef) else []
+    for name in sorted(types):
+        definition = types[name]
+        body += _value_class(definition) if isinstance(definition, ValueDef) else []
     for noun in nouns.values():
         body += ["", "", f"class {noun.name}(" + _n("BaseModel") + "):"]
         body.append(_docstring(noun.description or f"A {noun.singular}.", "    "))
@@ -145,6 +220,11 @@ def python_module(nouns: Mapping[str, NounDef]) -> str:
         a
         for noun in nouns.values()
         for a in python_names([*noun.properties, *noun.relationships]).values()
+    } | {
+        a
+        for t in types.values()
+        if isinstance(t, ValueDef)
+        for a in python_names(list(t.properties)).values()
     }
     used = sorted(set(re.findall("\x00(\\w+)\x00", text)))
     qualified = bool(every_attribute & set(_QUALIFIED))
@@ -163,6 +243,7 @@ def python_module(nouns: Mapping[str, NounDef]) -> str:
         head += [
             "import builtins as _b",
             "import datetime as _dt",
+            "import enum as _e",
             "import typing as _t",
             "",
             "import pydantic as _p",
@@ -170,14 +251,20 @@ def python_module(nouns: Mapping[str, NounDef]) -> str:
             "from nounkit.compiler import fields as _nk",
         ]
     else:
-        stdlib = [("datetime", ("date", "datetime")), ("typing", ("Annotated", "Literal"))]
+        stdlib = [
+            ("datetime", ("date", "datetime")),
+            ("enum", ("StrEnum",)),
+            ("typing", ("Annotated", "Literal")),
+        ]
         for module, names in stdlib:
             found = [n for n in names if n in used]
             if found:
                 head.append(f"from {module} import {', '.join(found)}")
-        pydantic_names = [n for n in ("BaseModel", "Field", "JsonValue", "Strict") if n in used]
+        pydantic_names = [
+            n for n in ("AfterValidator", "BaseModel", "Field", "JsonValue", "Strict") if n in used
+        ]
         head += ["", f"from pydantic import {', '.join(pydantic_names)}", ""]
-        nounkit_names = [n for n in ("ENTITY_CONFIG", "Value") if n in used]
+        nounkit_names = [n for n in ("ENTITY_CONFIG", "Value", "distinct") if n in used]
         head.append(f"from nounkit.compiler.fields import {', '.join(nounkit_names)}")
-    head += ["", "__all__ = [" + ", ".join(repr(n) for n in nouns) + "]"]
+    head += ["", "__all__ = [" + ", ".join(repr(n) for n in [*nouns, *sorted(types)]) + "]"]
     return "\n".join(head) + "\n" + text + "\n"

@@ -12,21 +12,30 @@ annotations, so generated classes validate exactly as compiled ones do.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import ConfigDict, Field, GetCoreSchemaHandler, JsonValue, Strict
+from pydantic import AfterValidator, ConfigDict, Field, GetCoreSchemaHandler, JsonValue, Strict
 from pydantic_core import core_schema as cs
 
 from nounkit.language.spec import PropertyDef, RelationshipDef
-from nounkit.language.types import EXPECTED, PYTHON_TYPES, TEXT_KINDS, core_schema, value_options
+from nounkit.language.types import (
+    EXPECTED,
+    PYTHON_TYPES,
+    TEXT_KINDS,
+    core_schema,
+    distinct,
+    value_options,
+)
 
 __all__ = [
     "ENTITY_CONFIG",
     "EXPECTED",
     "PYTHON_TYPES",
     "Value",
+    "distinct",
     "field_type",
     "relationship_type",
     "value_of",
@@ -102,26 +111,39 @@ _PYTHON: dict[str, Any] = {
 }
 
 
-def value_type(prop: PropertyDef) -> Any:
-    """The annotated type of one value of the property (one item of an array)."""
+def value_type(prop: PropertyDef, models: Mapping[str, Any] | None = None) -> Any:
+    """The annotated type of one value of the property (one item of an array); ``models``
+    gives the model of each value type (a class, or its name while it is being built)."""
+    if prop.is_value:
+        assert models is not None and prop.ref is not None, "a value type needs its model"
+        return models[prop.ref]
     base: Any = _PYTHON[PYTHON_TYPES[prop.type]]
     if prop.enum is not None and prop.type in TEXT_KINDS:
         base = Literal[prop.enum]
     return Annotated[base, value_of(prop)]
 
 
-def field_type(prop: PropertyDef) -> tuple[Any, Any]:
+def field_type(prop: PropertyDef, models: Mapping[str, Any] | None = None) -> tuple[Any, Any]:
     """``(annotation, FieldInfo)`` for a property, as ``create_model`` takes them."""
-    annotation = value_type(prop)
+    annotation = value_type(prop, models)
+    info: dict[str, Any] = {"description": prop.description}
     if prop.array:
         annotation = Annotated[list[annotation], Strict()]  # type: ignore[valid-type]
-    info: dict[str, Any] = {"description": prop.description}
+        if prop.unique_items:
+            annotation = Annotated[annotation, AfterValidator(distinct)]
+        if prop.min_items is not None:
+            info["min_length"] = prop.min_items
+        if prop.max_items is not None:
+            info["max_length"] = prop.max_items
     if prop.examples:
         info["examples"] = list(prop.examples)
     # Optional means "may be null" as well as "may be left out", default or not: the
     # JSON Schema side (types.property_schema) says the same.
     if prop.optional or prop.computed is not None:
-        annotation = annotation | None
+        # Optional[], not ``| None``: a value type's model may still be a ForwardRef here.
+        annotation = Optional[annotation]  # noqa: UP045
+    if prop.has_default and prop.is_value:
+        info["validate_default"] = True  # a value's default is a mapping: read as its model
     if prop.has_default:
         default = prop.default
         if isinstance(default, list | dict):

@@ -11,7 +11,7 @@ exactly the same documents.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, ForwardRef, Self
 
 from pydantic import BaseModel, Field, create_model
 from pydantic import ValidationError as PydanticValidationError
@@ -26,10 +26,33 @@ from nounkit.compiler.fields import (
 )
 from nounkit.compiler.names import python_names
 from nounkit.errors import FieldError, ValidationError
-from nounkit.language.spec import ActionDef, NounDef
+from nounkit.language.spec import (
+    ActionDef,
+    NounDef,
+    PropertyDef,
+    RelationshipDef,
+    TypeDef,
+    ValueDef,
+)
 from nounkit.language.types import UUID_PATTERN
 
-__all__ = ["Entity", "compile_input_model", "compile_model", "python_names", "validate_each"]
+__all__ = [
+    "Entity",
+    "ValueModel",
+    "compile_input_model",
+    "compile_model",
+    "compile_value_models",
+    "python_names",
+    "validate_each",
+]
+
+
+class ValueModel(BaseModel):
+    """Base class of every compiled value type: strict as an entity, no identity."""
+
+    model_config = ENTITY_CONFIG
+
+    __value__: ClassVar[ValueDef]
 
 
 class Entity(BaseModel):
@@ -114,11 +137,58 @@ def validate_each(model: type[Entity], documents: Sequence[Any]) -> list[Entity 
     return results
 
 
-def compile_model(noun: NounDef, nouns: Mapping[str, NounDef] | None = None) -> type[Entity]:
-    """Build the pydantic model of one noun; ``nouns`` gives relationship targets' id types."""
+def compile_value_models(
+    types: Mapping[str, TypeDef], models: dict[str, type[ValueModel]] | None = None
+) -> dict[str, type[ValueModel]]:
+    """The model of every value type in ``types``; ``models`` holds those already built
+    (a schema shares one model per value type among its nouns) and gains the new ones."""
+    models = models if models is not None else {}
+    todo = [n for n, t in types.items() if isinstance(t, ValueDef) and n not in models]
+    if not todo:
+        return models
+    # Every value type is referred to by name while they are built, so they may hold each
+    # other (through optional or array links); the names are resolved once all exist.
+    refs: dict[str, Any] = {**models, **{name: ForwardRef(name) for name in todo}}
+    built: dict[str, type[ValueModel]] = {}
+    for name in todo:
+        value = types[name]
+        assert isinstance(value, ValueDef)
+        specs = {p: field_type(prop, refs) for p, prop in value.properties.items()}
+        attributes = python_names(specs)
+        fields: dict[str, Any] = {}
+        for field, (annotation, info) in specs.items():
+            python = attributes[field]
+            if python != field:
+                options = {k: v for k, v in info._attributes_set.items() if k != "alias"}
+                info = Field(alias=field, **options)
+            fields[python] = (annotation, info)
+        model: type[ValueModel] = create_model(
+            name,
+            __base__=ValueModel,
+            __doc__=value.description or f"A {name} value.",
+            __module__="nounkit.models",
+            **fields,
+        )
+        model.__value__ = value
+        built[name] = model
+    namespace = {**models, **built}
+    for made in built.values():
+        made.model_rebuild(_types_namespace=namespace)
+    models.update(built)
+    return models
+
+
+def compile_model(
+    noun: NounDef,
+    nouns: Mapping[str, NounDef] | None = None,
+    values: dict[str, type[ValueModel]] | None = None,
+) -> type[Entity]:
+    """Build the pydantic model of one noun; ``nouns`` gives relationship targets' id types,
+    ``values`` the value types' models already built (and gains those it builds)."""
+    values = compile_value_models(noun.types, values)
     specs: dict[str, tuple[Any, Any]] = {}
     for name, prop in noun.properties.items():
-        specs[name] = field_type(prop)
+        specs[name] = field_type(prop, values)
     for name, rel in noun.relationships.items():
         target = (nouns or {}).get(rel.target)
         id_type = (
@@ -130,8 +200,11 @@ def compile_model(noun: NounDef, nouns: Mapping[str, NounDef] | None = None) -> 
     return _build(noun, noun.name, noun.description or f"A {noun.singular}.", specs)
 
 
-def compile_input_model(noun: NounDef, action: ActionDef) -> type[Entity]:
+def compile_input_model(
+    noun: NounDef, action: ActionDef, values: dict[str, type[ValueModel]] | None = None
+) -> type[Entity]:
     """The model of an action's ``input``, named ``Noun.action`` in its errors."""
+    values = compile_value_models(noun.types, values)
     synthetic = NounDef(
         name=f"{noun.name}.{action.name}",
         singular=f"{noun.singular}-{action.name}",
@@ -141,8 +214,9 @@ def compile_input_model(noun: NounDef, action: ActionDef) -> type[Entity]:
         relationships={},
         actions={},
         events=(),
+        types=noun.types,
     )
-    specs = {name: field_type(prop) for name, prop in action.input.items()}
+    specs = {name: field_type(prop, values) for name, prop in action.input.items()}
     doc = action.description or f"Input of {noun.name}.{action.name}."
     return _build(synthetic, f"{noun.name}_{action.name}_input", doc, specs)
 
@@ -168,62 +242,118 @@ def _build(
 
 def validation_error(noun: NounDef, exc: PydanticValidationError, data: Any) -> ValidationError:
     """Turn pydantic's report into one error per field, in the noun language's words."""
-    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    grouped: dict[str, tuple[_Place, list[Mapping[str, Any]]]] = {}
     for error in exc.errors(include_url=False):
-        grouped.setdefault(_path(noun, error["loc"]), []).append(error)
-    found = [_field_error(noun, path, errors) for path, errors in grouped.items()]
+        place = _locate(noun, error["loc"])
+        grouped.setdefault(place.path, (place, []))[1].append(error)
+    found = [_field_error(noun, place, errors) for place, errors in grouped.values()]
     ident = data.get("id") if isinstance(data, Mapping) else None
     return ValidationError(noun.name, found, id=ident if isinstance(ident, str) else None)
 
 
-def _path(noun: NounDef, loc: tuple[Any, ...]) -> str:
-    """Field name plus array index; the rest of pydantic's location names its own unions."""
-    if not loc:
-        return ""
-    head = str(loc[0])
-    prop = noun.properties.get(head)
-    many = (
-        prop.array
-        if prop is not None
-        else (head in noun.relationships and noun.relationships[head].many)
-    )
-    if many and len(loc) > 1 and isinstance(loc[1], int):
-        return f"{head}[{loc[1]}]"
-    return head
+class _Place:
+    """Where in a document an error stands: its path in the noun language's words, the
+    property (or relationship) there, and the fields of the mapping that holds it."""
+
+    __slots__ = ("fields", "holder", "item", "path", "prop", "rel")
+
+    def __init__(self) -> None:
+        self.path = ""
+        self.prop: PropertyDef | None = None
+        self.rel: RelationshipDef | None = None
+        self.holder = ""
+        self.fields: list[str] = []
+        self.item = False  # the error is on one item of an array
 
 
-def _field_error(noun: NounDef, path: str, errors: list[Mapping[str, Any]]) -> FieldError:
-    head = path.split("[", 1)[0]
+def _locate(noun: NounDef, loc: tuple[Any, ...]) -> _Place:
+    """Follow pydantic's location through values and arrays: ``items[2].quantity``. What
+    comes after the last field and index names pydantic's own unions, and is left out."""
+    place = _Place()
+    place.holder = noun.name
+    fields: Mapping[str, PropertyDef] | None = noun.properties
+    place.fields = [*noun.properties, *noun.relationships]
+    index = 0
+    while index < len(loc) and fields is not None:
+        key = loc[index]
+        if not isinstance(key, str):
+            break
+        place.path += f".{key}" if place.path else key
+        index += 1
+        prop = fields.get(key)
+        place.prop, place.item = prop, False
+        if prop is None:
+            if fields is noun.properties and key in noun.relationships:
+                place.rel = noun.relationships[key]
+                if place.rel.many and index < len(loc) and isinstance(loc[index], int):
+                    place.path += f"[{loc[index]}]"
+                    place.item = True
+            break
+        if prop.array and index < len(loc) and isinstance(loc[index], int):
+            place.path += f"[{loc[index]}]"
+            place.item = True
+            index += 1
+        elif prop.array:
+            break
+        value = noun.types.get(prop.ref or "") if prop.is_value else None
+        if not isinstance(value, ValueDef) or index >= len(loc):
+            break
+        if not place.item and prop.array:
+            break
+        fields = value.properties
+        place.holder = value.name
+        place.fields = list(value.properties)
+    return place
+
+
+def _field_error(noun: NounDef, place: _Place, errors: list[Mapping[str, Any]]) -> FieldError:
+    path = place.path
+    head = path.rsplit(".", 1)[-1].split("[", 1)[0]
     first = errors[0]
     value = first.get("input")
     kind = first["type"]
     if kind == "extra_forbidden":
         import difflib
 
-        known = [*noun.properties, *noun.relationships]
-        close = difflib.get_close_matches(head, known, n=1)
+        close = difflib.get_close_matches(head, place.fields, n=1)
         tip = f"; did you mean {close[0]!r}?" if close else ""
-        return FieldError(path, f"unknown field: {noun.name} has no property {head!r}{tip}", value)
+        return FieldError(
+            path, f"unknown field: {place.holder} has no property {head!r}{tip}", value
+        )
     if kind == "missing":
         return FieldError(path, "required", None)
+    prop = place.prop
+    if (
+        prop is not None
+        and prop.is_value
+        and kind in ("model_type", "dict_type", "model_attributes_type")
+    ):
+        what = "a list of" if prop.array and not place.item else "a mapping of"
+        return FieldError(path, f"expected {what} {prop.ref} values" if what == "a list of"
+                          else f"expected {what} {prop.ref}'s properties", value)  # fmt: skip
+    if kind in ("too_short", "too_long") and prop is not None and prop.array and not place.item:
+        bound = prop.min_items if kind == "too_short" else prop.max_items
+        word = "at least" if kind == "too_short" else "at most"
+        return FieldError(path, f"must hold {word} {bound} item{'s' * (bound != 1)}", value)
+    if kind == "list_type" and prop is not None and prop.is_value:
+        return FieldError(path, f"expected a list of {prop.ref} values", value)
     # Of a union's complaints, a broken bound says more than "wrong type".
     telling = [
         e
         for e in errors
         if not e["type"].endswith("_type") and e["type"] not in ("string_pattern_mismatch",)
     ] or errors
-    prop = noun.properties.get(head)
     chosen = telling[0]
     if prop is not None and (
         chosen["type"].endswith("_type")
         or (chosen["type"] == "string_pattern_mismatch" and prop.pattern is None)
     ):
-        item = " (each item)" if prop.array and "[" in path else ""
+        item = " (each item)" if prop.array and place.item else ""
         return FieldError(path, f"expected {EXPECTED[prop.type]}{item}", value)
-    if head in noun.relationships:
-        rel = noun.relationships[head]
+    if place.rel is not None:
+        rel = place.rel
         if chosen["type"].endswith("_type"):
-            what = "a list of ids" if rel.many and "[" not in path else "an id (a string)"
+            what = "a list of ids" if rel.many and not place.item else "an id (a string)"
             return FieldError(path, f"expected {what} of {rel.target}", value)
         # The target's id is a uuid: say so, not "should match pattern '^[0-9a-fA-F]{8}...'".
         if chosen["type"] == "nounkit_uuid" or (

@@ -23,7 +23,7 @@ from nounkit.language.loader import DEFAULT_VOCAB, load_nouns
 from nounkit.language.spec import Location, NounDef
 
 if TYPE_CHECKING:
-    from nounkit.compiler.models import Entity
+    from nounkit.compiler.models import Entity, ValueModel
 
 __all__ = ["DEFAULT_BASE", "Derived", "Schema", "load_schema"]
 
@@ -42,7 +42,9 @@ class Schema:
     terms with no mapping of their own.
     """
 
-    __slots__ = ("_inputs", "_lock", "_memo", "_models", "base", "derived", "nouns", "vocab")
+    __slots__ = (
+        "_inputs", "_lock", "_memo", "_models", "_values", "base", "derived", "nouns", "vocab",
+    )  # fmt: skip
 
     nouns: Mapping[str, NounDef]
     derived: Mapping[str, Mapping[str, Derived]]
@@ -50,6 +52,7 @@ class Schema:
     vocab: str
     _models: dict[str, type[Entity]]
     _inputs: dict[tuple[str, str], type[Entity]]
+    _values: dict[str, type[ValueModel]]  # one model per value type, shared by the nouns
     _memo: dict[str, Any]
     _lock: threading.RLock
 
@@ -71,6 +74,7 @@ class Schema:
         set_(self, "vocab", vocab)
         set_(self, "_models", {})
         set_(self, "_inputs", {})
+        set_(self, "_values", {})
         set_(self, "_memo", {})
         set_(self, "_lock", threading.RLock())
 
@@ -100,7 +104,7 @@ class Schema:
                     from nounkit.compiler.models import compile_model
 
                     found = self._models[name] = _compiled(
-                        noun, lambda: compile_model(noun, self.nouns)
+                        noun, lambda: compile_model(noun, self.nouns, self._values)
                     )
         return found
 
@@ -121,7 +125,9 @@ class Schema:
 
                     found = self._inputs[key] = _compiled(
                         definition,
-                        lambda: compile_input_model(definition, definition.actions[action]),
+                        lambda: compile_input_model(
+                            definition, definition.actions[action], self._values
+                        ),
                     )
         return found
 

@@ -31,7 +31,7 @@ from nounkit.errors import (
     ValidationError,
 )
 from nounkit.language.expressions import EvaluationError
-from nounkit.language.spec import ActionDef, NounDef
+from nounkit.language.spec import ActionDef, NounDef, PropertyDef, ValueDef
 from nounkit.storage.base import Event, NewEvent, Query, Record, Transaction
 
 if TYPE_CHECKING:
@@ -477,8 +477,16 @@ class _Run:
         for name in derived:
             candidate.pop(name, None)
         entity = self._validate(noun, candidate, entity_id)
-        if noun.computed_order or noun.rules:
+        behaving = _behaving_values(noun)
+        if noun.computed_order or noun.rules or behaving:
             values = entity.model_dump(by_alias=True)  # Python values: dates as dates
+            broken: list[FieldError] = []
+            if behaving:
+                # A value's own computed values and rules come before its holder's.
+                self._settle(noun, noun.properties, values, "", broken, entity_id)
+                for name in behaving:
+                    if values.get(name) is not None:
+                        candidate[name] = _jsonable(values[name])
             for name in noun.computed_order:
                 prop = noun.properties[name]
                 assert prop.computed is not None
@@ -489,9 +497,8 @@ class _Run:
                         noun.name, [FieldError(name, f"cannot compute: {exc}")], id=entity_id
                     ) from exc
                 candidate[name] = _jsonable(values[name])
-            if noun.computed_order:
+            if noun.computed_order or behaving:
                 entity = self._validate(noun, candidate, entity_id)
-            broken = []
             for index, rule in enumerate(noun.rules):
                 try:
                     holds = rule.expression.evaluate(values, now=self.now)
@@ -512,6 +519,51 @@ class _Run:
         for name in derived:
             stored.pop(name, None)
         return entity, stored
+
+    def _settle(
+        self,
+        noun: NounDef,
+        properties: Mapping[str, PropertyDef],
+        values: dict[str, Any],
+        prefix: str,
+        broken: list[FieldError],
+        entity_id: str,
+    ) -> None:
+        """Work out the computed values of every value held in ``values`` (the deepest
+        first) and check their rules, in place; broken rules join ``broken``."""
+        for name, prop in properties.items():
+            value_type = noun.types.get(prop.ref or "") if prop.is_value else None
+            if not isinstance(value_type, ValueDef):
+                continue
+            held = values.get(name)
+            items = held if prop.array and isinstance(held, list) else [held]
+            for index, item in enumerate(items):
+                if not isinstance(item, dict):
+                    continue
+                where = f"{prefix}{name}[{index}]" if prop.array else f"{prefix}{name}"
+                self._settle(noun, value_type.properties, item, f"{where}.", broken, entity_id)
+                for computed in value_type.computed_order:
+                    expression = value_type.properties[computed].computed
+                    assert expression is not None
+                    try:
+                        item[computed] = expression.evaluate(item, now=self.now)
+                    except EvaluationError as exc:
+                        raise ValidationError(
+                            noun.name,
+                            [FieldError(f"{where}.{computed}", f"cannot compute: {exc}")],
+                            id=entity_id,
+                        ) from exc
+                for number, rule in enumerate(value_type.rules):
+                    at = f"{where}.rules[{number}]"
+                    try:
+                        holds = rule.expression.evaluate(item, now=self.now)
+                    except EvaluationError as exc:
+                        broken.append(FieldError(at, f"cannot check {rule.check!r}: {exc}"))
+                        continue
+                    if holds is False:
+                        broken.append(
+                            FieldError(at, rule.message or f"rule {rule.check!r} does not hold")
+                        )
 
     def _check_links(
         self, noun: NounDef, stored: Mapping[str, Any], current: Mapping[str, Any], entity_id: str
@@ -621,3 +673,28 @@ def run_act(
     return ActResult(
         noun_def.name, entity_id, entity, events, version, deleted=action_def.kind == "delete"
     )
+
+
+def _behaving_values(noun: NounDef) -> tuple[str, ...]:
+    """The noun's value-typed properties whose values compute or check something (at any
+    depth): they are worked out before the noun's own computed values and rules."""
+    if not noun.types:
+        return ()
+    busy = {
+        name
+        for name, t in noun.types.items()
+        if isinstance(t, ValueDef) and (t.computed_order or t.rules)
+    }
+    if busy:  # a value type holding a busy one is busy too
+        changed = True
+        while changed:
+            changed = False
+            for name, t in noun.types.items():
+                if (
+                    isinstance(t, ValueDef)
+                    and name not in busy
+                    and any(p.ref in busy for p in t.properties.values() if p.is_value)
+                ):
+                    busy.add(name)
+                    changed = True
+    return tuple(p.name for p in noun.properties.values() if p.is_value and p.ref in busy)

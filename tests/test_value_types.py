@@ -1,0 +1,244 @@
+"""Value types and enums: structure below the entity, from YAML to models, schemas,
+generated code and stored entities (DESIGN.md, "Value types and enums")."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from test_build import _assert_mypy_strict
+
+from nounkit import Registry, ValidationError
+from nounkit.cli import main
+from nounkit.codegen.jsonschema import bundle_schema, noun_schema
+from nounkit.errors import DefinitionError
+from nounkit.language.codes import Code
+from nounkit.language.spec import EnumDef, ValueDef
+
+VALUES = Path(__file__).resolve().parent / "data" / "values.yaml"
+
+Write = Callable[[str], Path]
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Write:
+    def write(text: str) -> Path:
+        path = tmp_path / "nouns.yaml"
+        path.write_text(text, "utf-8")
+        return path
+
+    return write
+
+
+def problems(path: Path) -> list[tuple[int, int, str, str]]:
+    with pytest.raises(DefinitionError) as caught:
+        Registry.load(path)
+    return [(p.line, p.column, p.path, p.code) for p in caught.value.problems]
+
+
+def registry() -> Registry:
+    return Registry.load(VALUES, storage="memory://")
+
+
+ORDER: dict[str, Any] = {
+    "lines": [
+        {"sku": "A-1", "quantity": 2, "unitPrice": 3.5, "tags": ["x"]},
+        {
+            "sku": "B-2",
+            "quantity": 1,
+            "unitPrice": 0,
+            "parts": [{"sku": "P", "quantity": 1, "unitPrice": 1}],
+        },
+    ],
+    "shipTo": {"street": "1 Main St", "city": "Paris", "country": "FR"},
+    "placed": "2026-01-02T03:04:05Z",
+}
+
+
+# -- the language -----------------------------------------------------------------------------
+
+
+def test_value_types_and_enums_load_as_definitions() -> None:
+    order = registry().nouns["Order"]
+    assert set(order.types) == {"Address", "AddressGeo", "Line", "Tier"}
+    assert isinstance(order.types["Line"], ValueDef)
+    assert isinstance(order.types["Tier"], EnumDef)
+    assert order.types["Tier"].strings == ("free", "pro", "enterprise")
+    assert order.types["AddressGeo"].anonymous  # declared inline under Address.geo
+    tier = order.properties["tier"]
+    assert (tier.type, tier.ref, tier.enum) == ("string", "Tier", ("free", "pro", "enterprise"))
+    lines = order.properties["lines"]
+    assert (lines.is_value, lines.ref, lines.min_items, lines.max_items) == (True, "Line", 1, 5)
+
+
+def test_every_misuse_is_a_located_problem_in_one_pass(write: Write) -> None:
+    path = write(
+        "Addr:\n"  # 1
+        "  kind: value\n"
+        "  properties:\n"
+        "    street: {type: string}\n"
+        "    next: {type: Addr}\n"  # 5: a cycle nothing breaks
+        "    bad: {type: Strng}\n"  # 6: no such type
+        "    owner: {type: Thing}\n"  # 7: a noun as a type
+        "Tier:\n"
+        "  kind: enum\n"
+        "  values: [a, b, a]\n"  # 10: listed twice
+        "Thing:\n"
+        "  properties:\n"
+        "    a: {type: Addr, default: {street: 5}}\n"  # 13: a default its type refuses
+        "    b: {type: Tier, enum: [a]}\n"  # 14: an enum type takes no enum
+        "    c: {type: string, minItems: 2}\n"  # 15: minItems without array
+        "    d: {type: Addr, array: true, minItems: 3, maxItems: 1}\n"  # 16
+        "    e: {type: Addr, properties: {x: {type: string}}}\n"  # 17: both
+        "    g: {type: Addr, unique: true}\n"  # 18: unique on a value
+        "  rules:\n"
+        "    - check: \"a.stret == 'x'\"\n"  # 20: no such property inside
+        "    - check: \"any(d, strt == 'x')\"\n"  # 21: nor on the items
+        '    - check: "a.street.x == 1"\n'  # 22: a string has no properties
+        "Other:\n"
+        "  kind: vale\n"  # 24: no such kind
+    )
+    found = problems(path)
+    assert found == [
+        (5, 5, "Addr.properties.next", Code.VALUE_CYCLE),
+        (6, 17, "Addr.properties.bad.type", Code.UNKNOWN_TYPE),
+        (7, 19, "Addr.properties.owner.type", Code.NOUN_AS_TYPE),
+        (10, 18, "Tier.values[2]", Code.DUPLICATE_ENUM_VALUE),
+        (13, 30, "Thing.properties.a.default", Code.BAD_DEFAULT),
+        (14, 21, "Thing.properties.b.enum", Code.CONSTRAINT_TYPE),
+        (15, 23, "Thing.properties.c.minItems", Code.ITEMS_NOT_ARRAY),
+        (16, 44, "Thing.properties.d.minItems", Code.NO_VALUE_FITS),
+        (17, 21, "Thing.properties.e.properties", Code.TYPE_AND_PROPERTIES),
+        (18, 21, "Thing.properties.g.unique", Code.UNIQUE_NOT_SCALAR),
+        (20, 14, "Thing.rules[0].check", Code.UNKNOWN_NAME),
+        (21, 14, "Thing.rules[1].check", Code.UNKNOWN_NAME),
+        (22, 14, "Thing.rules[2].check", Code.UNKNOWN_NAME),
+        (24, 9, "Other.kind", Code.NOT_ONE_OF),
+    ]
+
+
+def test_a_noun_used_as_a_type_says_to_use_a_relationship(write: Write) -> None:
+    path = write("A:\n  properties:\n    b: {type: B}\nB: {}\n")
+    with pytest.raises(DefinitionError) as caught:
+        Registry.load(path)
+    (problem,) = caught.value.problems
+    assert problem.code == Code.NOUN_AS_TYPE
+    assert "relationships" in (problem.hint or "")
+
+
+def test_a_cycle_through_an_optional_or_array_link_is_allowed(write: Write) -> None:
+    path = write(
+        "Node:\n  kind: value\n  properties:\n"
+        "    next: {type: Node, optional: true}\n"
+        "    kids: {type: Node, array: true}\n"
+        "Tree:\n  properties:\n    root: {type: Node}\n"
+    )
+    model = Registry.load(path).model("Tree")
+    tree = model.model_validate(
+        {"id": "t", "root": {"next": {"kids": []}, "kids": [{"kids": [{"kids": []}]}]}}
+    )
+    assert tree.root.kids[0].kids[0].kids == []  # type: ignore[attr-defined]
+
+
+# -- models -----------------------------------------------------------------------------------
+
+
+def test_nested_values_are_models_of_their_own() -> None:
+    order = registry().model("Order").model_validate({"id": "o1", **ORDER})
+    assert type(order.shipTo).__name__ == "Address"  # type: ignore[attr-defined]
+    assert order.lines[1].parts[0].sku == "P"  # type: ignore[attr-defined]
+    assert order.tier == "free"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"shipTo": {"street": 5, "cty": "Paris", "country": "FR"}}, "shipTo.street"),
+        ({"shipTo": {"street": "x", "cty": "Paris", "country": "FR"}}, "shipTo.cty"),
+        ({"shipTo": "123 Main"}, "shipTo"),
+        ({"lines": []}, "lines"),
+        (
+            {"lines": [ORDER["lines"][0]] * 2 + [{"sku": "C", "quantity": 0, "unitPrice": 1}]},
+            "lines[2].quantity",
+        ),
+        ({"lines": [{**ORDER["lines"][0], "tags": ["x", "x"]}]}, "lines[0].tags"),
+        ({"lines": [{**ORDER["lines"][0], "parts": [{"sku": 1}]}]}, "lines[0].parts[0].sku"),
+        ({"tier": "gold"}, "tier"),
+        ({"tiers": ["pro", "pro"]}, "tiers"),
+        ({"shipTo": {**ORDER["shipTo"], "geo": {"lat": 91, "lng": 0}}}, "shipTo.geo.lat"),
+    ],
+)
+def test_errors_name_the_whole_path(change: dict[str, Any], path: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        registry().model("Order").model_validate({"id": "o1", **ORDER, **change})
+    assert path in [error.path for error in caught.value.errors]
+
+
+def test_values_compute_before_their_holder_and_check_their_rules() -> None:
+    reg = registry()
+    order = reg.act("create", noun="Order", data=ORDER).entity
+    assert [line.total for line in order.lines] == [7.0, 0]  # type: ignore[attr-defined]
+    assert order.lines[1].parts[0].total == 1  # type: ignore[attr-defined]
+    assert order.subtotal == 7.0  # type: ignore[attr-defined]
+    assert order.bulky is False  # type: ignore[attr-defined]
+    assert reg.get("Order", order.id).subtotal == 7.0  # type: ignore[attr-defined]
+    free = {"sku": "F", "quantity": 2, "unitPrice": 0}
+    with pytest.raises(ValidationError) as caught:
+        reg.act("create", noun="Order", data={**ORDER, "lines": [free]})
+    assert [e.path for e in caught.value.errors] == ["lines[0].rules[0]"]
+    assert caught.value.errors[0].message == "a free line holds one item"
+    before = len(reg.list("Order"))
+    with pytest.raises(ValidationError):
+        reg.act(
+            "create", noun="Order", data={**ORDER, "shipTo": {**ORDER["shipTo"], "country": "XX"}}
+        )
+    assert len(reg.list("Order")) == before  # a failed act stores nothing
+
+
+# -- JSON Schema and generated code -----------------------------------------------------------
+
+
+def test_json_schema_refers_to_defs_and_agrees_with_the_model() -> None:
+    reg = registry()
+    schema = noun_schema(reg.nouns["Order"], reg.nouns, base="https://example.org/")
+    Draft202012Validator.check_schema(schema)
+    assert set(schema["$defs"]) == {"Address", "AddressGeo", "Line", "Tier"}
+    assert schema["properties"]["shipTo"] == {"$ref": "#/$defs/Address"}
+    assert schema["properties"]["lines"]["items"] == {"$ref": "#/$defs/Line"}
+    assert schema["$defs"]["Tier"]["enum"] == ["free", "pro", "enterprise"]
+    validator = Draft202012Validator(schema)
+    assert validator.is_valid({"id": "o1", **ORDER})
+    assert not validator.is_valid({"id": "o1", **ORDER, "shipTo": "123 Main"})
+    bundle = bundle_schema(reg.nouns, base="https://example.org/")
+    assert {"Order", "Address", "AddressGeo", "Line", "Tier"} <= set(bundle["$defs"])
+    assert "$defs" not in bundle["$defs"]["Order"]  # each shared type once, at the top
+    in_bundle = Draft202012Validator({**bundle, "$ref": "#/$defs/Order"})
+    assert in_bundle.is_valid({"id": "o1", **ORDER})
+    assert not in_bundle.is_valid({"id": "o1", **ORDER, "tier": "gold"})
+
+
+def test_codegen_writes_a_class_per_value_type_and_a_strenum_per_enum(tmp_path: Path) -> None:
+    target = tmp_path / "values_models.py"
+    assert main(["codegen", "python", "-n", str(VALUES), "-o", str(target)]) == 0
+    source = target.read_text("utf-8")
+    assert "class Tier(StrEnum):" in source
+    assert "    FREE = 'free'" in source
+    assert "class Address(BaseModel):" in source
+    assert "class Line(BaseModel):" in source
+    _assert_mypy_strict(target)
+    spec = importlib.util.spec_from_file_location("values_models", target)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+        order = module.Order.model_validate({"id": "o1", **ORDER})
+        assert order.tier is module.Tier.FREE
+        assert type(order.lines[0]) is module.Line
+    finally:
+        del sys.modules[spec.name]
