@@ -242,3 +242,24 @@ def test_codegen_writes_a_class_per_value_type_and_a_strenum_per_enum(tmp_path: 
         assert type(order.lines[0]) is module.Line
     finally:
         del sys.modules[spec.name]
+
+
+# -- ids --------------------------------------------------------------------------------------
+
+
+def test_a_uuid_id_is_generated_as_a_uuid_and_a_string_id_as_a_ulid(write: Write) -> None:
+    import uuid
+
+    path = write(
+        "Ticket:\n  properties:\n    id: {type: uuid}\n  actions: [create]\n  events: [created]\n"
+        "Note:\n  actions: [create]\n  events: [created]\n"
+    )
+    reg = Registry.load(path, storage="memory://")
+    made = [reg.act("create", noun="Ticket").id for _ in range(50)]
+    for ident in made:
+        parsed = uuid.UUID(ident)
+        assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, ident)
+    assert len(set(made)) == 50
+    assert [m[:13] for m in made] == sorted(m[:13] for m in made)  # time-ordered
+    note = reg.act("create", noun="Note").id
+    assert len(note) == 26 and note.isalnum()  # a ULID

@@ -181,7 +181,7 @@ class _Run:
         kind = action.kind
         record: Record | None = None
         if kind == "create":
-            entity_id = fields.get("id") or id or new_id()
+            entity_id = fields.get("id") or id or new_id(noun.properties["id"].type)
             if not isinstance(entity_id, str):
                 raise ValidationError(noun.name, [FieldError("id", "expected a string", entity_id)])
             if self.tx.get(noun.name, entity_id, self.tenant) is not None:
