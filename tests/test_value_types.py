@@ -263,3 +263,15 @@ def test_a_uuid_id_is_generated_as_a_uuid_and_a_string_id_as_a_ulid(write: Write
     assert [m[:13] for m in made] == sorted(m[:13] for m in made)  # time-ordered
     note = reg.act("create", noun="Note").id
     assert len(note) == 26 and note.isalnum()  # a ULID
+
+
+# -- JSON-LD ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["compact", "expanded"])
+def test_values_come_back_from_json_ld(form: str) -> None:
+    # Written as JSON literals for now: nested nodes with the value type's class are to come.
+    reg = registry()
+    order = reg.act("create", noun="Order", data=ORDER).entity
+    document = reg.to_jsonld(order, form=form)  # type: ignore[arg-type]
+    assert reg.from_jsonld(document, noun="Order") == order

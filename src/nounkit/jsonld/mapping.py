@@ -149,7 +149,9 @@ class NounMapping:
             if name not in iris:
                 continue  # id without an iri of its own: it is the node's @id
             # json arrays are one JSON literal: under @list each item would be one.
-            kind = _KINDS.get(prop.type, TEXT)
+            # A value type is written as one JSON literal for now, as a json property is;
+            # nested nodes (with the value type's class) are still to come.
+            kind = JSON if prop.is_value else _KINDS.get(prop.type, TEXT)
             many = prop.array and kind != JSON
             keep = kind == JSON and not _default_is_none(prop)
             terms[name] = Term(name, iris[name], kind, many, keep_null=keep)
