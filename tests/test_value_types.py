@@ -275,3 +275,36 @@ def test_values_come_back_from_json_ld(form: str) -> None:
     order = reg.act("create", noun="Order", data=ORDER).entity
     document = reg.to_jsonld(order, form=form)  # type: ignore[arg-type]
     assert reg.from_jsonld(document, noun="Order") == order
+
+
+# -- queries (every backend is held to the reference by the contract suite) -------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["memory://", "sqlite:///{tmp}/db.sqlite", "tinydb:///{tmp}/db.json"]
+)
+def test_queries_reach_into_values(url: str, tmp_path: Path) -> None:
+    from nounkit.errors import QueryError
+
+    reg = Registry.load(VALUES, storage=url.format(tmp=f"/{tmp_path}"))
+    rome = {**ORDER, "shipTo": {**ORDER["shipTo"], "city": "Rome"}, "lines": ORDER["lines"][:1]}
+    paris = reg.act("create", noun="Order", data=ORDER).id
+    other = reg.act("create", noun="Order", data=rome).id
+
+    def ids(where: dict[str, Any], sort: dict[str, int] | None = None) -> list[str]:
+        return [o.id for o in reg.list("Order", where=where, sort=sort)]
+
+    assert ids({"shipTo.city": "Paris"}) == [paris]
+    assert ids({"lines.sku": "B-2"}) == [paris]  # any item
+    assert ids({"lines.sku": {"$ne": "B-2"}}) == [other]  # no item
+    assert ids({"lines.quantity": {"$gte": 2}}) == sorted([paris, other])
+    assert ids({"lines.parts.sku": "P"}) == [paris]  # through two lists
+    assert ids({"lines": {"$size": 1}}) == [other]
+    assert ids({"lines": {"$elemMatch": {"sku": "A-1", "quantity": 1}}}) == []
+    assert ids({"lines": {"$elemMatch": {"sku": "B-2", "quantity": 1}}}) == [paris]
+    assert ids({}, sort={"shipTo.city": -1}) == [other, paris]
+    with pytest.raises(QueryError, match="did you mean 'shipTo.city'"):
+        reg.list("Order", where={"shipTo.cty": "Paris"})
+    with pytest.raises(QueryError, match="with no field"):
+        reg.list("Order", where={"shipTo.city.name": "Paris"})
+    reg.close()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -40,7 +41,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
 
-from nounkit.errors import Conflict, StorageError
+from nounkit.errors import Conflict, QueryError, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
 from nounkit.storage.query import (
@@ -99,21 +100,59 @@ _EVENT_COLUMNS: LiteralString = (
 )
 
 
+def _pg_path(names: Sequence[str]) -> str:
+    """A text-array path literal of checked names: ``'{shipTo,city}'``."""
+    return "'{" + ",".join(sql_name(name) for name in names) + "}'"
+
+
+_KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\])?)*")
+
+
+def _key(field: Field) -> str:
+    """A field's datetime key name, checked (names, dots and []) to be inlined."""
+    key = field.key
+    if not _KEY_NAME.fullmatch(key):
+        raise QueryError(f"{key!r}: SQL storage cannot name this field's keys")
+    return key
+
+
+def _names(field: Field) -> list[str]:
+    return [name for name, _ in field.steps] or [field.name]
+
+
+def _typed(field: Field, text: str) -> str:
+    """A text expression of one stored value, made comparable as the field's kind."""
+    if field.kind == "number":
+        return f"({text}::numeric)"
+    if field.kind == "boolean":
+        return f"({text}::boolean)"
+    return f'({text} COLLATE "C")'
+
+
+def _array(node: str) -> str:
+    return f"CASE jsonb_typeof({node}) WHEN 'array' THEN {node} ELSE '[]'::jsonb END"
+
+
 class _Dialect:
-    """PostgreSQL: JSONB operators, ``%s`` placeholders, explicit NULLS FIRST/LAST."""
+    """PostgreSQL: JSONB operators, ``%s`` placeholders, explicit NULLS FIRST/LAST. Inside
+    an ``$elemMatch`` the item is ``m.v`` (its position ``m.n``, from 1)."""
 
     def field(self, field: Field) -> str:
-        if field.is_id:
+        if field.is_id and field.within is None:
             return "id"
-        name = sql_name(field.name)
+        if field.kind == "datetime" and not field.array:
+            if field.within is not None:  # the item's key, kept in step with the items
+                return f"((keys->'{_key(field)}'->>((m.n - 1)::int)) COLLATE \"C\")"
+            return f"((keys->>'{_key(field)}') COLLATE \"C\")"
+        root = "m.v" if field.within is not None else "data"
+        names = _names(field)
+        if len(names) == 1:
+            text = f"({root}->>'{sql_name(names[0])}')"
+        else:
+            text = f"({root} #>> {_pg_path(names)})"
         if field.array or field.kind == "json":
-            return f"(data->>'{name}')"  # only ever tested for presence
-        if field.kind == "number":
-            return f"((data->>'{name}')::numeric)"
-        if field.kind == "boolean":
-            return f"((data->>'{name}')::boolean)"
-        column = "keys" if field.kind == "datetime" else "data"
-        return f"(({column}->>'{name}') COLLATE \"C\")"
+            return text  # only ever tested for presence
+        return _typed(field, text)
 
     def param(self, field: Field, value: Any) -> tuple[str, Any]:
         if field.kind == "number":
@@ -124,8 +163,41 @@ class _Dialect:
         return "%s", value
 
     def has_item(self, field: Field, item: Any) -> tuple[str, Any]:
-        column = "keys" if field.kind == "datetime" else "data"
-        return f"({column} @> %s)", Jsonb({sql_name(field.name): [item]})
+        if field.kind == "datetime":
+            return "(keys @> %s)", Jsonb({_key(field): [item]})
+        wanted: Any = [item]
+        for name in reversed(_names(field)):
+            wanted = {sql_name(name): wanted}
+        return "(data @> %s)", Jsonb(wanted)
+
+    def elements(self, field: Field) -> tuple[str, str]:
+        if field.kind == "datetime":
+            node = f"(keys->'{_key(field)}')"
+            return f"jsonb_array_elements({_array(node)}) AS e0(v)", _typed(
+                field, "(e0.v #>> '{}')"
+            )
+        sources: list[str] = []
+        root, pending = "data", []
+        for name, many in field.steps:
+            pending.append(name)
+            if many:
+                node = f"({root} #> {_pg_path(pending)})"
+                alias = f"e{len(sources)}"
+                sources.append(f"jsonb_array_elements({_array(node)}) AS {alias}(v)")
+                root, pending = f"{alias}.v", []
+        text = f"({root} #>> {_pg_path(pending)})" if pending else f"({root} #>> '{{}}')"
+        return ", ".join(sources), _typed(field, text)
+
+    def size(self, field: Field) -> str:
+        node = f"(data #> {_pg_path(_names(field))})"
+        return f"jsonb_array_length(CASE jsonb_typeof({node}) WHEN 'array' THEN {node} END)"
+
+    def elem_match(self, field: Field, inner: str) -> str:
+        node = f"(data #> {_pg_path(_names(field))})"
+        return (
+            f"(EXISTS (SELECT 1 FROM jsonb_array_elements({_array(node)}) WITH ORDINALITY "
+            f"AS m(v, n) WHERE {inner}))"
+        )
 
     def substring(self, expr: str, placeholder: str) -> str:
         return f"strpos({expr}, {placeholder}) > 0"

@@ -18,6 +18,11 @@ Semantics, defined once:
   test membership of one item, ``$in``/``$nin`` whether any item is among the
   values, and ``$contains`` whether every given item is present; on text
   ``$contains`` is a substring test;
+* a dotted path (``shipTo.city``) reads into a value type; through a list of
+  values (``items.sku``) it reads every item's, and a condition matches when
+  any of them does (so ``$ne``, ``$nin`` and ``$not`` match when none does);
+  ``$elemMatch`` puts several conditions on one item, ``$size`` tests a
+  list's length;
 * ``sort`` puts missing/null first when ascending and last when descending,
   and ties are always broken by ``id`` ascending, so paging is stable;
 * a cursor (``Page.cursor``) resumes strictly after the last record of a
@@ -40,7 +45,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeAlias
 
 from nounkit.errors import QueryError
-from nounkit.language.spec import NounDef
+from nounkit.language.spec import NounDef, PropertyDef, ValueDef
 from nounkit.language.types import DATE_RE, DATETIME_RE
 from nounkit.storage.base import Page, Query, Record
 
@@ -50,6 +55,7 @@ __all__ = [
     "AnyOf",
     "CheckedQuery",
     "Cond",
+    "ElemMatch",
     "Field",
     "Leaf",
     "NotCond",
@@ -75,7 +81,7 @@ __all__ = [
 ]
 
 Kind = Literal["string", "number", "boolean", "date", "datetime", "json"]
-Op = Literal["eq", "gt", "gte", "lt", "lte", "in", "exists", "contains"]
+Op = Literal["eq", "gt", "gte", "lt", "lte", "in", "exists", "contains", "size"]
 
 _KINDS: Mapping[str, Kind] = {
     "string": "string",
@@ -103,6 +109,8 @@ OPERATORS = (
     "$exists",
     "$contains",
     "$not",
+    "$size",
+    "$elemMatch",
 )
 _OPERATOR_SET = frozenset(OPERATORS)
 LOGICAL = ("$and", "$or", "$not")
@@ -110,17 +118,50 @@ _ORDERED: frozenset[Kind] = frozenset({"string", "number", "date", "datetime"})
 _INT64 = 2**63 - 1
 
 
+Steps = tuple[tuple[str, bool], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A queryable field: ``id``, a property, or a relationship (which holds ids)."""
+    """A queryable field: ``id``, a property, a relationship (which holds ids), or a
+    dotted path into value types.
+
+    ``steps``: a path's names, each with whether its value is a list (empty for a
+    top-level field); ``each``: the path reads through a list, so the field holds every
+    item's values and a test matches when any of them passes; ``within``: the path of the
+    list whose items an ``$elemMatch`` tests, the field being one item's; ``sized``: a
+    stored list (``$size`` applies); ``ref``: the value type of a value-typed field.
+    """
 
     name: str
     kind: Kind
     array: bool = False
+    steps: Steps = ()
+    each: bool = False
+    within: str | None = None
+    sized: bool = False
+    ref: str | None = None
 
     @property
     def is_id(self) -> bool:
         return self.name == "id"
+
+    @property
+    def key(self) -> str:
+        """The name of the field's datetime keys in SQL storage (``lines[].when``)."""
+        own = key_name(self.steps) if self.steps else self.name
+        return f"{self.within}.{own}" if self.within is not None else own
+
+
+def list_key(field: Field) -> str:
+    """The key name of a list field itself: ``items[]``, ``shipTo.history[]``."""
+    return key_name(field.steps) if field.steps else f"{field.name}[]"
+
+
+def key_name(steps: Steps) -> str:
+    """``lines[].when`` for the steps lines (a list), when: how SQL storage names the
+    datetime keys of a path, a ``[]`` after each list."""
+    return ".".join(f"{name}[]" if many else name for name, many in steps)
 
 
 ID = Field("id", "string")
@@ -155,7 +196,15 @@ class NotCond:
     item: Cond
 
 
-Cond: TypeAlias = "Leaf | AllOf | AnyOf | NotCond"
+@dataclass(frozen=True, slots=True)
+class ElemMatch:
+    """Some item of a list of values passes ``cond`` (whose fields are the item's)."""
+
+    field: Field
+    cond: Cond
+
+
+Cond: TypeAlias = "Leaf | AllOf | AnyOf | NotCond | ElemMatch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,13 +264,121 @@ def fields_of(noun: NounDef) -> dict[str, Field]:
     fields: dict[str, Field] = {"id": ID}
     for name, prop in noun.properties.items():
         if name != "id":
-            fields[name] = Field(name, _KINDS.get(prop.type, "json"), prop.array)
+            fields[name] = Field(
+                name, _KINDS.get(prop.type, "json"), prop.array, sized=prop.array,
+                ref=prop.ref if prop.is_value else None,
+            )  # fmt: skip
     for name, rel in noun.relationships.items():
         fields[name] = Field(name, "string", rel.many)
     if len(_FIELDS) > 1024:  # definitions come and go in tests: keep the cache bounded
         _FIELDS.clear()
     _FIELDS[id(noun)] = (noun, fields)
     return fields
+
+
+def walk_path(data: Any, steps: Steps) -> Any:
+    """The value at a path with no list before its last name (None when missing)."""
+    value = data
+    for name, _ in steps:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(name)
+    return value
+
+
+def collect_path(data: Any, steps: Steps) -> list[Any]:
+    """Every non-null value at a path through lists, the lists' items flattened."""
+    found = [data]
+    for name, many in steps:
+        following: list[Any] = []
+        for value in found:
+            if not isinstance(value, Mapping):
+                continue
+            got = value.get(name)
+            if got is None:
+                continue
+            if many and isinstance(got, list):
+                following.extend(item for item in got if item is not None)
+            else:
+                following.append(got)
+        found = following
+    return found
+
+
+_PATHS: dict[tuple[int, str | None, str], tuple[NounDef, Field]] = {}
+
+
+def path_field(noun: NounDef, name: str, at: str, *, within: Field | None = None) -> Field | None:
+    """The field a dotted path names (or, ``within`` an ``$elemMatch``, a name of the
+    list's items); None when ``name`` is no path and no item field."""
+    if within is None and "." not in name:
+        return None
+    cache = (id(noun), within.name if within else None, name)
+    cached = _PATHS.get(cache)
+    if cached is not None and cached[0] is noun:
+        return cached[1]
+    if within is not None:
+        start = noun.types.get(within.ref or "")
+        assert isinstance(start, ValueDef)
+        properties: Mapping[str, PropertyDef] = start.properties
+        holder = start.name
+    else:
+        properties, holder = noun.properties, noun.name
+    steps: list[tuple[str, bool]] = []
+    seen: set[str] = set()
+    again = False
+    prop: PropertyDef | None = None
+    segments = name.split(".")
+    for index, segment in enumerate(segments):
+        if prop is not None:
+            value = noun.types.get(prop.ref or "") if prop.is_value else None
+            if not isinstance(value, ValueDef):
+                walked = ".".join(segments[:index])
+                raise QueryError(
+                    f"{at}: {walked!r} is {_describe(_KINDS.get(prop.type, 'json'))}, with no "
+                    f"field {segment!r}; a path reads into value types"
+                )
+            again = again or value.name in seen
+            seen.add(value.name)
+            properties, holder = value.properties, value.name
+        found = properties.get(segment)
+        if found is None:
+            if index == 0 and within is None and segment in noun.relationships:
+                raise QueryError(
+                    f"{at}: {segment!r} is a relationship and holds ids; query the "
+                    f"{noun.relationships[segment].target} nouns for their fields"
+                )
+            close = difflib.get_close_matches(segment, list(properties), n=1)
+            tip = f"; did you mean {'.'.join([*segments[:index], close[0]])!r}?" if close else ""
+            raise QueryError(f"{at}: {holder} has no field {segment!r}{tip}")
+        prop = found
+        steps.append((segment, found.array))
+    assert prop is not None
+    kind = _KINDS.get(prop.type, "json")
+    if kind == "datetime" and again:
+        raise QueryError(
+            f"{at}: {name!r} reaches a datetime inside a value type that holds itself, below "
+            "its first level; query it at the first level"
+        )
+    each = any(many for _, many in steps[:-1])
+    if within is not None and (each or prop.array):
+        raise QueryError(
+            f"{at}: $elemMatch tests scalar fields of one item, and {name!r} holds a list"
+        )
+    field = Field(
+        name,
+        kind,
+        array=each or prop.array,
+        steps=tuple(steps),
+        each=each,
+        within=list_key(within) if within is not None else None,
+        sized=prop.array and not each,
+        ref=prop.ref if prop.is_value else None,
+    )
+    if len(_PATHS) > 4096:
+        _PATHS.clear()
+    _PATHS[cache] = (noun, field)
+    return field
 
 
 def link_field(noun: NounDef, name: str) -> Field:
@@ -253,12 +410,30 @@ def indexed_fields(noun: NounDef) -> list[tuple[Field, bool]]:
 
 
 def datetime_fields(noun: NounDef) -> tuple[tuple[str, bool], ...]:
-    """``(name, is_array)`` of the noun's datetime properties: SQL backends keep their keys."""
-    return tuple(
-        (name, prop.array)
-        for name, prop in noun.properties.items()
-        if _KINDS.get(prop.type) == "datetime"
-    )
+    """``(name, is_array)`` of the noun's datetime properties, and of the datetime paths
+    into its value types (named by :func:`key_name`, a list when the path holds one): SQL
+    backends keep their keys. A value type met again on a path (one that holds itself) is
+    not entered again; :func:`check_query` refuses datetime paths that would."""
+    found: list[tuple[str, bool]] = []
+
+    def walk(properties: Mapping[str, PropertyDef], steps: Steps, seen: frozenset[str]) -> None:
+        for name, prop in properties.items():
+            here = (*steps, (name, prop.array))
+            if _KINDS.get(prop.type) == "datetime":
+                found.append((key_name(here), any(many for _, many in here)))
+            elif prop.is_value and prop.ref not in seen:
+                value = noun.types.get(prop.ref or "")
+                if isinstance(value, ValueDef):
+                    walk(value.properties, here, seen | {value.name})
+
+    for name, prop in noun.properties.items():
+        if _KINDS.get(prop.type) == "datetime":
+            found.append((name, prop.array))
+        elif prop.is_value:
+            value = noun.types.get(prop.ref or "")
+            if isinstance(value, ValueDef):
+                walk(value.properties, ((name, prop.array),), frozenset({value.name}))
+    return tuple(found)
 
 
 def unique_fields(noun: NounDef) -> list[Field]:
@@ -331,10 +506,40 @@ def instant_key(text: Any) -> str | None:
 _KEY_RE = re.compile(r"\d{12}\.\d{9}")
 
 
+def _parse_key(name: str) -> Steps:
+    return tuple((part.removesuffix("[]"), part.endswith("[]")) for part in name.split("."))
+
+
+def _path_keys(steps: Steps, data: Mapping[str, Any]) -> Any:
+    """Keys along a path: one list of the items' keys, kept in step with the items (a null
+    for an item without one) when a single list comes before the last name, so that an
+    ``$elemMatch`` finds an item's key by its index; else all of them, flattened."""
+    lists = sum(1 for _, many in steps if many)
+    aligned = lists == 1 and not steps[-1][1]
+    if not lists:
+        return instant_key(walk_path(data, steps))
+    if aligned:
+        index = next(i for i, (_, many) in enumerate(steps) if many)
+        items = walk_path(data, steps[: index + 1])
+        if not isinstance(items, list):
+            return None
+        rest = steps[index + 1 :]
+        return [
+            instant_key(walk_path(item, rest)) if isinstance(item, Mapping) else None
+            for item in items
+        ]
+    return [k for k in map(instant_key, collect_path(data, steps)) if k is not None]
+
+
 def instant_keys(fields: Iterable[tuple[str, bool]], data: Mapping[str, Any]) -> dict[str, Any]:
     """The comparison keys of a record's datetime values, as SQL backends store them."""
     keys: dict[str, Any] = {}
     for name, array in fields:
+        if "." in name or name.endswith("[]"):
+            found = _path_keys(_parse_key(name), data)
+            if found is not None:
+                keys[name] = found
+            continue
         raw = data.get(name)
         if array:
             if isinstance(raw, list):
@@ -401,13 +606,18 @@ def _fail_op(field: Field, op: str, path: str, why: str) -> QueryError:
 _PLAIN = (str, int, float, bool, type(None))  # values that can only mean $eq
 
 
-def _check_field(field: Field, cond: Any, path: str) -> Cond:
+def _check_field(field: Field, cond: Any, path: str, noun: NounDef | None = None) -> Cond:
     if type(cond) in _PLAIN:  # the common case, without the cost of ABC checks
         return _check_op(field, "$eq", cond, path)
     if isinstance(cond, Mapping) and cond and all(isinstance(k, str) for k in cond):
         keys = list(cond)
         if all(k.startswith("$") for k in keys):
-            parts = [_check_op(field, k, cond[k], f"{path}.{k}") for k in keys]
+            parts = [
+                _elem_match(noun, field, cond[k], f"{path}.{k}")
+                if k == "$elemMatch" and noun is not None
+                else _check_op(field, k, cond[k], f"{path}.{k}")
+                for k in keys
+            ]
             return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
         if any(k.startswith("$") for k in keys):
             raise QueryError(f"{path}: mixes operators and plain keys; use only operators")
@@ -423,6 +633,14 @@ def _check_op(field: Field, op: str, value: Any, path: str) -> Cond:
         if not isinstance(value, bool):
             raise QueryError(f"{path}: expected true or false, got {value!r}")
         return Leaf(field, "exists", value)
+    if op == "$size":
+        if not field.sized:
+            raise _fail_op(field, op, path, "it is not a stored list")
+        if type(value) is not int or value < 0:
+            raise QueryError(f"{path}: expected a whole number of at least 0, got {value!r}")
+        return Leaf(field, "size", value)
+    if op == "$elemMatch":
+        raise QueryError(f"{path}: $elemMatch needs the noun's definition")  # see _check_field
     if op in ("$eq", "$ne"):
         if value is None:
             return Leaf(field, "exists", op == "$ne")
@@ -435,7 +653,7 @@ def _check_op(field: Field, op: str, value: Any, path: str) -> Cond:
         leaf = Leaf(field, "eq", _item(field, value, path))
         return leaf if op == "$eq" else NotCond(leaf)
     if op in ("$gt", "$gte", "$lt", "$lte"):
-        if field.array:
+        if field.array and not field.each:
             raise _fail_op(field, op, path, "it is a list")
         if field.kind not in _ORDERED:
             raise _fail_op(field, op, path, f"{field.kind} values have no order")
@@ -471,7 +689,23 @@ def _check_op(field: Field, op: str, value: Any, path: str) -> Cond:
     return NotCond(_check_field(field, value, path))
 
 
-def _check_where(noun: NounDef, fields: Mapping[str, Field], where: Any, path: str) -> Cond:
+def _elem_match(noun: NounDef, field: Field, where: Any, path: str) -> Cond:
+    """Conditions on one item of a list of values: the item's own fields."""
+    if field.ref is None or not field.array or field.each or field.within is not None:
+        raise _fail_op(field, "$elemMatch", path, "it is not a list of values")
+    if not isinstance(where, Mapping) or not where:
+        raise QueryError(f"{path}: expected a mapping of the items' fields to conditions")
+    return ElemMatch(field, _check_where(noun, {}, where, path, within=field))
+
+
+def _check_where(
+    noun: NounDef,
+    fields: Mapping[str, Field],
+    where: Any,
+    path: str,
+    *,
+    within: Field | None = None,
+) -> Cond:
     if type(where) is not dict and not isinstance(where, Mapping):
         raise QueryError(f"{path}: expected a mapping of fields to conditions, got {where!r}")
     parts: list[Cond] = []
@@ -482,19 +716,24 @@ def _check_where(noun: NounDef, fields: Mapping[str, Field], where: Any, path: s
         if key in ("$and", "$or"):
             if not isinstance(value, list | tuple) or not value:
                 raise QueryError(f"{at}: expected a non-empty list of conditions")
-            subs = tuple(_check_where(noun, fields, v, f"{at}[{i}]") for i, v in enumerate(value))
+            subs = tuple(
+                _check_where(noun, fields, v, f"{at}[{i}]", within=within)
+                for i, v in enumerate(value)
+            )
             parts.append(AllOf(subs) if key == "$and" else AnyOf(subs))
         elif key == "$not":
-            parts.append(NotCond(_check_where(noun, fields, value, at)))
+            parts.append(NotCond(_check_where(noun, fields, value, at, within=within)))
         elif key.startswith("$"):
             close = difflib.get_close_matches(key, LOGICAL, n=1)
             tip = f"did you mean {close[0]!r}?" if close else "use $and, $or or $not here"
             raise QueryError(f"{at}: unknown operator {key!r} at this level; {tip}")
         else:
-            field = fields.get(key)
+            field = fields.get(key) if within is None else None
+            if field is None:
+                field = path_field(noun, key, at, within=within)
             if field is None:
                 raise _unknown_field(noun, fields, key, at)
-            parts.append(_check_field(field, value, at))
+            parts.append(_check_field(field, value, at, noun))
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
 
 
@@ -543,12 +782,16 @@ def _check_sort_items(noun: NounDef, fields: Mapping[str, Field], sort: Any) -> 
     for name, direction in sort.items():
         at = f"sort.{name}"
         field = fields.get(name) if isinstance(name, str) else None
+        if field is None and isinstance(name, str):
+            field = path_field(noun, name, at)
         if field is None:
             raise _unknown_field(noun, fields, str(name), at)
         if direction not in (1, -1) or isinstance(direction, bool):
             raise QueryError(f"{at}: expected 1 (ascending) or -1 (descending), got {direction!r}")
         if field.array or field.kind == "json":
-            raise QueryError(f"{at}: cannot sort by {name!r}: it holds a list or JSON value")
+            raise QueryError(
+                f"{at}: cannot sort by {name!r}: it holds a list, a value or a JSON value"
+            )
         keys.append(SortKey(field, int(direction)))
     return tuple(keys)
 
@@ -588,7 +831,18 @@ def plan_count(noun: NounDef, where: Any) -> Cond | None:
 
 
 def raw_value(record: Record, field: Field) -> Any:
-    return record.id if field.is_id else record.data.get(field.name)
+    return field_value(record.id, record.data, field)
+
+
+def field_value(id: str, data: Mapping[str, Any], field: Field) -> Any:
+    """What a field holds in a record: a path's value, or every item's along the way."""
+    if field.is_id and field.within is None:
+        return id
+    if not field.steps:
+        return data.get(field.name)
+    if field.each:
+        return collect_path(data, field.steps)
+    return walk_path(data, field.steps)
 
 
 def sort_value(field: Field, raw: Any) -> Any:
@@ -608,9 +862,12 @@ def sort_value(field: Field, raw: Any) -> Any:
 def leaf_matches(leaf: Leaf, raw: Any) -> bool:
     """Whether one stored value passes one test."""
     op = leaf.op
-    if op == "exists":
-        return (raw is not None) is leaf.value
     field = leaf.field
+    if op == "exists":
+        present = bool(raw) if field.each else raw is not None
+        return present is leaf.value
+    if op == "size":
+        return isinstance(raw, list) and len(raw) == leaf.value
     if field.array:
         if not isinstance(raw, list):
             return False
@@ -621,6 +878,9 @@ def leaf_matches(leaf: Leaf, raw: Any) -> bool:
             return any(v in items for v in leaf.value)
         if op == "contains":
             return all(v in items for v in leaf.value)
+        if field.each:  # a comparison: any item's value
+            test = _COMPARE_OPS[op]
+            return any(v is not None and test(v, leaf.value) for v in items)
         return False
     x = sort_value(field, raw)
     if x is None:
@@ -641,17 +901,32 @@ def leaf_matches(leaf: Leaf, raw: Any) -> bool:
     return bool(x <= value)
 
 
+_COMPARE_OPS: Mapping[str, Callable[[Any, Any], bool]] = {
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
 def matches(cond: Cond | None, record: Record) -> bool:
     """Whether a record satisfies a checked condition (None matches everything)."""
-    if cond is None:
-        return True
+    return cond is None or _matches(cond, record.id, record.data)
+
+
+def _matches(cond: Cond, id: str, data: Mapping[str, Any]) -> bool:
     if isinstance(cond, Leaf):
-        return leaf_matches(cond, raw_value(record, cond.field))
+        return leaf_matches(cond, field_value(id, data, cond.field))
     if isinstance(cond, AllOf):
-        return all(matches(c, record) for c in cond.items)
+        return all(_matches(c, id, data) for c in cond.items)
     if isinstance(cond, AnyOf):
-        return any(matches(c, record) for c in cond.items)
-    return not matches(cond.item, record)
+        return any(_matches(c, id, data) for c in cond.items)
+    if isinstance(cond, ElemMatch):
+        items = field_value(id, data, cond.field)
+        return isinstance(items, list) and any(
+            isinstance(item, Mapping) and _matches(cond.cond, "", item) for item in items
+        )
+    return not _matches(cond.item, id, data)
 
 
 # ---------------------------------------------------------------------------
@@ -678,11 +953,20 @@ def _value_test(leaf: Leaf) -> Callable[[Any], bool]:
     """A test of one stored value (raw, as in the record) against one leaf."""
     op, value = leaf.op, leaf.value
     if op == "exists":
+        if leaf.field.each:
+            return (lambda v: bool(v)) if value else (lambda v: not v)
         return (lambda v: v is not None) if value else (lambda v: v is None)
+    if op == "size":
+        return lambda v: type(v) is list and len(v) == value
     norm = _normaliser(leaf.field.kind)
     if leaf.field.array:
         if op == "eq":
             return lambda v: type(v) is list and any(norm(x) == value for x in v)
+        if op in _COMPARE_OPS:  # a path through a list: any item's value
+            test = _COMPARE_OPS[op]
+            return lambda v: (
+                type(v) is list and any((x := norm(y)) is not None and test(x, value) for y in v)
+            )
         wanted = set(value)
         if op == "in":
             return lambda v: type(v) is list and any(norm(x) in wanted for x in v)
@@ -709,10 +993,23 @@ def compile_matcher(cond: Cond | None) -> Matcher:
         return lambda id, data: True
     if isinstance(cond, Leaf):
         test = _value_test(cond)
-        if cond.field.is_id:
+        field = cond.field
+        if field.is_id and field.within is None:
             return lambda id, data: test(id)
-        name = cond.field.name
+        if field.steps:
+            return lambda id, data: test(field_value(id, data, field))
+        name = field.name
         return lambda id, data: test(data.get(name))
+    if isinstance(cond, ElemMatch):
+        inner, holder = compile_matcher(cond.cond), cond.field
+
+        def some_item(id: str, data: Mapping[str, Any]) -> bool:
+            items = field_value(id, data, holder)
+            return type(items) is list and any(
+                type(item) is dict and inner("", item) for item in items
+            )
+
+        return some_item
     if isinstance(cond, NotCond):
         inner = compile_matcher(cond.item)
         return lambda id, data: not inner(id, data)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from nounkit.errors import Conflict, StorageError
+from nounkit.errors import Conflict, QueryError, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
 from nounkit.storage.query import (
@@ -80,26 +81,77 @@ _ENTITY_TABLE = (
 _EVENT_COLUMNS = "seq, name, noun, entity_id, action, version, time, actor, tenant, input, changes"
 
 
+def _json_path(names: Sequence[str]) -> str:
+    """A JSON path literal of checked names: ``'$."shipTo"."city"'``."""
+    return "'$" + "".join(f'."{sql_name(name)}"' for name in names) + "'"
+
+
+def _key_path(field: Field) -> str:
+    """The JSON path of a field's datetime keys; key names are checked names, dots and []."""
+    key = field.key
+    if not _KEY_NAME.fullmatch(key):
+        raise QueryError(f"{key!r}: SQL storage cannot name this field's keys")
+    return f"'$.\"{key}\"'"
+
+
+_KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\])?)*")
+
+
+def _names(field: Field) -> list[str]:
+    return [name for name, _ in field.steps] or [field.name]
+
+
 class _Dialect:
-    """SQLite: json_extract paths, ``?`` placeholders, NULLs sort first."""
+    """SQLite: json_extract paths, ``?`` placeholders, NULLs sort first. Inside an
+    ``$elemMatch`` the item is ``m.value`` (and its index ``m.key``)."""
 
     def field(self, field: Field) -> str:
-        if field.is_id:
+        if field.is_id and field.within is None:
             return "id"
-        column = "keys" if field.kind == "datetime" else "data"
-        return f"json_extract({column}, '$.\"{sql_name(field.name)}\"')"
+        if field.kind == "datetime":
+            if field.within is not None:  # the item's key, kept in step with the items
+                key = field.key
+                if not _KEY_NAME.fullmatch(key):
+                    raise QueryError(f"{key!r}: SQL storage cannot name this field's keys")
+                return f"json_extract(keys, '$.\"{key}\"[' || m.key || ']')"
+            return f"json_extract(keys, {_key_path(field)})"
+        root = "m.value" if field.within is not None else "data"
+        return f"json_extract({root}, {_json_path(_names(field))})"
 
     def param(self, field: Field, value: Any) -> tuple[str, Any]:
         return "?", value
 
     def has_item(self, field: Field, item: Any) -> tuple[str, Any]:
-        column = "keys" if field.kind == "datetime" else "data"
-        path = f"'$.\"{sql_name(field.name)}\"'"
+        if field.kind == "datetime":
+            column, path = "keys", _key_path(field)
+        else:
+            column, path = "data", _json_path(_names(field))
         return (
             f"(json_type({column}, {path}) IS 'array' AND EXISTS "
             f"(SELECT 1 FROM json_each({column}, {path}) WHERE value = ?))",
             item,
         )
+
+    def elements(self, field: Field) -> tuple[str, str]:
+        if field.kind == "datetime":
+            return f"json_each(keys, {_key_path(field)}) AS e0", "e0.value"
+        sources: list[str] = []
+        root, pending = "data", []
+        for name, many in field.steps:
+            pending.append(name)
+            if many:
+                alias = f"e{len(sources)}"
+                sources.append(f"json_each({root}, {_json_path(pending)}) AS {alias}")
+                root, pending = f"{alias}.value", []
+        value = f"json_extract({root}, {_json_path(pending)})" if pending else root
+        return ", ".join(sources), value
+
+    def size(self, field: Field) -> str:
+        return f"json_array_length(data, {_json_path(_names(field))})"
+
+    def elem_match(self, field: Field, inner: str) -> str:
+        path = _json_path(_names(field))
+        return f"(EXISTS (SELECT 1 FROM json_each(data, {path}) AS m WHERE {inner}))"
 
     def substring(self, expr: str, placeholder: str) -> str:
         return f"instr({expr}, {placeholder}) > 0"

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from nounkit.errors import QueryError
 from nounkit.storage.base import IN_CHUNK
-from nounkit.storage.query import AllOf, AnyOf, Cond, Field, Leaf, SortKey
+from nounkit.storage.query import AllOf, AnyOf, Cond, ElemMatch, Field, Leaf, SortKey
 
 __all__ = ["Dialect", "compile_order", "compile_where", "read_related", "sql_name"]
 
@@ -52,6 +52,16 @@ class Dialect(Protocol):
     def substring(self, expr: str, placeholder: str) -> str:
         """A test that ``placeholder`` occurs in the text ``expr``."""
 
+    def elements(self, field: Field) -> tuple[str, str]:
+        """For a path through lists: a FROM list of every item's value, and that value
+        as a comparable SQL expression."""
+
+    def size(self, field: Field) -> str:
+        """The length of the list field (NULL when it is missing)."""
+
+    def elem_match(self, field: Field, inner: str) -> str:
+        """A two-valued test that some item of the list field passes ``inner``."""
+
     def order(self, expr: str, direction: int) -> str:
         """An ORDER BY term: nulls first ascending, last descending."""
 
@@ -70,8 +80,46 @@ def _compile(cond: Cond, dialect: Dialect, params: list[Any], *, negated: bool) 
         parts = (_compile(c, dialect, params, negated=negated) for c in cond.items)
         return "(" + joiner.join(parts) + ")"
     if isinstance(cond, Leaf):
+        if cond.field.each:
+            return _each(cond, dialect, params)
         return _leaf(cond, dialect, params, guard=negated)
+    if isinstance(cond, ElemMatch):
+        return dialect.elem_match(cond.field, _compile(cond.cond, dialect, params, negated=False))
     return f"(NOT {_compile(cond.item, dialect, params, negated=not negated)})"
+
+
+def _each(leaf: Leaf, dialect: Dialect, params: list[Any]) -> str:
+    """A test of a path through lists: some item's value passes (EXISTS is two-valued, so
+    no NOT above it needs a guard)."""
+    field, op = leaf.field, leaf.op
+    source, value = dialect.elements(field)
+
+    def some(test: str) -> str:
+        return f"EXISTS (SELECT 1 FROM {source} WHERE {test})"
+
+    if op == "exists":
+        found = some(f"{value} IS NOT NULL")
+        return f"({found})" if leaf.value else f"(NOT {found})"
+    if op == "contains":  # every item given is among the values
+        tests = []
+        for item in leaf.value:
+            holder, param = dialect.param(field, item)
+            params.append(param)
+            tests.append(some(f"{value} = {holder}"))
+        return "(" + " AND ".join(tests) + ")" if tests else TRUE
+    if op == "in":
+        if not leaf.value:
+            return FALSE
+        holders = []
+        for item in leaf.value:
+            holder, param = dialect.param(field, item)
+            params.append(param)
+            holders.append(holder)
+        among = ", ".join(holders)
+        return "(" + some(f"{value} IN ({among})") + ")"
+    holder, param = dialect.param(field, leaf.value)
+    params.append(param)
+    return "(" + some(f"{value} {_COMPARE[op]} {holder}") + ")"
 
 
 def _leaf(leaf: Leaf, dialect: Dialect, params: list[Any], *, guard: bool) -> str:
@@ -79,6 +127,12 @@ def _leaf(leaf: Leaf, dialect: Dialect, params: list[Any], *, guard: bool) -> st
     x = dialect.field(field)
     if leaf.op == "exists":
         return f"({x} IS {'NOT ' if leaf.value else ''}NULL)"
+    if leaf.op == "size":
+        length = dialect.size(field)
+        holder, param = dialect.param(Field("size", "number"), leaf.value)
+        params.append(param)
+        test = f"{length} = {holder}"
+        return f"({test} AND {length} IS NOT NULL)" if guard else f"({test})"
     if field.array:
         items = (leaf.value,) if leaf.op == "eq" else leaf.value
         tests = []

@@ -59,8 +59,26 @@ LISTS: dict[str, st.SearchStrategy[Any]] = {
     "stamps": st.sampled_from(INSTANTS),
     "members": st.sampled_from(IDS),
 }
-SORTABLE = ["id", *VALUES]
+SORTABLE = ["id", *VALUES, "place.city", "place.rank", "place.when"]
 ORDERED = {"name", "note", "score", "count", "day", "at", "owner", "id"}
+# Fields of the Spot value type, and the paths that reach them: once (place), through a
+# list (visits), as a list inside a value (place.labels) and through one (visits.labels).
+SPOT: dict[str, st.SearchStrategy[Any]] = {
+    "city": text,
+    "rank": number,
+    "when": st.sampled_from(INSTANTS),
+}
+PATHS = {
+    f"{holder}.{name}": values for holder in ("place", "visits") for name, values in SPOT.items()
+}
+
+
+def _spot() -> st.SearchStrategy[dict[str, Any]]:
+    optional: dict[str, st.SearchStrategy[Any]] = {
+        name: st.one_of(values, values, st.none()) for name, values in SPOT.items()
+    }
+    optional["labels"] = st.one_of(st.lists(text, max_size=3), st.none())
+    return st.fixed_dictionaries({}, optional=optional)
 
 
 def probe_data() -> st.SearchStrategy[dict[str, Any]]:
@@ -72,11 +90,15 @@ def probe_data() -> st.SearchStrategy[dict[str, Any]]:
     for name, items in LISTS.items():
         optional[name] = st.one_of(st.lists(items, max_size=3), st.none())
     optional["doc"] = st.none() | st.fixed_dictionaries({"k": st.integers(0, 2)})
+    optional["place"] = st.none() | _spot()
+    optional["visits"] = st.none() | st.lists(_spot(), max_size=3)
     return st.fixed_dictionaries({}, optional=optional)
 
 
 def _comparison(name: str) -> st.SearchStrategy[dict[str, Any]]:
-    values = VALUES.get(name, st.sampled_from(IDS))
+    values = {**VALUES, **PATHS, **SPOT}.get(name) if name != "id" else None
+    if values is None:
+        values = st.sampled_from(IDS)
     maybe_null = st.none() | values
     ops: list[st.SearchStrategy[Any]] = [
         values,
@@ -86,14 +108,14 @@ def _comparison(name: str) -> st.SearchStrategy[dict[str, Any]]:
         st.builds(lambda v: {"$nin": v}, st.lists(maybe_null, max_size=3)),
         st.builds(lambda v: {"$exists": v}, st.booleans()),
     ]
-    if name in ORDERED:
+    if name in ORDERED or name in PATHS or name in SPOT:
         ops += [
             st.builds(
                 lambda op, v: {op: v}, st.sampled_from(["$gt", "$gte", "$lt", "$lte"]), values
             ),
             st.builds(lambda a, b: {"$gte": a, "$lt": b}, values, values),
         ]
-    if name in ("name", "note"):
+    if name in ("name", "note", "place.city", "city"):
         ops.append(st.builds(lambda v: {"$contains": v}, text))
     field = st.one_of(ops)
     field = field | st.builds(lambda v: {"$not": v if isinstance(v, dict) else {"$eq": v}}, field)
@@ -114,12 +136,35 @@ def _list_test(name: str) -> st.SearchStrategy[dict[str, Any]]:
     return ops.map(lambda cond: {name: cond})
 
 
+def _nested_test() -> st.SearchStrategy[dict[str, Any]]:
+    """Lists inside values, list lengths, and several conditions on one item."""
+    labels = st.sampled_from(["place.labels", "visits.labels"])
+    inner = st.one_of(*(_comparison(name) for name in SPOT))
+    return st.one_of(
+        st.builds(lambda n, v: {n: v}, labels, text),
+        st.builds(lambda n, v: {n: {"$contains": v}}, labels, st.lists(text, max_size=2)),
+        st.builds(lambda n, v: {n: {"$exists": v}}, labels, st.booleans()),
+        st.builds(
+            lambda n, v: {n: {"$size": v}},
+            st.sampled_from(["tags", "visits", "place.labels"]),
+            st.integers(0, 3),
+        ),
+        st.builds(
+            lambda xs: {"visits": {"$elemMatch": {k: v for x in xs for k, v in x.items()}}},
+            st.lists(inner, min_size=1, max_size=3),
+        ),
+        st.builds(lambda v: {n: {"$exists": v} for n in ("place", "visits")}, st.booleans()),
+    )
+
+
 def wheres() -> st.SearchStrategy[dict[str, Any]]:
     """``where`` trees over every Probe field and operator."""
     leaves = st.one_of(
         *(_comparison(name) for name in [*VALUES, "id"]),
         *(_list_test(name) for name in LISTS),
         st.builds(lambda v: {"doc": {"$exists": v}}, st.booleans()),
+        *(_comparison(name) for name in PATHS),
+        _nested_test(),
     )
 
     def combine(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:

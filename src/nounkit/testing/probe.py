@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nounkit.language.spec import NounDef, PropertyDef, RelationshipDef
+from nounkit.language.spec import NounDef, PropertyDef, RelationshipDef, ValueDef
 from nounkit.storage.base import NewEvent, Record
 
 __all__ = ["COUNTER", "NOUNS", "PROBE", "make_event", "make_record"]
@@ -21,6 +21,18 @@ STAMP = "2026-11-21T12:00:00.000000Z"
 def _prop(name: str, type: str, **options: Any) -> PropertyDef:
     return PropertyDef(name=name, type=type, optional=True, **options)
 
+
+# A value type, held once (``place``) and as a list (``visits``): dotted paths, paths
+# through lists, $elemMatch and $size meet every kind of nested field.
+SPOT = ValueDef(
+    name="Spot",
+    properties={
+        "city": _prop("city", "string"),
+        "rank": _prop("rank", "number"),
+        "when": _prop("when", "datetime"),
+        "labels": _prop("labels", "string", array=True),
+    },
+)
 
 PROBE = NounDef(
     name="Probe",
@@ -40,6 +52,8 @@ PROBE = NounDef(
         "stamps": _prop("stamps", "datetime", array=True),
         "doc": _prop("doc", "json"),
         "email": _prop("email", "email", unique=True),
+        "place": _prop("place", "value", ref="Spot"),
+        "visits": _prop("visits", "value", array=True, ref="Spot"),
     },
     relationships={
         "owner": RelationshipDef(name="owner", target="Probe", many=False, required=False),
@@ -47,6 +61,7 @@ PROBE = NounDef(
     },
     actions={},
     events=("stored",),
+    types={"Spot": SPOT},
 )
 
 COUNTER = NounDef(
