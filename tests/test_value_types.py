@@ -308,3 +308,41 @@ def test_queries_reach_into_values(url: str, tmp_path: Path) -> None:
     with pytest.raises(QueryError, match="with no field"):
         reg.list("Order", where={"shipTo.city.name": "Paris"})
     reg.close()
+
+
+def test_indexes_name_paths_and_sqlite_uses_them(tmp_path: Path) -> None:
+    import sqlite3
+
+    reg = Registry.load(VALUES, storage=f"sqlite:///{tmp_path}/db.sqlite")
+    assert reg.nouns["Order"].indexes == (("shipTo.city",), ("tier", "placed"), ("shipTo.geo.lat",))
+    reg.act("create", noun="Order", data=ORDER)
+    reg.close()
+    db = sqlite3.connect(tmp_path / "db.sqlite")
+    table = db.execute("SELECT tbl FROM nk_nouns WHERE noun = 'Order'").fetchone()[0]
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {f"nk_i_{table}_x_shipTo_city", f"nk_i_{table}_x_tier__placed"} <= names
+    plan = " ".join(
+        str(row[-1])
+        for row in db.execute(
+            f"EXPLAIN QUERY PLAN SELECT id FROM \"{table}\" WHERE tenant = '' "
+            "AND json_extract(data, '$.\"shipTo\".\"city\"') = 'Paris'"
+        )
+    )
+    assert f"nk_i_{table}_x_shipTo_city" in plan
+
+
+def test_an_index_must_reach_one_scalar(write: Write) -> None:
+    path = write(
+        "V:\n  kind: value\n  properties:\n    a: {type: string}\n"
+        "N:\n"
+        "  properties:\n"
+        "    v: {type: V}\n"
+        "    vs: {type: V, array: true}\n"
+        "  indexes: [v.a, vs.a, v, v.b, [v.a, nope]]\n"
+    )
+    assert problems(path) == [
+        (9, 18, "N.indexes[1]", Code.BAD_INDEX),  # a path through a list
+        (9, 24, "N.indexes[2]", Code.BAD_INDEX),  # a whole value
+        (9, 27, "N.indexes[3]", Code.BAD_INDEX),  # no such property
+        (9, 38, "N.indexes[4][1]", Code.BAD_INDEX),
+    ]

@@ -68,6 +68,7 @@ class Code(StrEnum):
     TYPE_AND_PROPERTIES = "NK316"
     VALUE_CYCLE = "NK317"
     ITEMS_NOT_ARRAY = "NK318"
+    BAD_INDEX = "NK319"
 
     EXPRESSION_SYNTAX = "NK401"
     UNKNOWN_NAME = "NK402"
@@ -149,6 +150,7 @@ SUMMARIES: Mapping[Code, str] = {
     Code.TYPE_AND_PROPERTIES: "a property with both `type` and `properties`",
     Code.VALUE_CYCLE: "value types that hold each other with no optional or array link",
     Code.ITEMS_NOT_ARRAY: "minItems, maxItems or uniqueItems on a property that is not an array",
+    Code.BAD_INDEX: "an index on a path that reaches no single scalar value",
     Code.EXPRESSION_SYNTAX: "an expression that cannot be parsed",
     Code.UNKNOWN_NAME: "an expression that reads a name the noun does not have",
     Code.COMPUTED_CYCLE: "computed values that depend on each other in a cycle",

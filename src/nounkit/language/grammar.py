@@ -835,6 +835,12 @@ _RULES = ListOf(
     )
 )
 
+_PATH = Text(
+    rf"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*{_END}",
+    what="path",
+    hint="a property name, or names joined by '.' into a value: shipTo.city",
+)
+
 _KEBAB_HINT = "kebab-case: lowercase words joined by -"
 
 NOUN = Named(
@@ -870,6 +876,16 @@ NOUN = Named(
             "lifecycle": LIFECYCLE,
             "rules": _RULES,
             "tenant": _name("Property that scopes the noun to a tenant."),
+            "indexes": ListOf(
+                item=OneOf(
+                    alternatives=(
+                        _PATH,
+                        ListOf(item=_PATH, min_items=1, empty_hint="list the paths to index"),
+                    )
+                ),
+                description="Paths storage should index: a property, a relationship or a "
+                "dotted path into a value; a list of them is one compound index.",
+            ),
         },
     ),
 )

@@ -325,7 +325,9 @@ class _Checker:
             check()
         self._check_value_cycles()
         nouns = {
-            name: noun.replace(types=MappingProxyType(self._types_of(noun)))
+            name: noun.replace(
+                types=MappingProxyType(self._types_of(noun)), indexes=self._indexes(noun)
+            )
             for name, noun in nouns.items()
         }
         self._check_names(nouns)
@@ -1539,6 +1541,62 @@ class _Checker:
             "make one of the links optional (`optional: true`) or an array",
             key=True,
         )
+
+    def _indexes(self, noun: NounDef) -> tuple[tuple[str, ...], ...]:
+        """The noun's ``indexes``: each path must reach one scalar value (a property, a
+        to-one relationship, or a path into values with no list on the way)."""
+        src = self.declared.get(noun.name)
+        raw = _get(src.data, "indexes") if src is not None else None
+        if src is None or not raw or "properties" in src.broken:
+            return ()
+        found: list[tuple[str, ...]] = []
+        for index, entry in enumerate(raw):
+            if entry is BROKEN:
+                continue
+            paths = [entry] if isinstance(entry, str) else list(entry)
+            at: Path = ("indexes", index)
+            good = True
+            for number, path in enumerate(paths):
+                if path is BROKEN:
+                    good = False
+                    continue
+                where = at if isinstance(entry, str) else (*at, number)
+                why = self._index_problem(noun, src, path)
+                if why is not None:
+                    good = False
+                    if why:
+                        self.report(src, where, Code.BAD_INDEX, f"cannot index {path!r}: {why}")
+            if good:
+                found.append(tuple(paths))
+        return tuple(found)
+
+    def _index_problem(self, noun: NounDef, src: _Source, path: str) -> str | None:
+        """Why ``path`` is no indexable scalar ("" when that is reported elsewhere)."""
+        head, *rest = path.split(".")
+        if head in src.unchecked:
+            return ""
+        if head in noun.relationships:
+            if rest or noun.relationships[head].many:
+                return "a to-many relationship is a list; index the to-one on the other side"
+            return None
+        properties: Mapping[str, PropertyDef] = noun.properties
+        holder = noun.name
+        for step, name in enumerate([head, *rest]):
+            prop = properties.get(name)
+            if prop is None:
+                tip = did_you_mean(name, properties)
+                return f"{holder} has no property {name!r}" + (f"; {tip}" if tip else "")
+            if prop.array:
+                return f"{'.'.join([head, *rest][: step + 1])!r} is a list"
+            if step == len(rest):
+                if prop.is_value or prop.type == "json":
+                    return "it holds a value, not a scalar: index one of its properties"
+                return None
+            value = self.values.get(prop.ref or "") if prop.is_value else None
+            if value is None:
+                return f"{name!r} is {_article(prop.type)} {prop.type}, with no properties"
+            properties, holder = value.properties, value.name
+        return None
 
     def _types_of(self, noun: NounDef) -> dict[str, TypeDef]:
         """Every value type and enum the noun's properties and inputs use, at any depth."""

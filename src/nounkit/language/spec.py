@@ -363,7 +363,7 @@ class NounDef(_Definition):
     _fields = (
         "name", "singular", "plural", "description", "properties", "relationships",
         "actions", "events", "class_iri", "lifecycle", "rules", "tenant", "computed_order",
-        "types", "location", "raw",
+        "types", "indexes", "location", "raw",
     )  # fmt: skip
     _compared = _fields[:-2]
     __slots__ = _fields
@@ -382,6 +382,7 @@ class NounDef(_Definition):
     computed_order: tuple[str, ...]  # computed properties, dependencies first
     # Every value type and enum its properties and action inputs use, at any depth, by name.
     types: Mapping[str, TypeDef]
+    indexes: tuple[tuple[str, ...], ...]  # declared indexes: each a path, or several (compound)
     location: Location | None
     raw: Mapping[str, Any]
 
@@ -401,6 +402,7 @@ class NounDef(_Definition):
         tenant: str | None = None,
         computed_order: tuple[str, ...] = (),
         types: Mapping[str, TypeDef] | None = None,
+        indexes: tuple[tuple[str, ...], ...] = (),
         location: Location | None = None,
         raw: Mapping[str, Any] | None = None,
     ) -> None:
@@ -409,7 +411,7 @@ class NounDef(_Definition):
             properties=properties, relationships=relationships, actions=actions, events=events,
             class_iri=class_iri, lifecycle=lifecycle, rules=rules, tenant=tenant,
             computed_order=computed_order, types=types if types is not None else {},
-            location=location, raw=raw if raw is not None else {},
+            indexes=indexes, location=location, raw=raw if raw is not None else {},
         )  # fmt: skip
 
     def event_name(self, event: str) -> str:

@@ -48,6 +48,7 @@ from nounkit.storage.query import (
     Cond,
     Field,
     datetime_fields,
+    declared_indexes,
     fields_of,
     indexed_fields,
     instant_keys,
@@ -443,6 +444,13 @@ class _PgTransaction(Transaction):
                 sql.Identifier(index),
                 ident,
                 _sql(DIALECT.field(field)),
+            )
+        for name, declared in declared_indexes(noun):
+            index = index_name(table, f"x_{name}", False)
+            wanted[index] = sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (tenant, {})").format(
+                sql.Identifier(index),
+                ident,
+                sql.SQL(", ").join(_sql(DIALECT.field(f)) for f in declared),
             )
         fields = fields_of(noun)
         if any(f.array for f in fields.values()):

@@ -64,6 +64,7 @@ __all__ = [
     "check_query",
     "compile_matcher",
     "datetime_fields",
+    "declared_indexes",
     "fields_of",
     "instant_key",
     "instant_keys",
@@ -406,6 +407,19 @@ def indexed_fields(noun: NounDef) -> list[tuple[Field, bool]]:
         and fields[name].kind != "json"
     ]
     found += [(fields[name], False) for name, rel in noun.relationships.items() if not rel.many]
+    return found
+
+
+def declared_indexes(noun: NounDef) -> list[tuple[str, tuple[Field, ...]]]:
+    """The noun's ``indexes:``, each as a name and its fields (several: a compound index);
+    the loader has checked that every path reaches one scalar."""
+    fields = fields_of(noun)
+    found: list[tuple[str, tuple[Field, ...]]] = []
+    for paths in noun.indexes:
+        chosen = tuple(fields.get(p) or path_field(noun, p, "indexes") for p in paths)
+        if all(f is not None for f in chosen):
+            name = "__".join(p.replace(".", "_") for p in paths)
+            found.append((name, tuple(f for f in chosen if f is not None)))
     return found
 
 

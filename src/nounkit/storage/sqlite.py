@@ -35,6 +35,7 @@ from nounkit.storage.query import (
     Field,
     Plan,
     datetime_fields,
+    declared_indexes,
     indexed_fields,
     instant_keys,
     link_field,
@@ -372,6 +373,10 @@ class _SQLiteTransaction(Transaction):
                 # so the planner prefers this index over the primary key's.
                 columns, kind = f"tenant, {DIALECT.field(field)}, id", "INDEX"
             wanted[index] = f'CREATE {kind} IF NOT EXISTS "{index}" ON "{table}" ({columns})'
+        for name, fields in declared_indexes(noun):
+            index = index_name(table, f"x_{name}", False)
+            columns = ", ".join(["tenant", *(DIALECT.field(f) for f in fields), "id"])
+            wanted[index] = f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ({columns})'
 
         present = {
             r[0]
