@@ -4,6 +4,7 @@ generated code and stored entities (DESIGN.md, "Value types and enums")."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -270,11 +271,93 @@ def test_a_uuid_id_is_generated_as_a_uuid_and_a_string_id_as_a_ulid(write: Write
 
 @pytest.mark.parametrize("form", ["compact", "expanded"])
 def test_values_come_back_from_json_ld(form: str) -> None:
-    # Written as JSON literals for now: nested nodes with the value type's class are to come.
     reg = registry()
     order = reg.act("create", noun="Order", data=ORDER).entity
     document = reg.to_jsonld(order, form=form)  # type: ignore[arg-type]
     assert reg.from_jsonld(document, noun="Order") == order
+
+
+SHOP = {
+    "name": "Chez X",
+    "address": {"street": "1 rue", "city": "Paris", "country": "FR", "geo": {"lat": 1, "lng": 2}},
+    "tier": "gold",
+}
+
+
+def test_a_value_is_a_nested_node_with_its_class_and_an_enum_value_its_iri() -> None:
+    reg = registry()
+    shop = reg.act("create", noun="Shop", data=SHOP).entity
+    document = reg.to_jsonld(shop)
+    assert document["address"]["@type"] == "schema:PostalAddress"
+    assert document["address"]["city"] == "Paris"
+    assert document["tier"] == "https://example.org/levels/gold"
+    quads = reg.to_jsonld(shop, form="nquads").splitlines()
+    subject = f"<https://example.org/shops/{shop.id}>"
+    (link,) = [q for q in quads if q.startswith(f"{subject} <https://schema.org/address> ")]
+    node = link.split()[2]
+    assert node.startswith("_:")  # the address is a node of its own, not a JSON literal
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    assert f"{node} {rdf_type} <https://schema.org/PostalAddress> ." in quads
+    assert f'{node} <https://schema.org/addressLocality> "Paris" .' in quads
+    assert (
+        f"{subject} <https://example.org/vocab#tier> <https://example.org/levels/gold> ." in quads
+    )
+    for form in ("compact", "expanded"):
+        again = reg.to_jsonld(shop, form=form)  # type: ignore[arg-type]
+        assert reg.from_jsonld(again) == shop
+
+
+@pytest.mark.parametrize("context", ["https://schema.org", "http://schema.org/"])
+def test_from_jsonld_reads_a_schema_org_document_with_a_nested_address(context: str) -> None:
+    document = {
+        "@context": context,
+        "@type": "LocalBusiness",
+        "@id": "https://example.org/shops/s1",
+        "name": "Chez X",
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": "1 rue",
+            "addressLocality": "Paris",
+            "addressCountry": "FR",
+        },
+    }
+    shop = registry().from_jsonld(document, noun="Shop")
+    assert shop.address.city == "Paris"  # type: ignore[attr-defined]
+    assert shop.address.street == "1 rue"  # type: ignore[attr-defined]
+
+
+def test_from_jsonld_reads_an_expanded_document_in_the_http_namespace() -> None:
+    schema = "http://schema.org/"
+    document = [
+        {
+            "@id": "https://example.org/shops/s2",
+            "@type": [f"{schema}LocalBusiness"],
+            f"{schema}name": [{"@value": "Y"}],
+            f"{schema}address": [
+                {
+                    "@type": [f"{schema}PostalAddress"],
+                    f"{schema}streetAddress": [{"@value": "2 via"}],
+                    f"{schema}addressLocality": [{"@value": "Rome"}],
+                    f"{schema}addressCountry": [{"@value": "IT"}],
+                }
+            ],
+        }
+    ]
+    shop = registry().from_jsonld(document, noun="Shop")
+    assert (shop.id, shop.address.country) == ("s2", "IT")  # type: ignore[attr-defined]
+
+
+def test_a_nested_node_of_another_class_is_refused_by_path() -> None:
+    document = {
+        "@context": "https://schema.org",
+        "@type": "LocalBusiness",
+        "@id": "https://example.org/shops/s1",
+        "name": "X",
+        "address": {"@type": "Person", "streetAddress": "x"},
+    }
+    with pytest.raises(ValidationError) as caught:
+        registry().from_jsonld(document, noun="Shop")
+    assert [e.path for e in caught.value.errors] == ["address"]
 
 
 # -- queries (every backend is held to the reference by the contract suite) -------------------
@@ -303,7 +386,7 @@ def test_queries_reach_into_values(url: str, tmp_path: Path) -> None:
     assert ids({"lines": {"$elemMatch": {"sku": "A-1", "quantity": 1}}}) == []
     assert ids({"lines": {"$elemMatch": {"sku": "B-2", "quantity": 1}}}) == [paris]
     assert ids({}, sort={"shipTo.city": -1}) == [other, paris]
-    with pytest.raises(QueryError, match="did you mean 'shipTo.city'"):
+    with pytest.raises(QueryError, match=re.escape("did you mean 'shipTo.city'")):
         reg.list("Order", where={"shipTo.cty": "Paris"})
     with pytest.raises(QueryError, match="with no field"):
         reg.list("Order", where={"shipTo.city.name": "Paris"})

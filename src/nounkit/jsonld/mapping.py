@@ -18,6 +18,10 @@ datetime                         ``{"@id": IRI, "@type": "xsd:dateTime"}``
 json                             ``{"@id": IRI, "@type": "@json"}`` (arrays too: the
                                  whole JSON array is one literal)
 url                              ``{"@id": IRI, "@type": "@id"}``: a link
+a value type                     ``{"@id": IRI, "@context": {its own terms}}``: a nested
+                                 node, with the value type's ``class`` as ``@type``
+an enum whose values have IRIs   ``{"@id": IRI, "@type": "@id"}``: such a value is
+                                 written as its IRI, any other as ``{"@value": ...}``
 ``array: true``                  adds ``"@container": "@list"`` (order is kept)
 relationship                     ``{"@id": IRI, "@type": "@id"}``, to-many with
                                  ``"@container": "@set"``; values are entity IRIs
@@ -40,18 +44,21 @@ from nounkit.errors import FieldError
 from nounkit.jsonld.errors import JsonLdError
 from nounkit.jsonld.loader import check_limits
 from nounkit.language import inflect
-from nounkit.language.spec import NounDef, PropertyDef
+from nounkit.language.spec import EnumDef, NounDef, PropertyDef, TypeDef, ValueDef
 from nounkit.language.vocab import SCHEMA, XSD, expand_iri, normalize, term_iris
 
 __all__ = [
     "DATE",
     "DATETIME",
+    "ENUM",
     "JSON",
     "LINK",
     "TEXT",
     "URL",
+    "VALUE",
     "NounMapping",
     "Term",
+    "ValueMapping",
     "entity_prefix",
     "id_from_iri",
     "quote_id",
@@ -63,9 +70,18 @@ DATETIME: Final = "datetime"
 JSON: Final = "json"
 URL: Final = "url"
 LINK: Final = "link"
+VALUE: Final = "value"
+ENUM: Final = "enum"
 
 _KINDS = {"date": DATE, "datetime": DATETIME, "json": JSON, "url": URL}
-_TYPES = {DATE: XSD + "date", DATETIME: XSD + "dateTime", JSON: "@json", URL: "@id", LINK: "@id"}
+_TYPES = {
+    DATE: XSD + "date",
+    DATETIME: XSD + "dateTime",
+    JSON: "@json",
+    URL: "@id",
+    LINK: "@id",
+    ENUM: "@id",
+}
 # Characters an IRI path segment may hold as they are (RFC 3987 sub-delims, ":" and "@");
 # everything else in an id, "/" "?" "#" "%" and non-ASCII included, is percent-encoded.
 _ID_SAFE = "-._~!$&'()*+,;=:@"
@@ -110,6 +126,8 @@ class Term:
     target: str | None = None  # links: the target noun
     prefix: str = ""  # links: IRI prefix of the target's entities
     keep_null: bool = False  # a json null that is the value (the model's default is not None)
+    value: ValueMapping | None = None  # a value type's terms, for a nested node
+    iris: Mapping[str, str] | None = None  # an enum's values that have IRIs, by value
 
     def definition(self, shorten: Any) -> dict[str, Any]:
         entry: dict[str, Any] = {"@id": shorten(self.iri)}
@@ -118,6 +136,110 @@ class Term:
         if self.many:
             entry["@container"] = "@set" if self.kind == LINK else "@list"
         return entry
+
+    def written(self, value: Any) -> Any:
+        """One stored value as a document holds it: a nested node for a value, an IRI for
+        an enum value that has one; anything else as it is."""
+        if self.kind == VALUE:
+            assert self.value is not None
+            if self.many and isinstance(value, list):
+                return [self.value.node(v) for v in value]
+            return self.value.node(value)
+        if self.kind == ENUM:
+            assert self.iris is not None
+            iris = self.iris
+
+            def one(item: Any) -> Any:
+                return iris[item] if isinstance(item, str) and item in iris else {"@value": item}
+
+            return [one(v) for v in value] if self.many and isinstance(value, list) else one(value)
+        return value
+
+
+def _property_term(
+    name: str,
+    iri: str,
+    prop: PropertyDef,
+    types: Mapping[str, TypeDef],
+    vocab: str,
+    made: dict[str, ValueMapping],
+) -> Term:
+    """The term of a property of a noun or of a value type."""
+    definition = types.get(prop.ref or "")
+    if prop.is_value and isinstance(definition, ValueDef):
+        value = made.get(definition.name) or ValueMapping(definition, types, vocab, made)
+        return Term(name, iri, VALUE, prop.array, value=value)
+    if isinstance(definition, EnumDef) and any(v.iri for v in definition.values):
+        iris = {v.value: expand_iri(v.iri) or v.iri for v in definition.values if v.iri}
+        return Term(name, iri, ENUM, prop.array, iris=iris)
+    # json arrays are one JSON literal: under @list each item would be one.
+    kind = _KINDS.get(prop.type, TEXT)
+    many = prop.array and kind != JSON
+    keep = kind == JSON and not _default_is_none(prop)
+    return Term(name, iri, kind, many, keep_null=keep)
+
+
+class ValueMapping:
+    """A value type's terms: how its values are written as nested nodes and read back.
+
+    Made once per value type and noun (``made``), so a value type that holds itself
+    refers to its own mapping."""
+
+    def __init__(
+        self,
+        value: ValueDef,
+        types: Mapping[str, TypeDef],
+        vocab: str,
+        made: dict[str, ValueMapping],
+    ) -> None:
+        made[value.name] = self
+        self.name = value.name
+        self.class_iri = (
+            (expand_iri(value.class_iri) or value.class_iri) if value.class_iri else None
+        )
+        terms: dict[str, Term] = {}
+        for name, prop in value.properties.items():
+            iri = (expand_iri(prop.iri) if prop.iri else None) or f"{vocab}{name}"
+            terms[name] = _property_term(name, iri, prop, types, vocab, made)
+        self.terms: Mapping[str, Term] = terms
+        self.by_iri: Mapping[str, Term] = {t.iri: t for t in terms.values()}
+        self.ordered: tuple[Term, ...] = tuple(sorted(terms.values(), key=lambda t: t.iri))
+
+    def node(self, data: Any) -> Any:
+        """A value as a nested node (anything but a mapping is left for the model to refuse)."""
+        if not isinstance(data, Mapping):
+            return data
+        node: dict[str, Any] = {}
+        if self.class_iri is not None:
+            node["@type"] = self.class_iri
+        for term in self.ordered:
+            value = data.get(term.name)
+            if value is not None:
+                node[term.name] = term.written(value)
+        return node
+
+    def read(self, item: Any) -> dict[str, Any]:
+        """A value's data from its expanded node."""
+        if not isinstance(item, dict) or "@value" in item or "@list" in item:
+            raise _Bad(f"expected a {self.name} node", item)
+        if set(item) <= {"@id"}:
+            raise _Bad(f"expected a {self.name} node, got a link <{item.get('@id')}>", item)
+        types = [normalize(t) for t in item.get("@type", []) if isinstance(t, str)]
+        if self.class_iri is not None and types and normalize(self.class_iri) not in types:
+            raise _Bad(f"@type is {', '.join(types)}, not {self.name}'s <{self.class_iri}>", item)
+        data: dict[str, Any] = {}
+        for key, values in item.items():
+            if key in ("@id", "@type"):
+                continue
+            if key.startswith("@"):
+                raise _Bad(f"{key} has no place in a {self.name} value", item)
+            term = self.by_iri.get(normalize(key))
+            if term is None:
+                raise _Bad(f"unknown property: {self.name} has no term for <{key}>", values)
+            found = _read_values(term, values)
+            if found is not _ABSENT:
+                data[term.name] = found
+        return data
 
 
 def _default_is_none(prop: PropertyDef) -> bool:
@@ -145,16 +267,11 @@ class NounMapping:
         self.class_iri = written or f"{vocab}{noun.name}"
         iris = term_iris(noun, vocab)
         terms: dict[str, Term] = {}
+        made: dict[str, ValueMapping] = {}
         for name, prop in noun.properties.items():
             if name not in iris:
                 continue  # id without an iri of its own: it is the node's @id
-            # json arrays are one JSON literal: under @list each item would be one.
-            # A value type is written as one JSON literal for now, as a json property is;
-            # nested nodes (with the value type's class) are still to come.
-            kind = JSON if prop.is_value else _KINDS.get(prop.type, TEXT)
-            many = prop.array and kind != JSON
-            keep = kind == JSON and not _default_is_none(prop)
-            terms[name] = Term(name, iris[name], kind, many, keep_null=keep)
+            terms[name] = _property_term(name, iris[name], prop, noun.types, vocab, made)
         for name, rel in noun.relationships.items():
             target = nouns.get(rel.target)
             plural = target.plural if target else inflect.plural(inflect.kebab(rel.target))
@@ -208,8 +325,19 @@ class NounMapping:
     def _context(self, vocab: str) -> dict[str, Any]:
         context: dict[str, Any] = {"@version": 1.1, "@vocab": vocab, **self.prefixes}
         for term in self.terms.values():
-            context[term.name] = term.definition(self.shorten)
+            context[term.name] = self._definition(term, ())
         return context
+
+    def _definition(self, term: Term, chain: tuple[str, ...]) -> dict[str, Any]:
+        """A term's definition; a value's carries its own terms as a scoped context, which
+        JSON-LD 1.1 passes on to nested nodes, so a value type met again needs none."""
+        entry = term.definition(self.shorten)
+        value = term.value
+        if value is not None and value.name not in chain:
+            entry["@context"] = {
+                t.name: self._definition(t, (*chain, value.name)) for t in value.terms.values()
+            }
+        return entry
 
     # -- entity -> compact document ----------------------------------------------------------
 
@@ -243,6 +371,10 @@ class NounMapping:
                 for url in value if term.many else (value,):
                     if url.startswith(self._prefix_iris):
                         exact = False
+            elif kind in (VALUE, ENUM):
+                # Nested nodes and enum IRIs: pyld's compaction says how they read.
+                value = term.written(value)
+                exact = False
             out[term.name] = value
         return out, exact
 
@@ -257,6 +389,8 @@ class NounMapping:
                     value = [term.prefix + quote_id(str(v)) for v in value]
                 elif not term.many:
                     value = term.prefix + quote_id(str(value))
+            elif term.kind in (VALUE, ENUM):
+                value = term.written(value)
             yield name, value
 
     # -- compact document -> entity data (our own documents, without pyld) --------------------
@@ -295,6 +429,8 @@ class NounMapping:
                     data[key] = None  # a JSON null literal; any other null is no value
                 continue
             kind = term.kind
+            if kind in (VALUE, ENUM):
+                return None  # nested nodes and enum IRIs: read through pyld's expansion
             if kind == JSON:
                 size += check_limits(
                     value, max_bytes=max_bytes - size, max_depth=max_depth, depth=1
@@ -386,38 +522,54 @@ class NounMapping:
         )
 
     def _read_values(self, term: Term, values: Any) -> Any:
-        items = values if isinstance(values, list) else [values]
-        if len(items) == 1 and isinstance(items[0], dict) and "@list" in items[0]:
-            items = items[0]["@list"]
-        read = [self._read_item(term, item) for item in items]
-        if term.many:
-            return read
-        if not read:
-            return _ABSENT
-        if len(read) > 1:
-            raise _Bad(f"expected one value, got {len(read)}", values)
-        return read[0]
+        return _read_values(term, values)
 
-    def _read_item(self, term: Term, item: Any) -> Any:
-        if not isinstance(item, dict):
-            raise _Bad("expected a JSON-LD value or node object", item)
-        if term.kind == LINK:
-            iri = item.get("@id")
-            if not isinstance(iri, str) or "@value" in item:
-                raise _Bad(f"expected a link (@id) to a {term.target}", item)
-            ident = id_from_iri(iri, term.prefix)
-            if ident is None:
-                raise _Bad(
-                    f"<{iri}> is not the IRI of a {term.target} (expected {term.prefix}<id>)", iri
-                )
-            return ident
-        if "@value" in item:
-            return item["@value"]
-        if term.kind == URL and isinstance(item.get("@id"), str):
-            return item["@id"]
-        if "@id" in item:
-            raise _Bad(f"expected a literal value, got a link <{item['@id']}>", item)
-        raise _Bad("expected a literal value", item)
+
+def _read_values(term: Term, values: Any) -> Any:
+    """A term's value from its expanded values (a list of one, for a single value)."""
+    items = values if isinstance(values, list) else [values]
+    if len(items) == 1 and isinstance(items[0], dict) and "@list" in items[0]:
+        items = items[0]["@list"]
+    read = [_read_item(term, item) for item in items]
+    if term.many:
+        return read
+    if not read:
+        return _ABSENT
+    if len(read) > 1:
+        raise _Bad(f"expected one value, got {len(read)}", values)
+    return read[0]
+
+
+def _read_item(term: Term, item: Any) -> Any:
+    if term.kind == VALUE:
+        assert term.value is not None
+        return term.value.read(item)
+    if term.kind == ENUM and isinstance(item, dict) and isinstance(item.get("@id"), str):
+        assert term.iris is not None
+        wanted = normalize(item["@id"])
+        for value, own in term.iris.items():
+            if normalize(own) == wanted:
+                return value
+        raise _Bad(f"<{item['@id']}> is the IRI of none of the enum's values", item)
+    if not isinstance(item, dict):
+        raise _Bad("expected a JSON-LD value or node object", item)
+    if term.kind == LINK:
+        iri = item.get("@id")
+        if not isinstance(iri, str) or "@value" in item:
+            raise _Bad(f"expected a link (@id) to a {term.target}", item)
+        ident = id_from_iri(iri, term.prefix)
+        if ident is None:
+            raise _Bad(
+                f"<{iri}> is not the IRI of a {term.target} (expected {term.prefix}<id>)", iri
+            )
+        return ident
+    if "@value" in item:
+        return item["@value"]
+    if term.kind == URL and isinstance(item.get("@id"), str):
+        return item["@id"]
+    if "@id" in item:
+        raise _Bad(f"expected a literal value, got a link <{item['@id']}>", item)
+    raise _Bad("expected a literal value", item)
 
 
 def _weight(text: str) -> int:
