@@ -81,6 +81,13 @@ STEPS = (
         "JSON-LD against pyld",
     ),
     Step(
+        "values",
+        "bench_values.py",
+        (),
+        ("--quick",),
+        "value types: nested validation against pydantic; nested queries on SQLite",
+    ),
+    Step(
         "scaling",
         "scaling.py",
         (),
