@@ -693,3 +693,30 @@ def test_arithmetic_matches_python_on_integers(x: int, y: int) -> None:
     assert parse("x + y * 2 - -y").evaluate(row) == x + y * 2 + y
     assert parse("x < y or x == y").evaluate(row) is (x <= y)
     assert parse("max(x, y) - min(x, y) == abs(x - y)").evaluate(row) is True
+
+
+def test_paths_read_into_values_and_aggregates_leave_missing_items_out() -> None:
+    values = {
+        "shipTo": {"country": "FR"},
+        "items": [{"q": 3, "tags": ["a"]}, {"q": 1, "tags": ["b", "c"]}, {}],
+    }
+    for source, expected in [
+        ("shipTo.country == 'FR'", True),
+        ("shipTo.city is null", True),
+        ("items.q", [3, 1]),
+        ("items.tags", ["a", "b", "c"]),
+        ("count(items)", 3),
+        ("count(items.q)", 2),
+        ("sum(items.q)", 4),
+        ("avg(items.q)", 2),
+        ("min(items.q)", 1),
+        ("max(items.q)", 3),
+        ("any(items, q > 2)", True),
+        ("all(items, q > 0)", None),  # the third item has no q: unknown, as SQL says
+        ("all(items, coalesce(q, 1) > 0)", True),
+        ("any(items, coalesce(q, 0) > 5)", False),
+        ("any(items, any(tags, false))", None),  # the third item has no tags: unknown
+        ("count(missing)", 0),
+        ("sum(missing)", None),
+    ]:
+        assert parse(source).evaluate(values) == expected, source

@@ -1047,7 +1047,8 @@ class _Compiler:
 
 def _path_reader(segments: list[str]) -> _Run:
     """A dotted path: each step reads a value's property; over a list, every item's (so
-    ``items.totalPrice`` is the list of totals). A missing step reads as null."""
+    ``items.totalPrice`` is the list of totals, the items without one left out, as a
+    query's path reads them). A missing step reads as null."""
 
     def step(value: Any, rest: list[str]) -> Any:
         for index, segment in enumerate(rest):
@@ -1055,7 +1056,10 @@ def _path_reader(segments: list[str]) -> _Run:
                 found = []
                 for item in value:
                     got = step(item, rest[index:])
-                    found.extend(got if isinstance(got, list) else [got])
+                    if isinstance(got, list):
+                        found.extend(got)
+                    elif got is not None:
+                        found.append(got)
                 return found
             if not isinstance(value, Mapping):
                 return None
