@@ -429,3 +429,20 @@ def test_an_index_must_reach_one_scalar(write: Write) -> None:
         (9, 27, "N.indexes[3]", Code.BAD_INDEX),  # no such property
         (9, 38, "N.indexes[4][1]", Code.BAD_INDEX),
     ]
+
+
+def test_value_types_terms_are_checked_against_schema_org(write: Write) -> None:
+    path = write(
+        "Addr:\n"
+        "  kind: value\n"
+        "  class: schema:PostalAdress\n"
+        "  properties:\n"
+        "    street: {type: string, iri: schema:streetAdress}\n"
+        "Thing:\n"
+        "  properties:\n"
+        "    a: {type: Addr}\n"
+    )
+    assert problems(path) == [
+        (3, 10, "Addr.class", Code.UNKNOWN_TERM),
+        (5, 33, "Addr.properties.street.iri", Code.UNKNOWN_TERM),
+    ]

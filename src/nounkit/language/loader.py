@@ -1709,7 +1709,25 @@ class _Checker:
     def check_terms(self, nouns: Mapping[str, NounDef], *, vocab: str, strict: bool) -> None:
         """Every ``class:`` and ``iri:`` against the Schema.org table: errors are problems,
         Schema.org's own looseness warns (or is a problem too, when ``strict``)."""
-        for finding in term_findings(nouns, vocab=vocab):
+        # Value types are checked as nouns are: their class, their properties' iri.
+        holders: dict[str, NounDef] = dict(nouns)
+        for value in self.values.values():
+            holders.setdefault(
+                value.name,
+                NounDef(
+                    name=value.name,
+                    singular=value.name,
+                    plural=value.name,
+                    description=value.description,
+                    properties=value.properties,
+                    relationships={},
+                    actions={},
+                    events=(),
+                    class_iri=value.class_iri,
+                    location=value.location,
+                ),
+            )
+        for finding in term_findings(holders, vocab=vocab):
             src = self.declared.get(finding.noun)
             if finding.at is not None and src is not None:
                 where = src.location(src.yaml_path(finding.at))
