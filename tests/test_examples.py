@@ -130,3 +130,11 @@ def _refs(node: Any) -> list[str]:
     if isinstance(node, list):
         return [r for value in node for r in _refs(value)]
     return []
+
+
+def test_check_counts_value_types_and_enums(capsys: pytest.CaptureFixture[str]) -> None:
+    from nounkit.cli import main
+
+    assert main(["check", "--nouns", str(EXAMPLES / "quotes")]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("1 noun, 2 value types and 1 enum from 1 file: no problems")

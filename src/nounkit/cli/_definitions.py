@@ -27,6 +27,7 @@ from nounkit.cli._shared import (
     write_out,
 )
 from nounkit.errors import ValidationError
+from nounkit.language.spec import EnumDef, ValueDef
 
 __all__ = ["build", "check", "codegen", "completion", "validate"]
 
@@ -54,10 +55,17 @@ def check(nouns: tuple[str, ...], external: tuple[str, ...]) -> int:
         cells = "  ".join(f"{c:>{len(h)}}" for c, h in zip(counts, header[1:], strict=True))
         print(f"{name:<{width}}  {cells}", file=out)
     files = {n.location.file for n in found.nouns.values() if n.location}
-    summary = (
-        f"{len(rows)} noun{'s' if len(rows) != 1 else ''} from {len(files)} "
-        f"file{'s' if len(files) != 1 else ''}: "
-    )
+    types = {name: t for n in found.nouns.values() for name, t in n.types.items()}
+    files |= {t.location.file for t in types.values() if t.location}
+    values = sum(1 for t in types.values() if isinstance(t, ValueDef) and not t.anonymous)
+    enums = sum(1 for t in types.values() if isinstance(t, EnumDef))
+    parts = [f"{len(rows)} noun{'s' if len(rows) != 1 else ''}"]
+    if values:
+        parts.append(f"{values} value type{'s' if values != 1 else ''}")
+    if enums:
+        parts.append(f"{enums} enum{'s' if enums != 1 else ''}")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    summary = f"{listed} from {len(files)} file{'s' if len(files) != 1 else ''}: "
     print("\n" + summary + styled("no problems", out, fg="green"), file=out)
     return EXIT_OK
 
