@@ -69,6 +69,7 @@ class Code(StrEnum):
     VALUE_CYCLE = "NK317"
     ITEMS_NOT_ARRAY = "NK318"
     BAD_INDEX = "NK319"
+    VALUE_TOO_LARGE = "NK320"
 
     EXPRESSION_SYNTAX = "NK401"
     UNKNOWN_NAME = "NK402"
@@ -151,6 +152,7 @@ SUMMARIES: Mapping[Code, str] = {
     Code.VALUE_CYCLE: "value types that hold each other with no optional or array link",
     Code.ITEMS_NOT_ARRAY: "minItems, maxItems or uniqueItems on a property that is not an array",
     Code.BAD_INDEX: "an index on a path that reaches no single scalar value",
+    Code.VALUE_TOO_LARGE: "value types nested too deep, or into too many paths",
     Code.EXPRESSION_SYNTAX: "an expression that cannot be parsed",
     Code.UNKNOWN_NAME: "an expression that reads a name the noun does not have",
     Code.COMPUTED_CYCLE: "computed values that depend on each other in a cycle",

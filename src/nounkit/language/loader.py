@@ -52,7 +52,7 @@ from nounkit.language.types import (
     plainly_fits,
     whole_schema,
 )
-from nounkit.language.vocab import VocabularyWarning, term_findings
+from nounkit.language.vocab import VocabularyWarning, expand_iri, term_findings
 from nounkit.language.yamlsource import MAX_BYTES, Positions, YamlDocument, YamlProblem, read_yaml
 
 __all__ = ["DEFAULT_VOCAB", "check_documents", "load_nouns", "noun_files"]
@@ -73,6 +73,10 @@ _AS_WRITTEN = {
     "exclusiveMaximum": "exclusive_maximum", "minLength": "min_length",
     "maxLength": "max_length", "pattern": "pattern", "iri": "iri", "deprecated": "deprecated",
 }  # fmt: skip
+
+# How deep value types may nest below a noun, and how many property paths they may reach.
+_MAX_NESTING = 32
+_MAX_PATHS = 10_000
 
 # The largest bound a number's validator can hold (a float's range), and the largest length.
 _MAX_BOUND = 1.7976931348623157e308
@@ -324,6 +328,7 @@ class _Checker:
         for check in self.deferred:
             check()
         self._check_value_cycles()
+        self._check_value_sizes(nouns)
         nouns = {
             name: noun.replace(
                 types=MappingProxyType(self._types_of(noun)), indexes=self._indexes(noun)
@@ -534,7 +539,8 @@ class _Checker:
         if kind == "value":
             return "value", written
         if kind == "enum":
-            return ("string", written) if written in self.enums else None
+            found = self.enums.get(written)
+            return ("string", written) if found is not None and found.values else None
         if kind == "noun":
             self.report(
                 src,
@@ -570,6 +576,7 @@ class _Checker:
             found = f"{base}{number}"
         self.kinds[found] = "value"
         props = self._properties(src, raw, (*at, "properties"), found)
+        self._stored_alone(src, props, at)
         order = self._computed_order(src, props, (*at,))
         self.values[found] = ValueDef(
             name=found,
@@ -644,7 +651,9 @@ class _Checker:
             raw=spec,
             **written,
         )
-        if sound and (kind == "value" or (array and (prop.min_items or prop.max_items))):
+        if sound and (
+            kind == "value" or (array and (prop.min_items or prop.max_items or prop.unique_items))
+        ):
             # Its values are checked once every value type is read.
             self.deferred.append(lambda: self._check_values(src, prop, spec, at))
         elif sound:
@@ -753,11 +762,11 @@ class _Checker:
                     f"{high} {spec[high]}: no value could fit",
                     f"swap them, or lower {low}",
                 )
-        for key in (*numeric_keys, "minLength", "maxLength"):
+        for key in (*numeric_keys, "minLength", "maxLength", "minItems", "maxItems"):
             value = _get(spec, key)
             if not isinstance(value, int | float) or isinstance(value, bool):
                 continue
-            limit = _MAX_LENGTH if key in ("minLength", "maxLength") else _MAX_BOUND
+            limit = _MAX_BOUND if key in numeric_keys else _MAX_LENGTH
             if abs(value) > limit:
                 self.report(
                     src,
@@ -1347,6 +1356,7 @@ class _Checker:
         written = _get(data, "properties") or {}
         properties = self._properties(src, written, ("properties",), src.name)
         src.unchecked |= set(written) - set(properties)
+        self._stored_alone(src, properties, ())
         order = self._computed_order(src, properties)
         rules = self._rules(src, _get(data, "rules") or [], properties)
         return ValueDef(
@@ -1360,8 +1370,29 @@ class _Checker:
             raw=data,
         )
 
+    def _stored_alone(self, src: _Source, properties: Mapping[str, PropertyDef], at: Path) -> None:
+        """``unique`` and ``index`` belong to a noun's storage; a value type's property can
+        only be indexed as a path, under the noun's ``indexes``."""
+        for name, prop in properties.items():
+            for key, given in (("unique", prop.unique), ("index", prop.index)):
+                if given:
+                    self.report(
+                        src,
+                        (*at, "properties", name, key),
+                        Code.BAD_INDEX,
+                        f"{key} applies to a noun's own properties, not a value type's",
+                        "list the path under the noun's indexes, as in `indexes: [shipTo.city]`"
+                        + (
+                            " (uniqueness inside values is not supported)"
+                            if key == "unique"
+                            else ""
+                        ),
+                        key=True,
+                    )
+
     def _enum(self, src: _Source) -> EnumDef:
-        raw = _get(src.data, "values") or []
+        raw = _get(src.data, "values")
+        raw = [] if raw is None else raw
         entries: list[tuple[Path, Any, Any]] = []
         if isinstance(raw, dict):
             entries = [(("values", k), k, v) for k, v in raw.items()]
@@ -1369,6 +1400,15 @@ class _Checker:
             entries = [(("values", i), v, None) for i, v in enumerate(raw)]
         values: list[EnumValue] = []
         seen: dict[str, int] = {}
+        iris: dict[str, str] = {}
+        if isinstance(raw, dict) and not raw and "values" in src.data:
+            self.report(
+                src,
+                ("values",),
+                Code.EMPTY,
+                "must not be empty",
+                "list the enum's values, as a list or as a mapping of value to {description, iri}",
+            )
         for at, value, about in entries:
             if value is BROKEN:
                 continue
@@ -1383,7 +1423,19 @@ class _Checker:
                 continue
             seen[value] = len(values)
             about = about if isinstance(about, dict) else {}
-            values.append(EnumValue(value, _get(about, "description"), _get(about, "iri")))
+            iri = _get(about, "iri")
+            if iri is not None:
+                full = expand_iri(iri) or iri
+                if full in iris:
+                    self.report(
+                        src,
+                        (*at, "iri"),
+                        Code.SHARED_IRI,
+                        f"enum values {iris[full]!r} and {value!r} both map to <{full}>",
+                        "an IRI stands for one value: give one of them another iri",
+                    )
+                iris.setdefault(full, value)
+            values.append(EnumValue(value, _get(about, "description"), iri))
         return EnumDef(
             name=src.name,
             values=tuple(values),
@@ -1427,7 +1479,9 @@ class _Checker:
             end = self._follow(src, at, expr, scope.items, properties)
             if end is None:
                 continue
-            if not end.array:
+            # Through a list of values (ls.sub), as count() and sum() read it, or a list itself.
+            through = self._through_list(scope.items, properties)
+            if not (end.array or through):
                 self.report(
                     src,
                     at,
@@ -1446,6 +1500,21 @@ class _Checker:
                     f"to read ({', '.join(sorted(scope.paths))})",
                     "any() and all() conditions read the properties of value-type items",
                 )
+
+    def _through_list(self, path: str, properties: Mapping[str, PropertyDef]) -> bool:
+        """Whether a (checked) path passes through a list before its last name."""
+        current: Mapping[str, PropertyDef] = properties
+        for segment in path.split(".")[:-1]:
+            prop = current.get(segment)
+            if prop is None:
+                return False
+            if prop.array:
+                return True
+            value = self.values.get(prop.ref or "") if prop.is_value else None
+            if value is None:
+                return False
+            current = value.properties
+        return False
 
     def _follow(
         self,
@@ -1496,7 +1565,8 @@ class _Checker:
 
     def _check_value_cycles(self) -> None:
         """A value type may hold itself only through an optional or array link: otherwise
-        no finite value could be written."""
+        no finite value could be written. Depth-first, each link looked at once; a cycle is
+        reported at the link that closes it."""
         links = {
             name: [
                 (p.name, p.ref)
@@ -1505,42 +1575,101 @@ class _Checker:
             ]
             for name, value in self.values.items()
         }
-        state: dict[str, int] = {}
-        for start in sorted(links):
-            stack: list[tuple[str, list[str]]] = [(start, [start])]
-            while stack:
-                name, trail = stack.pop()
-                for _, target in links[name]:
-                    assert target is not None
-                    if target == start:
-                        self._report_cycle(start, [*trail, target], links[start][0][0])
-                        break
-                    if target not in trail and state.get(target) != 2:
-                        stack.append((target, [*trail, target]))
-            state[start] = 2
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+        for root in sorted(links):
+            if state.get(root):
+                continue
+            path: list[str] = [root]
+            todo: list[list[tuple[str, str | None]]] = [list(links[root])]
+            state[root] = 1
+            while todo:
+                if not todo[-1]:
+                    state[path.pop()] = 2
+                    todo.pop()
+                    continue
+                prop, target = todo[-1].pop(0)
+                assert target is not None
+                if state.get(target) == 1:
+                    cycle = [*path[path.index(target) :], target]
+                    self._report_cycle(path[-1], prop, cycle)
+                elif not state.get(target):
+                    state[target] = 1
+                    path.append(target)
+                    todo.append(list(links[target]))
 
-    def _report_cycle(self, start: str, trail: list[str], prop: str) -> None:
-        if start in self._cycles:
-            return
-        self._cycles.update(trail)
-        value = self.values[start]
-        src = self.declared.get(start) if not value.anonymous else None
-        if src is None or value.location is None:
-            where = value.location or Location("<noun definitions>", 0, 0)
-            self.problems.append(
-                Problem(where.file, where.line, where.column, start,
-                        f"value types hold each other with no way to stop: {' -> '.join(trail)}",
-                        "make one of the links optional or an array", code=Code.VALUE_CYCLE)
-            )  # fmt: skip
-            return
-        self.report(
-            src,
-            ("properties", prop),
-            Code.VALUE_CYCLE,
-            f"value types hold each other with no way to stop: {' -> '.join(trail)}",
-            "make one of the links optional (`optional: true`) or an array",
-            key=True,
+    def _report_cycle(self, owner: str, prop: str, trail: list[str]) -> None:
+        where = self.values[owner].properties[prop].location
+        where = where or self.values[owner].location or Location("<noun definitions>", 0, 0)
+        self.problems.append(
+            Problem(
+                where.file,
+                where.line,
+                where.column,
+                f"{owner}.properties.{prop}",
+                f"value types hold each other with no way to stop: {' -> '.join(trail)}",
+                "make one of the links optional (`optional: true`) or an array",
+                code=Code.VALUE_CYCLE,
+            )
         )
+
+    def _check_value_sizes(self, nouns: Mapping[str, NounDef]) -> None:
+        """Value types nest at most MAX_NESTING levels and MAX_PATHS paths below a noun:
+        everything that reads them (models, schemas, JSON-LD contexts, storage keys) walks
+        them, and a few lines of YAML can make the walk exponential."""
+        paths: dict[str, int] = {}
+        depth: dict[str, int] = {}
+        for root in sorted(self.values):
+            if root in paths:
+                continue
+            stack: list[tuple[str, list[PropertyDef]]] = [
+                (root, [*self.values[root].properties.values()])
+            ]
+            open_: set[str] = {root}
+            count = {root: 0}
+            deepest = {root: 0}
+            while stack:
+                name, pending = stack[-1]
+                if not pending:
+                    stack.pop()
+                    open_.discard(name)
+                    paths[name], depth[name] = count[name], deepest[name] + 1
+                    if stack:
+                        holder = stack[-1][0]
+                        count[holder] = min(count[holder] + paths[name], _MAX_PATHS + 1)
+                        deepest[holder] = max(deepest[holder], depth[name])
+                    continue
+                prop = pending.pop()
+                count[name] += 1
+                target = prop.ref if prop.is_value and prop.ref in self.values else None
+                if target is None or target in open_:
+                    continue
+                if target in paths:
+                    count[name] = min(count[name] + paths[target], _MAX_PATHS + 1)
+                    deepest[name] = max(deepest[name], depth[target])
+                    continue
+                open_.add(target)
+                count[target], deepest[target] = 0, 0
+                stack.append((target, [*self.values[target].properties.values()]))
+        for noun in nouns.values():
+            for prop in noun.properties.values():
+                if not (prop.is_value and prop.ref in paths):
+                    continue
+                assert prop.ref is not None
+                if paths[prop.ref] > _MAX_PATHS or depth[prop.ref] > _MAX_NESTING:
+                    where = prop.location or noun.location or Location("<noun definitions>", 0, 0)
+                    self.problems.append(
+                        Problem(
+                            where.file,
+                            where.line,
+                            where.column,
+                            f"{noun.name}.properties.{prop.name}",
+                            f"{prop.ref} nests {depth[prop.ref]} levels and "
+                            f"{min(paths[prop.ref], _MAX_PATHS + 1):,} paths deep; value types "
+                            f"may nest {_MAX_NESTING} levels and {_MAX_PATHS:,} paths",
+                            "flatten the value types, or hold the deeper parts as json",
+                            code=Code.VALUE_TOO_LARGE,
+                        )
+                    )
 
     def _indexes(self, noun: NounDef) -> tuple[tuple[str, ...], ...]:
         """The noun's ``indexes``: each path must reach one scalar value (a property, a
@@ -1576,7 +1705,9 @@ class _Checker:
         if head in src.unchecked:
             return ""
         if head in noun.relationships:
-            if rest or noun.relationships[head].many:
+            if rest:
+                return "a relationship holds ids, not values: index it, or the target's own field"
+            if noun.relationships[head].many:
                 return "a to-many relationship is a list; index the to-one on the other side"
             return None
         properties: Mapping[str, PropertyDef] = noun.properties
@@ -1769,7 +1900,12 @@ def _misfit(
     from pydantic_core import SchemaValidator
     from pydantic_core import ValidationError as CoreError
 
-    if prop.is_value or prop.min_items is not None or prop.max_items is not None:
+    if (
+        prop.is_value
+        or prop.min_items is not None
+        or prop.max_items is not None
+        or (prop.unique_items)
+    ):
         validator = SchemaValidator(whole_schema(prop, types or {}, whole=whole))
     else:
         validator = _validator(prop, whole)
