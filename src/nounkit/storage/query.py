@@ -35,6 +35,7 @@ import base64
 import binascii
 import difflib
 import functools
+import hashlib
 import json
 import math
 import operator
@@ -318,15 +319,18 @@ def path_field(noun: NounDef, name: str, at: str, *, within: Field | None = None
     cached = _PATHS.get(cache)
     if cached is not None and cached[0] is noun:
         return cached[1]
+    seen: set[str] = set()
     if within is not None:
         start = noun.types.get(within.ref or "")
         assert isinstance(start, ValueDef)
         properties: Mapping[str, PropertyDef] = start.properties
         holder = start.name
+        # The value types on the way to the list count as met: storage keeps the keys of
+        # a value type that holds itself only at its first level.
+        seen.update(_types_along(noun, within))
     else:
         properties, holder = noun.properties, noun.name
     steps: list[tuple[str, bool]] = []
-    seen: set[str] = set()
     again = False
     prop: PropertyDef | None = None
     segments = name.split(".")
@@ -382,6 +386,20 @@ def path_field(noun: NounDef, name: str, at: str, *, within: Field | None = None
     return field
 
 
+def _types_along(noun: NounDef, field: Field) -> set[str]:
+    """The value types a field's path enters, its own included."""
+    found: set[str] = set()
+    properties: Mapping[str, PropertyDef] = noun.properties
+    for name, _ in field.steps or ((field.name, False),):
+        prop = properties.get(name)
+        value = noun.types.get(prop.ref or "") if prop is not None and prop.is_value else None
+        if not isinstance(value, ValueDef):
+            break
+        found.add(value.name)
+        properties = value.properties
+    return found
+
+
 def link_field(noun: NounDef, name: str) -> Field:
     """The to-one relationship ``name`` of ``noun``, through which a derived list is read."""
     relationship = noun.relationships.get(name)
@@ -418,7 +436,10 @@ def declared_indexes(noun: NounDef) -> list[tuple[str, tuple[Field, ...]]]:
     for paths in noun.indexes:
         chosen = tuple(fields.get(p) or path_field(noun, p, "indexes") for p in paths)
         if all(f is not None for f in chosen):
-            name = "__".join(p.replace(".", "_") for p in paths)
+            # The paths' own spelling, made unique by a digest of the paths themselves: a.b
+            # and a_b would both read a_b.
+            digest = hashlib.sha1("\x00".join(paths).encode()).hexdigest()[:6]
+            name = "__".join(p.replace(".", "_") for p in paths) + f"_{digest}"
             found.append((name, tuple(f for f in chosen if f is not None)))
     return found
 
@@ -629,7 +650,7 @@ def _check_field(field: Field, cond: Any, path: str, noun: NounDef | None = None
             parts = [
                 _elem_match(noun, field, cond[k], f"{path}.{k}")
                 if k == "$elemMatch" and noun is not None
-                else _check_op(field, k, cond[k], f"{path}.{k}")
+                else _check_op(field, k, cond[k], f"{path}.{k}", noun)
                 for k in keys
             ]
             return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
@@ -638,7 +659,7 @@ def _check_field(field: Field, cond: Any, path: str, noun: NounDef | None = None
     return _check_op(field, "$eq", cond, path)
 
 
-def _check_op(field: Field, op: str, value: Any, path: str) -> Cond:
+def _check_op(field: Field, op: str, value: Any, path: str, noun: NounDef | None = None) -> Cond:
     if op not in _OPERATOR_SET:
         close = difflib.get_close_matches(op, OPERATORS, n=1)
         tip = f"did you mean {close[0]!r}?" if close else "operators: " + " ".join(OPERATORS)
@@ -650,8 +671,8 @@ def _check_op(field: Field, op: str, value: Any, path: str) -> Cond:
     if op == "$size":
         if not field.sized:
             raise _fail_op(field, op, path, "it is not a stored list")
-        if type(value) is not int or value < 0:
-            raise QueryError(f"{path}: expected a whole number of at least 0, got {value!r}")
+        if type(value) is not int or value < 0 or value > _INT64:
+            raise QueryError(f"{path}: expected a whole number from 0 to {_INT64:,}, got {value!r}")
         return Leaf(field, "size", value)
     if op == "$elemMatch":
         raise QueryError(f"{path}: $elemMatch needs the noun's definition")  # see _check_field
@@ -700,7 +721,7 @@ def _check_op(field: Field, op: str, value: Any, path: str) -> Cond:
     # $not
     if not isinstance(value, Mapping) or not value:
         raise QueryError(f"{path}: expected a mapping of operators, such as {{'$gt': 5}}")
-    return NotCond(_check_field(field, value, path))
+    return NotCond(_check_field(field, value, path, noun))
 
 
 def _elem_match(noun: NounDef, field: Field, where: Any, path: str) -> Cond:
