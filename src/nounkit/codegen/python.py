@@ -40,11 +40,13 @@ _QUALIFIED = {
     "JsonValue": "_p.JsonValue",
     "Strict": "_p.Strict",
     "AfterValidator": "_p.AfterValidator",
+    "BeforeValidator": "_p.BeforeValidator",
     "StrEnum": "_e.StrEnum",
     "Value": "_nk.Value",
     "ENTITY_CONFIG": "_nk.ENTITY_CONFIG",
     "distinct": "_nk.distinct",
 }
+_PYDANTIC_NAMES = ("AfterValidator", "BaseModel", "BeforeValidator", "Field", "JsonValue", "Strict")
 _NAME = re.compile(r"\b(" + "|".join(_QUALIFIED) + r")\b")
 
 
@@ -77,7 +79,7 @@ def _property_line(name: str, python: str, prop: PropertyDef) -> str:
     if prop.array:
         annotation = _n("Annotated[list[") + annotation + _n("], Strict()]")
         if prop.unique_items:
-            annotation = _n("Annotated[") + annotation + _n(", AfterValidator(distinct)]")
+            annotation = _n("Annotated[") + annotation + _n(", BeforeValidator(distinct)]")
         if prop.min_items is not None:
             options["min_length"] = repr(prop.min_items)
         if prop.max_items is not None:
@@ -227,7 +229,8 @@ def python_module(nouns: Mapping[str, NounDef]) -> str:
         for a in python_names(list(t.properties)).values()
     }
     used = sorted(set(re.findall("\x00(\\w+)\x00", text)))
-    qualified = bool(every_attribute & set(_QUALIFIED))
+    # A property, value type or noun named like an imported name would shadow it.
+    qualified = bool((every_attribute | set(types) | set(nouns)) & set(_QUALIFIED))
     text = re.sub("\x00(\\w+)\x00", lambda m: _QUALIFIED[m[1]] if qualified else m[1], text)
     head = [
         '"""Pydantic models of the nouns: ' + ", ".join(nouns) + ".",
@@ -260,9 +263,7 @@ def python_module(nouns: Mapping[str, NounDef]) -> str:
             found = [n for n in names if n in used]
             if found:
                 head.append(f"from {module} import {', '.join(found)}")
-        pydantic_names = [
-            n for n in ("AfterValidator", "BaseModel", "Field", "JsonValue", "Strict") if n in used
-        ]
+        pydantic_names = [n for n in _PYDANTIC_NAMES if n in used]
         head += ["", f"from pydantic import {', '.join(pydantic_names)}", ""]
         nounkit_names = [n for n in ("ENTITY_CONFIG", "Value", "distinct") if n in used]
         head.append(f"from nounkit.compiler.fields import {', '.join(nounkit_names)}")

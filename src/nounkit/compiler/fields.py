@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import AfterValidator, ConfigDict, Field, GetCoreSchemaHandler, JsonValue, Strict
+from pydantic import BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, JsonValue, Strict
 from pydantic_core import core_schema as cs
 
 from nounkit.language.spec import PropertyDef, RelationshipDef
@@ -130,7 +130,7 @@ def field_type(prop: PropertyDef, models: Mapping[str, Any] | None = None) -> tu
     if prop.array:
         annotation = Annotated[list[annotation], Strict()]  # type: ignore[valid-type]
         if prop.unique_items:
-            annotation = Annotated[annotation, AfterValidator(distinct)]
+            annotation = Annotated[annotation, BeforeValidator(distinct)]
         if prop.min_items is not None:
             info["min_length"] = prop.min_items
         if prop.max_items is not None:

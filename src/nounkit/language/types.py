@@ -203,9 +203,14 @@ def property_schema(prop: PropertyDef, *, nullable: bool | None = None) -> dict[
     return schema
 
 
-def distinct(items: list[Any]) -> list[Any]:
-    """The list, when no item is there twice as JSON sees it (``1`` and ``1.0`` alike;
-    ``true`` and ``1`` not); JSON Schema's ``uniqueItems``."""
+def distinct(items: Any) -> Any:
+    """The list as given, when no item is there twice as JSON sees it (``1`` and ``1.0``
+    alike; ``true`` and ``1``, ``{"a": 1}`` and ``{"a": 1, "b": null}``, two spellings of
+    one instant all different); JSON Schema's ``uniqueItems``. It reads the items before
+    they are validated (so as JSON Schema reads them); anything but a list is left for
+    the list's own validation to refuse."""
+    if not isinstance(items, list):
+        return items
     seen: set[Any] = set()
     for index, item in enumerate(items):
         key = _json_key(item)
@@ -220,8 +225,8 @@ def distinct(items: list[Any]) -> list[Any]:
 
 
 def _json_key(value: Any) -> Any:
-    if hasattr(value, "model_dump"):  # a value type's model
-        value = value.model_dump(mode="json", by_alias=True)
+    if hasattr(value, "model_dump"):  # a value type's model, from a Python caller
+        value = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return (type(value).__name__, value)
     if isinstance(value, int):
@@ -275,7 +280,7 @@ def _property_core(
             schema, strict=True, min_length=prop.min_items, max_length=prop.max_items
         )
         if prop.unique_items:
-            schema = cs.no_info_after_validator_function(distinct, schema)
+            schema = cs.no_info_before_validator_function(distinct, schema)
     if (prop.optional or prop.computed is not None) and (whole or not prop.array):
         schema = cs.nullable_schema(schema)
     return schema
@@ -436,6 +441,8 @@ def plainly_fits(prop: PropertyDef, value: Any, *, whole: bool) -> bool:
     if value is None:
         return prop.optional and (whole or not prop.array)
     if prop.array and whole:
+        if prop.unique_items or prop.min_items is not None or prop.max_items is not None:
+            return False  # the list's own constraints: ask the validator
         return type(value) is list and all(plainly_fits(prop, v, whole=False) for v in value)
     kind = prop.type
     if kind in _PLAIN_TEXT:
