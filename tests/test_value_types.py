@@ -564,3 +564,14 @@ def test_queries_on_a_value_type_that_holds_itself(url: str, tmp_path: Path) -> 
     with pytest.raises(QueryError):
         reg.list("N", where={"lines": {"$size": 2**70}})
     reg.close()
+
+
+def test_a_document_nested_a_thousand_levels_is_a_validation_error(write: Write) -> None:
+    model = Registry.load(write("N: {properties: {j: {type: json}}}\n")).model("N")
+    deep: Any = []
+    for _ in range(1500):
+        deep = [deep]
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate({"id": "x", "j": deep})
+    assert [e.path for e in caught.value.errors] == ["j"]
+    assert len(str(caught.value)) < 1000  # the value is quoted a few levels deep, not whole

@@ -19,6 +19,7 @@ Driver and library errors are converted where they cross into nounkit, with
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -139,6 +140,18 @@ class DefinitionError(NounkitError):
         super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
 
 
+def _shown_values() -> reprlib.Repr:
+    # A value as a message quotes it: a few levels and items deep, so a hostile document
+    # nested a thousand levels cannot exhaust the stack while its error is written.
+    shown = reprlib.Repr()
+    shown.maxlevel, shown.maxdict, shown.maxlist = 4, 8, 8
+    shown.maxstring, shown.maxother, shown.maxlong = 120, 120, 120
+    return shown
+
+
+_SHOWN = _shown_values()
+
+
 class FieldError(_Value):
     """One field that failed validation: its path from the entity root, why, and the value."""
 
@@ -154,7 +167,9 @@ class FieldError(_Value):
         object.__setattr__(self, "value", value)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message} (got {self.value!r})" if self.path else self.message
+        if not self.path:
+            return self.message
+        return f"{self.path}: {self.message} (got {_SHOWN.repr(self.value)})"
 
 
 class ValidationError(NounkitError, ValueError):
