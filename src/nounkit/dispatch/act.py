@@ -65,6 +65,29 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# How deep an act's data may nest (mappings and lists): deeper than any model needs, and
+# shallow enough that every layer walking it (validation, storage, events) stays in reach.
+MAX_NESTING = 64
+
+
+def _too_deep(data: Any) -> str | None:
+    """The top-level field under which ``data`` nests past MAX_NESTING, if any (walked
+    without recursion, so a hostile document cannot exhaust the stack here)."""
+    if not isinstance(data, dict):
+        return None
+    for key, value in data.items():
+        pending: list[tuple[Any, int]] = [(value, 1)]
+        while pending:
+            item, depth = pending.pop()
+            if depth > MAX_NESTING:
+                return str(key)
+            if isinstance(item, dict):
+                pending.extend((v, depth + 1) for v in item.values())
+            elif isinstance(item, list | tuple):
+                pending.extend((v, depth + 1) for v in item)
+    return None
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return _stamp(value) if value.tzinfo is not None else _stamp(value.replace(tzinfo=UTC))
@@ -175,6 +198,13 @@ class _Run:
                         f"values, not {type(data).__name__}",
                     )
                 ],
+                id=id if isinstance(id, str) else None,
+            )
+        deep = _too_deep(data)
+        if deep is not None:
+            raise ValidationError(
+                noun.name,
+                [FieldError(deep, f"nested more than {MAX_NESTING} levels deep")],
                 id=id if isinstance(id, str) else None,
             )
         fields, inputs = self._split(noun, action, dict(data or {}), id)
