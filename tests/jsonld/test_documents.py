@@ -104,8 +104,8 @@ def test_unknown_and_wrong_fields_name_noun_id_and_field() -> None:
     with pytest.raises(ValidationError) as caught:
         REG.from_jsonld(wrong)
     messages = {e.path: e.message for e in caught.value.errors}
-    assert "is not the IRI of a ServiceSubscription" in messages["subscriptions"]
-    assert "https://example.org/service-subscriptions/<id>" in messages["subscriptions"]
+    assert "is not the IRI of a ServiceSubscription" in messages["subscriptions[0]"]
+    assert "https://example.org/service-subscriptions/<id>" in messages["subscriptions[0]"]
 
     two_names = {**REG.to_jsonld(plan()), "name": ["a", "b"]}
     with pytest.raises(ValidationError, match="expected one value, got 2"):

@@ -35,7 +35,7 @@ IRI is the property's ``iri`` (Schema.org's namespace always written
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote, unquote
@@ -137,14 +137,14 @@ class Term:
             entry["@container"] = "@set" if self.kind == LINK else "@list"
         return entry
 
-    def written(self, value: Any) -> Any:
+    def written(self, value: Any, shorten: Any) -> Any:
         """One stored value as a document holds it: a nested node for a value, an IRI for
         an enum value that has one; anything else as it is."""
         if self.kind == VALUE:
             assert self.value is not None
             if self.many and isinstance(value, list):
-                return [self.value.node(v) for v in value]
-            return self.value.node(value)
+                return [self.value.node(v, shorten) for v in value]
+            return self.value.node(value, shorten)
         if self.kind == ENUM:
             assert self.iris is not None
             iris = self.iris
@@ -204,25 +204,33 @@ class ValueMapping:
         self.terms: Mapping[str, Term] = terms
         self.by_iri: Mapping[str, Term] = {t.iri: t for t in terms.values()}
         self.ordered: tuple[Term, ...] = tuple(sorted(terms.values(), key=lambda t: t.iri))
+        # As for a noun: a nullable property whose default is something else is null when
+        # the node gives it no value (a null is no triple).
+        self.null_when_absent: tuple[str, ...] = tuple(
+            name
+            for name, prop in value.properties.items()
+            if (prop.optional or prop.computed is not None) and not _default_is_none(prop)
+        )
 
-    def node(self, data: Any) -> Any:
-        """A value as a nested node (anything but a mapping is left for the model to refuse)."""
+    def node(self, data: Any, shorten: Any) -> Any:
+        """A value as a nested node (anything but a mapping is left for the model to refuse);
+        its keys are the value type's own terms."""
         if not isinstance(data, Mapping):
             return data
         node: dict[str, Any] = {}
         if self.class_iri is not None:
-            node["@type"] = self.class_iri
+            node["@type"] = shorten(self.class_iri)
         for term in self.ordered:
             value = data.get(term.name)
             if value is not None:
-                node[term.name] = term.written(value)
+                node[term.name] = term.written(value, shorten)
         return node
 
     def read(self, item: Any) -> dict[str, Any]:
         """A value's data from its expanded node."""
         if not isinstance(item, dict) or "@value" in item or "@list" in item:
             raise _Bad(f"expected a {self.name} node", item)
-        if set(item) <= {"@id"}:
+        if set(item) == {"@id"}:
             raise _Bad(f"expected a {self.name} node, got a link <{item.get('@id')}>", item)
         types = [normalize(t) for t in item.get("@type", []) if isinstance(t, str)]
         if self.class_iri is not None and types and normalize(self.class_iri) not in types:
@@ -236,9 +244,14 @@ class ValueMapping:
             term = self.by_iri.get(normalize(key))
             if term is None:
                 raise _Bad(f"unknown property: {self.name} has no term for <{key}>", values)
-            found = _read_values(term, values)
+            try:
+                found = _read_values(term, values)
+            except _Bad as bad:
+                raise bad.inside(f".{term.name}") from None
             if found is not _ABSENT:
                 data[term.name] = found
+        for name in self.null_when_absent:
+            data.setdefault(name, None)
         return data
 
 
@@ -291,7 +304,7 @@ class NounMapping:
             and (prop.optional or prop.computed is not None)
             and not _default_is_none(prop)
         )
-        self.prefixes = self._prefixes(terms)
+        self.prefixes = self._prefixes(_every_name(terms))
         self._prefix_iris = tuple(self.prefixes.values())
         self.context: dict[str, Any] = {"@context": self._context(vocab)}
         # IRIs pyld would shorten to a CURIE (entity IRIs under a prefix's namespace):
@@ -305,8 +318,10 @@ class NounMapping:
     # -- the context -------------------------------------------------------------------------
 
     @staticmethod
-    def _prefixes(terms: Mapping[str, Term]) -> dict[str, str]:
-        """``schema`` and ``xsd``, unless a property already has the name."""
+    def _prefixes(terms: Iterable[str]) -> dict[str, str]:
+        """``schema`` and ``xsd``, unless a property (of the noun or of a value it holds,
+        whose scoped context would shadow the prefix) already has the name."""
+        terms = set(terms)
         chosen: dict[str, str] = {}
         for wanted, iri in (("schema", SCHEMA), ("xsd", XSD)):
             name = wanted
@@ -330,10 +345,12 @@ class NounMapping:
 
     def _definition(self, term: Term, chain: tuple[str, ...]) -> dict[str, Any]:
         """A term's definition; a value's carries its own terms as a scoped context, which
-        JSON-LD 1.1 passes on to nested nodes, so a value type met again needs none."""
+        JSON-LD 1.1 passes on to nested nodes. A value type directly inside itself needs it
+        no more (it is the active context already); value types holding each other get it
+        again at each level, down to _SCOPED_LEVELS of them."""
         entry = term.definition(self.shorten)
         value = term.value
-        if value is not None and value.name not in chain:
+        if value is not None and (chain[-1:] != (value.name,)) and len(chain) < _SCOPED_LEVELS:
             entry["@context"] = {
                 t.name: self._definition(t, (*chain, value.name)) for t in value.terms.values()
             }
@@ -372,9 +389,9 @@ class NounMapping:
                     if url.startswith(self._prefix_iris):
                         exact = False
             elif kind in (VALUE, ENUM):
-                # Nested nodes and enum IRIs: pyld's compaction says how they read.
-                value = term.written(value)
-                exact = False
+                # Nested nodes under the value type's own terms, enum values as their IRIs:
+                # nounkit's own form, which means what pyld's would.
+                value = term.written(value, self.shorten)
             out[term.name] = value
         return out, exact
 
@@ -390,7 +407,7 @@ class NounMapping:
                 elif not term.many:
                     value = term.prefix + quote_id(str(value))
             elif term.kind in (VALUE, ENUM):
-                value = term.written(value)
+                value = term.written(value, self.shorten)
             yield name, value
 
     # -- compact document -> entity data (our own documents, without pyld) --------------------
@@ -501,7 +518,7 @@ class NounMapping:
             try:
                 value = self._read_values(term, values)
             except _Bad as bad:
-                errors.append(FieldError(term.name, bad.message, bad.value))
+                errors.append(FieldError(term.name + bad.where, bad.message, bad.value))
                 continue
             if value is not _ABSENT:
                 if term.name == "id" and ident is not None and value != ident:
@@ -530,7 +547,12 @@ def _read_values(term: Term, values: Any) -> Any:
     items = values if isinstance(values, list) else [values]
     if len(items) == 1 and isinstance(items[0], dict) and "@list" in items[0]:
         items = items[0]["@list"]
-    read = [_read_item(term, item) for item in items]
+    read = []
+    for index, item in enumerate(items):
+        try:
+            read.append(_read_item(term, item))
+        except _Bad as bad:
+            raise bad.inside(f"[{index}]") if term.many else bad from None
     if term.many:
         return read
     if not read:
@@ -593,7 +615,29 @@ _ABSENT = _Absent()
 
 
 class _Bad(Exception):
-    def __init__(self, message: str, value: Any) -> None:
+    def __init__(self, message: str, value: Any, where: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.value = value
+        self.where = where  # the path below the term: ".geo.lat", "[2].sku"
+
+    def inside(self, step: str) -> _Bad:
+        return _Bad(self.message, self.value, step + self.where)
+
+
+def _every_name(terms: Mapping[str, Term]) -> set[str]:
+    """The names of the terms and of every value type's terms below them."""
+    names: set[str] = set()
+    seen: set[int] = set()
+    pending = list(terms.values())
+    while pending:
+        term = pending.pop()
+        names.add(term.name)
+        if term.value is not None and id(term.value) not in seen:
+            seen.add(id(term.value))
+            pending.extend(term.value.terms.values())
+    return names
+
+
+# How many levels of value types holding each other get their scoped context again.
+_SCOPED_LEVELS = 12

@@ -28,7 +28,15 @@ from nounkit.jsonld.loader import (
     check_limits,
     parse_document,
 )
-from nounkit.jsonld.mapping import JSON, NounMapping, entity_prefix, id_from_iri, quote_id
+from nounkit.jsonld.mapping import (
+    ENUM,
+    JSON,
+    VALUE,
+    NounMapping,
+    entity_prefix,
+    id_from_iri,
+    quote_id,
+)
 from nounkit.language import inflect
 from nounkit.language.vocab import expand_iri, normalize
 
@@ -207,10 +215,25 @@ class JsonLd:
             ident,
         )
         # pyld 3 compacts a @json literal that is an array as several values ([x] -> x);
-        # JSON-LD 1.1 keeps the array (test suite js06/js07), and so does nounkit.
+        # JSON-LD 1.1 keeps the array (test suite js06/js07), and so does nounkit. Values
+        # and enum values stay in nounkit's own form too: pyld would flatten the JSON
+        # arrays inside values, name a value's fields by the holder's terms where their
+        # IRIs meet, and key a plain value of an IRI-typed enum by its full IRI.
+        own = {
+            key
+            for key in document
+            if (term := mapping.terms.get(key)) is not None and term.kind in (VALUE, ENUM)
+        }
+        if own:
+            iris = {normalize(mapping.terms[key].iri) for key in own}
+            for key in list(compacted):
+                if not key.startswith("@") and key not in mapping.terms and _full(key) in iris:
+                    del compacted[key]
         for key, value in document.items():
             term = mapping.terms.get(key)
-            if term is not None and term.kind == JSON and isinstance(value, list):
+            if term is not None and (
+                term.kind in (VALUE, ENUM) or (term.kind == JSON and isinstance(value, list))
+            ):
                 compacted[key] = value
         return compacted
 
@@ -404,6 +427,11 @@ class JsonLd:
     def events_to_jsonld(self, events: Iterable[Event]) -> Iterator[dict[str, Any]]:
         for event in events:
             yield self.event_to_jsonld(event)
+
+
+def _full(key: str) -> str:
+    """A compacted key as the IRI it stands for (a CURIE or IRI; a term stays itself)."""
+    return normalize(expand_iri(key) or key)
 
 
 def _copy(value: Any) -> Any:
