@@ -575,3 +575,86 @@ def test_a_document_nested_a_thousand_levels_is_a_validation_error(write: Write)
         model.model_validate({"id": "x", "j": deep})
     assert [e.path for e in caught.value.errors] == ["j"]
     assert len(str(caught.value)) < 1000  # the value is quoted a few levels deep, not whole
+
+
+HARD = Path(__file__).resolve().parent / "data" / "values_jsonld.yaml"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"r": {"raw": [[1], ["a"], [1, [2, {}]]]}},  # JSON arrays inside a value
+        {"r": {"zip": None}},  # a null over a default
+        {"x": {"n": "x", "b": {"n": "2020-01-01", "a": {"n": "y"}}}},  # A.n and B.n differ
+        {"addr": {"schema": "s", "street": "1"}},  # a field named like the schema prefix
+        {"opt": {}, "opts": [{}, {"o": "z"}]},  # empty values
+        {"a": "2021-01-01", "tag": {"title": "tt", "when": "2020-01-01"}},  # shared IRIs
+        {"level": "plain", "levels": ["gold", "plain"]},  # an enum half with IRIs
+        {"site": "https://schema.org/x", "levels": ["plain"]},  # pyld compacts this one
+    ],
+)
+def test_hard_values_come_back_from_every_form(data: dict[str, Any]) -> None:
+    reg = Registry.load(HARD, storage="memory://")
+    entity = reg.act("create", noun="Thing", data={"name": "t", **data}).entity
+    compact = reg.to_jsonld(entity)
+    thing = reg.nouns["Thing"]
+    for key in ("tag", "opt", "r", "addr", "x"):  # a value's keys are its own terms
+        if key in data:
+            own = thing.types[thing.properties[key].ref or ""]
+            assert isinstance(own, ValueDef)
+            assert set(compact[key]) - {"@type"} <= set(own.properties), compact[key]
+    for form in ("compact", "expanded"):
+        document = reg.to_jsonld(entity, form=form)  # type: ignore[arg-type]
+        assert reg.from_jsonld(document, noun="Thing") == entity, form
+    assert reg.to_jsonld(entity, form="nquads")
+
+
+def test_json_ld_errors_name_the_path_inside_values() -> None:
+    reg = Registry.load(HARD, storage="memory://")
+    context = reg.to_jsonld(reg.act("create", noun="Thing", data={"name": "q"}).entity)
+    document = {
+        "@context": context["@context"],
+        "@id": "https://example.org/things/q1",
+        "@type": "Thing",
+        "name": "q",
+        "x": {"n": "a", "b": {"n": {"@id": "https://example.org/not-a-date"}}},
+    }
+    with pytest.raises(ValidationError) as caught:
+        reg.from_jsonld(document, noun="Thing")
+    assert [e.path for e in caught.value.errors] == ["x.b.n"]
+
+
+def test_generated_code_survives_a_property_named_like_a_type(tmp_path: Path) -> None:
+    nouns = tmp_path / "n.yaml"
+    nouns.write_text(
+        "Money: {kind: value, properties: {amount: {type: number}}}\n"
+        "Color: {kind: enum, values: [red, blue]}\n"
+        "Note: {properties: {Money: {type: string}, price: {type: Money}}}\n"
+        "Pen: {properties: {Color: {type: string}, ink: {type: Color, default: red}}}\n",
+        "utf-8",
+    )
+    target = tmp_path / "shadowed_models.py"
+    assert main(["codegen", "python", "-n", str(nouns), "-o", str(target)]) == 0
+    _assert_mypy_strict(target)
+    spec = importlib.util.spec_from_file_location("shadowed_models", target)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+        note = module.Note.model_validate({"id": "n", "Money": "x", "price": {"amount": 1}})
+        assert note.price.amount == 1
+        assert module.Pen.model_validate({"id": "p", "Color": "c"}).ink is module.Color.RED
+    finally:
+        del sys.modules[spec.name]
+
+
+def test_an_act_nested_past_the_limit_is_a_validation_error() -> None:
+    reg = registry()
+    line: dict[str, Any] = {"sku": "x", "quantity": 1, "unitPrice": 1}
+    for _ in range(70):
+        line = {"sku": "x", "quantity": 1, "unitPrice": 1, "parts": [line]}
+    with pytest.raises(ValidationError) as caught:
+        reg.act("create", noun="Order", data={**ORDER, "lines": [line]})
+    assert [e.path for e in caught.value.errors] == ["lines"]
+    assert reg.list("Order") == []

@@ -55,6 +55,12 @@ def _n(code: str) -> str:
     return _NAME.sub(lambda m: f"\x00{m[1]}\x00", code)
 
 
+def _t(name: str) -> str:
+    """Mark a reference to a value type or enum class, written plain or by its alias at
+    the end (a property named like the type would shadow it in a class body)."""
+    return f"\x01{name}\x01"
+
+
 def _value_annotation(prop: PropertyDef) -> str:
     """``Annotated[<python type>, Value(...)]``: the very annotation the compiler builds."""
     options = value_options(prop)
@@ -64,9 +70,13 @@ def _value_annotation(prop: PropertyDef) -> str:
     if prop.ref is not None:
         # The enum's class: validated as the compiled model validates it, then made a member.
         return (
-            _n(f"Annotated[{prop.ref}, Value(")
+            _n("Annotated[")
+            + _t(prop.ref)
+            + _n(", Value(")
             + ", ".join(arguments)
-            + _n(f"), AfterValidator({prop.ref})]")
+            + _n("), AfterValidator(")
+            + _t(prop.ref)
+            + ")]"
         )
     if prop.enum is not None and base == "str":
         base = "Literal[" + ", ".join(repr(v) for v in prop.enum) + "]"
@@ -74,7 +84,7 @@ def _value_annotation(prop: PropertyDef) -> str:
 
 
 def _property_line(name: str, python: str, prop: PropertyDef) -> str:
-    annotation = prop.ref if prop.is_value and prop.ref else _value_annotation(prop)
+    annotation = _t(prop.ref) if prop.is_value and prop.ref else _value_annotation(prop)
     options: dict[str, str] = {}
     if prop.array:
         annotation = _n("Annotated[list[") + annotation + _n("], Strict()]")
@@ -89,10 +99,10 @@ def _property_line(name: str, python: str, prop: PropertyDef) -> str:
     if prop.has_default and prop.ref is not None and not prop.is_value:
         # An enum's default as its member, so the field's type holds: PlanTier('free').
         if isinstance(prop.default, list):
-            members = ", ".join(f"{prop.ref}({v!r})" for v in prop.default)
+            members = ", ".join(f"{_t(prop.ref)}({v!r})" for v in prop.default)
             options["default_factory"] = f"lambda: [{members}]"
         elif prop.default is not None:
-            options["default"] = f"{prop.ref}({prop.default!r})"
+            options["default"] = f"{_t(prop.ref)}({prop.default!r})"
         else:
             options["default"] = "None"
     elif prop.has_default:
@@ -178,7 +188,7 @@ def _enum_class(definition: EnumDef) -> list[str]:
         lines.append(f"    {_member(value.value, taken)} = {value.value!r}")
         if value.description:
             lines.append(_docstring(value.description, "    "))
-    return lines
+    return [*lines, f"\x02{definition.name}\x02"]
 
 
 def _value_class(definition: ValueDef) -> list[str]:
@@ -191,7 +201,7 @@ def _value_class(definition: ValueDef) -> list[str]:
     ]
     if not definition.properties:
         lines.append("    pass")
-    return lines
+    return [*lines, f"\x02{definition.name}\x02"]
 
 
 def python_module(nouns: Mapping[str, NounDef]) -> str:
@@ -228,6 +238,17 @@ def python_module(nouns: Mapping[str, NounDef]) -> str:
         if isinstance(t, ValueDef)
         for a in python_names(list(t.properties)).values()
     }
+    # A property named like a value type or enum would shadow its class inside a class
+    # body: then every reference goes through a module-level alias, _nkt_<Name>.
+    shadowed = bool(every_attribute & set(types))
+    text = re.sub(
+        "\x01(\\w+)\x01", (lambda m: f"_nkt_{m[1]}") if shadowed else (lambda m: m[1]), text
+    )
+    text = re.sub(
+        "\n\x02(\\w+)\x02",
+        (lambda m: f"\n\n\n_nkt_{m[1]} = {m[1]}") if shadowed else (lambda m: ""),
+        text,
+    )
     used = sorted(set(re.findall("\x00(\\w+)\x00", text)))
     # A property, value type or noun named like an imported name would shadow it.
     qualified = bool((every_attribute | set(types) | set(nouns)) & set(_QUALIFIED))
