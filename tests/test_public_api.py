@@ -21,6 +21,7 @@ PUBLIC = [
     "DefinitionError",
     "FieldError",
     "Forbidden",
+    "HandlerError",
     "HandlerMissing",
     "JsonLdError",
     "LifecycleDef",
@@ -38,6 +39,7 @@ PUBLIC = [
     "TransitionDef",
     "TransitionNotAllowed",
     "UnknownAction",
+    "UnknownEvent",
     "ValidationError",
     "__version__",
 ]
@@ -56,6 +58,8 @@ ERRORS = [
     "Forbidden",
     "QueryError",
     "StorageError",
+    "HandlerError",
+    "UnknownEvent",
 ]
 # Errors of the extensions, defined beside them (nounkit.jsonld.errors).
 EXTENSION_ERRORS = ["JsonLdError"]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         DefinitionError,
         FieldError,
         Forbidden,
+        HandlerError,
         HandlerMissing,
         NotFound,
         NounkitError,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         StorageError,
         TransitionNotAllowed,
         UnknownAction,
+        UnknownEvent,
         ValidationError,
     )
     from nounkit.jsonld.errors import JsonLdError
@@ -54,6 +56,7 @@ _WHERE = {
             "DefinitionError",
             "FieldError",
             "Forbidden",
+            "HandlerError",
             "HandlerMissing",
             "NotFound",
             "NounkitError",
@@ -62,6 +65,7 @@ _WHERE = {
             "StorageError",
             "TransitionNotAllowed",
             "UnknownAction",
+            "UnknownEvent",
             "ValidationError",
         ),
         "nounkit.errors",
@@ -89,6 +93,7 @@ __all__ = [
     "DefinitionError",
     "FieldError",
     "Forbidden",
+    "HandlerError",
     "HandlerMissing",
     "JsonLdError",
     "LifecycleDef",
@@ -106,6 +111,7 @@ __all__ = [
     "TransitionDef",
     "TransitionNotAllowed",
     "UnknownAction",
+    "UnknownEvent",
     "ValidationError",
     "__version__",
 ]

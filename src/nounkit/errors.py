@@ -7,7 +7,9 @@
     ├── Conflict               stale version or duplicate unique value
     ├── TransitionNotAllowed   the lifecycle forbids the action in the current state
     ├── HandlerMissing         an action needs a Python handler and none is registered
+    ├── HandlerError           a handler broke its contract (returned no mapping of changes)
     ├── UnknownAction          no noun declares the action
+    ├── UnknownEvent           a subscription's pattern matches no declared event
     ├── AmbiguousAction        a bare verb matches more than one noun
     ├── Forbidden              the caller lacks a role the action requires
     ├── QueryError             a query names an unknown field or operator, or a wrong type
@@ -29,6 +31,7 @@ __all__ = [
     "DefinitionError",
     "FieldError",
     "Forbidden",
+    "HandlerError",
     "HandlerMissing",
     "NotFound",
     "NounkitError",
@@ -37,6 +40,7 @@ __all__ = [
     "StorageError",
     "TransitionNotAllowed",
     "UnknownAction",
+    "UnknownEvent",
     "ValidationError",
 ]
 
@@ -193,7 +197,7 @@ class NotFound(NounkitError, LookupError):
     """No entity with that id in the caller's tenant, or no noun by that name."""
 
 
-class Conflict(NounkitError):
+class Conflict(NounkitError):  # also: a second handler for an action, not replaced
     """A write lost a race (stale version) or would duplicate a unique value."""
 
 
@@ -205,8 +209,17 @@ class HandlerMissing(NounkitError):
     """A custom action was run, but no Python handler is registered for it."""
 
 
+class HandlerError(NounkitError, TypeError):
+    """A handler broke its contract: it returned something other than a mapping of
+    changes (or None). The message names the handler and what it returned."""
+
+
 class UnknownAction(NounkitError, LookupError):
     """No loaded noun declares the action."""
+
+
+class UnknownEvent(NounkitError, LookupError):
+    """A subscription's pattern matches none of the events the nouns declare."""
 
 
 class AmbiguousAction(NounkitError, LookupError):

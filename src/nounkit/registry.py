@@ -19,7 +19,7 @@ from nounkit.compiler.schema import Schema, load_schema
 from nounkit.config import Config, find_config
 from nounkit.dispatch.act import Dispatcher, run_act
 from nounkit.dispatch.read import entities
-from nounkit.errors import DefinitionError, NotFound, Problem, StorageError
+from nounkit.errors import Conflict, DefinitionError, NotFound, Problem, StorageError, UnknownEvent
 from nounkit.language.codes import Code
 from nounkit.language.spec import NounDef
 
@@ -173,14 +173,28 @@ class Registry:
             )
         register(self)
 
-    def handles(self, action: str, *, noun: str | None = None) -> Callable[[Handler], Handler]:
-        """Register the Python handler of an action (``"Noun.verb"`` or a unique verb)."""
+    def handles(
+        self, action: str, *, noun: str | None = None, replace: bool = False
+    ) -> Callable[[Handler], Handler]:
+        """Register the Python handler of an action (``"Noun.verb"`` or a unique verb).
+
+        An action has one handler: registering a second is a Conflict naming the first,
+        unless ``replace=True`` says the new one takes its place.
+        """
         from nounkit.dispatch.resolve import resolve_action
 
         definition, found = resolve_action(self.schema.nouns, action, noun)
 
         def register(handler: Handler) -> Handler:
-            self._handlers[(definition.name, found.name)] = handler
+            key = (definition.name, found.name)
+            held = self._handlers.get(key)
+            if held is not None and held is not handler and not replace:
+                raise Conflict(
+                    f"{definition.name}.{found.name} already has a handler "
+                    f"({_qualname(held)}); register {_qualname(handler)} with "
+                    "replace=True to replace it"
+                )
+            self._handlers[key] = handler
             return handler
 
         return register
@@ -238,8 +252,14 @@ class Registry:
         actor: str | None = None,
         tenant: str | None = None,
         roles: Iterable[str] = (),
+        expected_version: int | None = None,
     ) -> ActResult:
-        """Run an action: one transaction, entity and events together or not at all."""
+        """Run an action: one transaction, entity and events together or not at all.
+
+        ``expected_version``: the version the caller last read; when the entity is at
+        another by the time the act runs, the act fails with Conflict and changes nothing
+        (optimistic locking across requests, as an HTTP ``If-Match`` gives it).
+        """
         return run_act(
             self._dispatcher,
             action,
@@ -249,6 +269,7 @@ class Registry:
             actor=actor,
             tenant=tenant,
             roles=frozenset((roles,) if isinstance(roles, str) else roles),  # "admin": one role
+            expected_version=expected_version,
         )
 
     def get(self, noun: str, id: str, *, tenant: str | None = None) -> Entity:
@@ -391,6 +412,8 @@ class Registry:
         """
         from nounkit.dispatch.subscribers import Subscriber
 
+        _check_pattern(self.schema, pattern)
+
         def register(handler: EventHandler) -> EventHandler:
             self.subscribers.add(Subscriber(pattern, handler, durable))
             return handler
@@ -413,3 +436,27 @@ class Registry:
     def __repr__(self) -> str:
         where = f" from {self.config.file}" if self.config.file else ""
         return f"<Registry of {len(self.schema.nouns)} nouns{where}>"
+
+
+def _qualname(handler: object) -> str:
+    module = getattr(handler, "__module__", None)
+    name = getattr(handler, "__qualname__", None) or type(handler).__name__
+    return f"{module}.{name}" if module else str(name)
+
+
+def _check_pattern(schema: Schema, pattern: str) -> None:
+    """A subscription must be able to fire: its pattern matches some declared event."""
+    from nounkit.storage.query import name_pattern
+
+    if not isinstance(pattern, str) or not pattern:
+        raise UnknownEvent(f"an event pattern is a non-empty string, not {pattern!r}")
+    names = [noun.event_name(event) for noun in schema.nouns.values() for event in noun.events]
+    test = name_pattern(pattern)
+    if any(test(name) for name in names):
+        return
+    import difflib
+
+    candidates = [*names, *(f"{noun}.*" for noun in schema.nouns)]
+    close = difflib.get_close_matches(pattern, candidates, n=1, cutoff=0.5)
+    tip = f"; did you mean {close[0]!r}?" if close else ""
+    raise UnknownEvent(f"no declared event matches {pattern!r}{tip}")

@@ -8,6 +8,7 @@ that storage and the event log are exactly as they were.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -318,7 +319,7 @@ def test_a_broken_rule_after_a_nested_write_rolls_everything_back(
 
 
 def test_nested_acts_that_loop_are_stopped(kit: Registry, acme: Acme) -> None:
-    @kit.handles("Account.deposit")
+    @kit.handles("Account.deposit", replace=True)
     def again(ctx: Any, entity: Any, data: dict[str, Any]) -> None:
         ctx.act("Account.deposit", id=entity.id, data=data)
 
@@ -417,7 +418,7 @@ def test_a_handler_cannot_leave_the_transition_targets(registry: Registry) -> No
     customer = registry.act("ServiceCustomer.create", data={"name": "Ann", "type": "smb"}).entity.id
     grant = registry.act("grant", data={"name": "api", "type": "quota", "customer": customer})
 
-    @registry.handles("ServiceEntitlement.reset")
+    @registry.handles("ServiceEntitlement.reset", replace=True)
     def bad_reset(ctx: Any, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
         return {"status": "revoked"}
 
@@ -645,3 +646,45 @@ def test_a_failing_subscriber_never_undoes_the_action(kit: Registry, acme: Acme)
     assert failure.event == "Account.deposited"
     assert failure.error == f"RuntimeError: mailer down for {acme.account}"
     assert kit.events(since=failure.seq - 1)[0].name == "Account.deposited"
+
+
+def test_callers_get_named_errors_for_handlers_and_versions() -> None:
+    from nounkit import Registry
+    from nounkit.errors import Conflict, HandlerError
+
+    reg = Registry.load(Path(__file__).resolve().parents[2] / "nouns", storage="memory://")
+    customer = reg.act(
+        "create",
+        noun="ServiceCustomer",
+        data={"name": "A", "type": "business", "status": "prospect"},
+    )
+
+    def first(ctx: Any, entity: Any, data: dict[str, Any]) -> None:
+        return None
+
+    reg.handles("ServiceCustomer.update", replace=True)(first)
+    with pytest.raises(Conflict, match="already has a handler"):
+        reg.handles("ServiceCustomer.update")(lambda ctx, entity, data: None)
+
+    def broken(ctx: Any, entity: Any, data: dict[str, Any]) -> Any:
+        return 42
+
+    reg.handles("ServiceCustomer.update", replace=True)(broken)
+    with pytest.raises(HandlerError, match="broken"):
+        reg.act("update", noun="ServiceCustomer", id=customer.id, data={"name": "B"})
+    assert reg.get("ServiceCustomer", customer.id).name == "A"  # type: ignore[attr-defined]
+
+    reg.handles("ServiceCustomer.update", replace=True)(first)
+    with pytest.raises(Conflict, match="not the expected 7"):
+        reg.act("update", noun="ServiceCustomer", id=customer.id, data={"name": "C"},
+                expected_version=7)  # fmt: skip
+    done = reg.act(
+        "update", noun="ServiceCustomer", id=customer.id, data={"name": "C"},
+        expected_version=customer.version,
+    )  # fmt: skip
+    assert (done.version, done.entity.name) == (2, "C")  # type: ignore[attr-defined]
+    # The refused acts wrote nothing: the create's event and the one update's.
+    assert [e.name for e in reg.events(noun="ServiceCustomer") if e.entity_id == customer.id] == [
+        "ServiceCustomer.created",
+        "ServiceCustomer.updated",
+    ]

@@ -87,7 +87,7 @@ def test_a_handler_racing_another_writer_runs_again_and_loses_nothing(
     mine, other = pair
     calls: list[float] = []
 
-    @mine.handles("Account.deposit")
+    @mine.handles("Account.deposit", replace=True)
     def deposit(ctx: Any, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
         calls.append(entity.balance)
         if len(calls) == 1:  # mid-act, another process deposits 100 and commits

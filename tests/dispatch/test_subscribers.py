@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from nounkit import Registry
-from nounkit.errors import ValidationError
+from nounkit.errors import UnknownEvent, ValidationError
 
 from .helpers import load_catalog, load_kit, names
 
@@ -258,10 +259,19 @@ def test_a_subscriber_that_acts_keeps_every_subscriber_in_seq_order(storage_url:
 
 
 def test_only_the_star_is_a_wildcard_as_in_events(registry: Registry) -> None:
-    patterns = ["ServiceCustomer.?reated", "ServiceCustomer.[c]reated", "*.created"]
-    got: dict[str, int] = dict.fromkeys(patterns, 0)
-    for pattern in patterns:
-        registry.on(pattern)(lambda event, p=pattern: got.__setitem__(p, got[p] + 1))
+    # ? and [c] are literal characters: such patterns match no declared event, and a
+    # subscription that could never fire is refused, naming the closest event.
+    for pattern in ("ServiceCustomer.?reated", "ServiceCustomer.[c]reated"):
+        with pytest.raises(UnknownEvent, match=re.escape("did you mean 'ServiceCustomer.created'")):
+            registry.on(pattern)
+    got = {"*.created": 0}
+    registry.on("*.created")(lambda event: got.__setitem__("*.created", got["*.created"] + 1))
     new_customer(registry, "c1")
-    assert got == {p: len(registry.events(name=p)) for p in patterns}
-    assert got == {"ServiceCustomer.?reated": 0, "ServiceCustomer.[c]reated": 0, "*.created": 1}
+    assert got == {"*.created": len(registry.events(name="*.created"))} == {"*.created": 1}
+
+
+def test_a_pattern_that_matches_no_event_is_refused(registry: Registry) -> None:
+    with pytest.raises(UnknownEvent, match="did you mean"):
+        registry.on("Custmer.*")
+    with pytest.raises(UnknownEvent):
+        registry.on("")

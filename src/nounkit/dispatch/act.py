@@ -25,6 +25,7 @@ from nounkit.errors import (
     Conflict,
     FieldError,
     Forbidden,
+    HandlerError,
     HandlerMissing,
     NotFound,
     TransitionNotAllowed,
@@ -123,6 +124,9 @@ class _Run:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     pending: list[NewEvent] = field(default_factory=list)
     depth: int = 0
+    # The version the caller last read (``act(expected_version=)``), checked once: by the
+    # outer act, on the entity it loads.
+    expected_version: int | None = None
     # The version this run (its nested acts included) last wrote, by (noun, id); None: deleted.
     written: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
@@ -211,6 +215,12 @@ class _Run:
         kind = action.kind
         record: Record | None = None
         if kind == "create":
+            wanted, self.expected_version = self.expected_version, None
+            if wanted not in (None, 0):
+                raise Conflict(
+                    f"{noun.name}.{action.name} creates a new {noun.singular}: it has no "
+                    f"version {wanted} yet (expect 0, or none)"
+                )
             entity_id = fields.get("id") or id or new_id(noun.properties["id"].type)
             if not isinstance(entity_id, str):
                 raise ValidationError(noun.name, [FieldError("id", "expected a string", entity_id)])
@@ -244,6 +254,12 @@ class _Run:
                 record = self.tx.get(noun.name, id, self.tenant)
                 if record is None:
                     raise NotFound(f"{noun.name} {id!r} not found" + self._in_tenant())
+                wanted, self.expected_version = self.expected_version, None  # the outer act's
+                if wanted is not None and wanted != record.version:
+                    raise Conflict(
+                        f"{noun.name} {id!r} is at version {record.version}, not the expected "
+                        f"{wanted}: another writer changed it since it was read"
+                    )
                 entity_id, current = id, dict(record.data)
             candidate = {**current, **fields}
             if "id" in fields and fields["id"] != entity_id:
@@ -273,6 +289,13 @@ class _Run:
                 else (self._validate(noun, current, entity_id) if current else None)
             )
             changes = handler(ctx, given_entity, dict(inputs))
+            if changes is not None and not isinstance(changes, Mapping):
+                raise HandlerError(
+                    f"the handler of {noun.name}.{action.name} "
+                    f"({getattr(handler, '__qualname__', handler)!s}) returned "
+                    f"{type(changes).__name__} {changes!r:.80}; a handler returns a mapping "
+                    "of property names to new values, or None"
+                )
             if changes:
                 self._apply(noun, candidate, changes, entity_id)
             if record is not None:
@@ -668,8 +691,15 @@ def run_act(
     actor: str | None = None,
     tenant: str | None = None,
     roles: frozenset[str] = frozenset(),
+    expected_version: int | None = None,
 ) -> ActResult:
     """Run one act in one transaction; retry a lost version race a bounded number of times."""
+    if expected_version is not None and (type(expected_version) is not int or expected_version < 0):
+        raise ValidationError(
+            action,
+            [FieldError("expected_version", "expected a whole number", expected_version)],
+            id=id if isinstance(id, str) else None,
+        )
     schema = dispatcher.schema
     noun_def, action_def = resolve_action(schema.nouns, action, noun)
     storage = dispatcher.storage()
@@ -678,6 +708,7 @@ def run_act(
         try:
             with storage.transaction() as tx:
                 run = _Run(dispatcher, tx, actor, tenant, roles)
+                run.expected_version = expected_version
                 entity, entity_id, version = run.perform(noun_def, action_def, id, data)
                 # The derived lists as of this act's own commit, read in its transaction
                 # (no second one) and before the events are appended, which on PostgreSQL
