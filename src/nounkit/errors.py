@@ -156,23 +156,42 @@ def _shown_values() -> reprlib.Repr:
 _SHOWN = _shown_values()
 
 
+class _NoValue:
+    def __repr__(self) -> str:
+        return "NO_VALUE"
+
+    def __reduce__(self) -> str:
+        return "_NO_VALUE"  # pickles as the one module-level instance
+
+
+_NO_VALUE: Any = _NoValue()
+
+
 class FieldError(_Value):
     """One field that failed validation: its path from the entity root, why, and the value."""
 
-    __slots__ = ("message", "path", "value")
+    __slots__ = ("_given", "message", "path", "value")
     _fields = ("path", "message", "value")
     path: str
     message: str
-    value: Any
+    value: Any  # None when no value was given (a broken rule is about no one value)
+    _given: bool
 
-    def __init__(self, path: str, message: str, value: Any = None) -> None:
+    def __init__(self, path: str, message: str, value: Any = _NO_VALUE) -> None:
         object.__setattr__(self, "path", path)
         object.__setattr__(self, "message", message)
-        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "value", None if value is _NO_VALUE else value)
+        object.__setattr__(self, "_given", value is not _NO_VALUE)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        value = self.value if self._given else _NO_VALUE
+        return (FieldError, (self.path, self.message, value))
 
     def __str__(self) -> str:
         if not self.path:
             return self.message
+        if not self._given:
+            return f"{self.path}: {self.message}"
         return f"{self.path}: {self.message} (got {_SHOWN.repr(self.value)})"
 
 

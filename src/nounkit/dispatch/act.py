@@ -337,7 +337,7 @@ class _Run:
             self._events(noun, action, ctx, entity_id, 0, inputs, {})
             return None, entity_id, 0
         self._check_lifecycle(noun, action, current, candidate, entity_id)
-        entity, stored = self._finish(noun, candidate, entity_id)
+        entity, stored = self._finish(noun, candidate, entity_id, action)
         self._check_links(noun, stored, current, entity_id)
         self._check_unique(noun, stored, current, entity_id)
         changes = {
@@ -523,7 +523,7 @@ class _Run:
             raise
 
     def _finish(
-        self, noun: NounDef, candidate: dict[str, Any], entity_id: str
+        self, noun: NounDef, candidate: dict[str, Any], entity_id: str, action: ActionDef
     ) -> tuple[Entity, dict[str, Any]]:
         """Computed values, then the whole entity, then rules; returns what gets stored."""
         derived = self.schema.derived_relationships(noun.name)
@@ -553,6 +553,8 @@ class _Run:
             if noun.computed_order or behaving:
                 entity = self._validate(noun, candidate, entity_id)
             for index, rule in enumerate(noun.rules):
+                if not rule.applies(action.name, action.kind):
+                    continue  # its on: names other actions
                 try:
                     holds = rule.expression.evaluate(values, now=self.now)
                 except EvaluationError as exc:

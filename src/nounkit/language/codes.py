@@ -74,6 +74,8 @@ class Code(StrEnum):
     EXPRESSION_SYNTAX = "NK401"
     UNKNOWN_NAME = "NK402"
     COMPUTED_CYCLE = "NK403"
+    NOT_BOOLEAN = "NK404"
+    RULE_ON_UNKNOWN = "NK405"
 
     EVENT_NOT_DECLARED = "NK501"
     KIND_DISAGREES = "NK502"
@@ -156,6 +158,8 @@ SUMMARIES: Mapping[Code, str] = {
     Code.EXPRESSION_SYNTAX: "an expression that cannot be parsed",
     Code.UNKNOWN_NAME: "an expression that reads a name the noun does not have",
     Code.COMPUTED_CYCLE: "computed values that depend on each other in a cycle",
+    Code.NOT_BOOLEAN: "a rule whose expression is not true or false",
+    Code.RULE_ON_UNKNOWN: "a rule's `on:` naming no action or kind of the noun",
     Code.EVENT_NOT_DECLARED: "an action emits an event that `events` does not list",
     Code.KIND_DISAGREES: "an action's kind and the lifecycle's transitions disagree",
     Code.LIFECYCLE_PROPERTY: "a lifecycle over a property that is missing or not a string",

@@ -1080,13 +1080,14 @@ def _utc(moment: datetime) -> datetime:
 class Expression:
     """A parsed expression; equal and hashed by its source text. Immutable."""
 
-    __slots__ = ("_run", "names", "paths", "scopes", "source")
+    __slots__ = ("_run", "_tree", "names", "paths", "scopes", "source")
 
     source: str
     names: frozenset[str]  # the properties it reads (the first step of each path)
     paths: frozenset[str]  # the paths it reads, as written: ``shipTo.city``
     scopes: tuple[Scope, ...]  # what the conditions of its any() and all() read
     _run: _Run
+    _tree: _Node
 
     def __init__(self, source: str) -> None:
         if not isinstance(source, str):
@@ -1112,6 +1113,7 @@ class Expression:
         object.__setattr__(self, "names", frozenset(heads))
         object.__setattr__(self, "scopes", tuple(parser.scopes))
         object.__setattr__(self, "_run", run)
+        object.__setattr__(self, "_tree", tree)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"an Expression does not change: cannot set {name!r}")
@@ -1131,6 +1133,12 @@ class Expression:
         # Closures do not pickle; the source is all it takes to rebuild.
         return (Expression, (self.source,))
 
+    def result_kind(self, kinds: Callable[[str], str | None]) -> str | None:
+        """What the expression gives, as far as its form and ``kinds`` (a name's kind:
+        boolean, number, string, date, list, or None for unknown) tell: "boolean",
+        "number", "string", "date", "list", or None when it cannot be told before it runs."""
+        return _kind_of(self._tree, kinds)
+
     def evaluate(self, values: Mapping[str, Any], *, now: datetime | None = None) -> Any:
         """The value over ``values`` (a missing name is null); ``now`` fixes the clock."""
         try:
@@ -1139,6 +1147,42 @@ class Expression:
             raise EvaluationError(
                 f"{self.source!r} nests too deeply to evaluate here", self.source, 0
             ) from None
+
+
+_NUMBER_FUNCTIONS = frozenset(
+    {"count", "sum", "avg", "len", "abs", "round", "days_between", "seconds_between"}
+)
+
+
+def _kind_of(node: _Node, kinds: Callable[[str], str | None]) -> str | None:
+    match node:
+        case _Literal(value=value):
+            if isinstance(value, bool):
+                return "boolean"
+            if isinstance(value, int | float):
+                return "number"
+            return "string" if isinstance(value, str) else None
+        case _Name(name=name):
+            return kinds(name)
+        case _List():
+            return "list"
+        case _Negate():
+            return "number"
+        case _Not() | _Logic() | _Compare() | _IsNull():
+            return "boolean"
+        case _Arith(first=first, rest=rest):
+            found = {_kind_of(first, kinds), *(_kind_of(part, kinds) for _, _, part in rest)}
+            return "number" if found == {"number"} else None
+        case _Call(name=name, args=args):
+            if name in _NUMBER_FUNCTIONS:
+                return "number"
+            if name in _SCOPED:
+                return "boolean"
+            if name in ("now", "today"):
+                return "date"
+            found = {_kind_of(arg, kinds) for arg in args}
+            return found.pop() if len(found) == 1 and name in ("coalesce",) else None
+    return None
 
 
 def parse(source: str) -> Expression:

@@ -830,7 +830,15 @@ LIFECYCLE = Named(
 
 _RULES = ListOf(
     item=Record(
-        fields={"check": Text(), "message": Text()},
+        fields={
+            "check": Text(),
+            "message": Text(),
+            "on": OneOf(
+                alternatives=(_name(), ListOf(item=_name(), min_items=1)),
+                description="The actions (names or kinds) the rule is checked on; "
+                "default: every act that writes the entity.",
+            ),
+        },
         required={"check": "add `check:` with the expression that must hold"},
     )
 )

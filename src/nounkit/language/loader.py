@@ -213,6 +213,23 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
+def _kind_word(prop: PropertyDef | None) -> str | None:
+    """A property's kind as expressions see it (None: unknown until it runs)."""
+    if prop is None:
+        return None
+    if prop.array:
+        return "list"
+    if prop.type == "boolean":
+        return "boolean"
+    if prop.type in NUMERIC_TYPES:
+        return "number"
+    if prop.type in ("date", "datetime"):
+        return "date"
+    if prop.type in STRING_TYPES or prop.type == "uuid":
+        return "string"
+    return None
+
+
 def _pascal(name: str) -> str:
     return name[:1].upper() + name[1:]
 
@@ -424,7 +441,7 @@ class _Checker:
             else None
         )
         computed_order = self._computed_order(src, properties)
-        rules = self._rules(src, _get(data, "rules") or [], properties)
+        rules = self._rules(src, _get(data, "rules") or [], properties, actions)
         tenant = _get(data, "tenant")
         if tenant is not None:
             self._check_tenant(src, tenant, properties)
@@ -1318,11 +1335,48 @@ class _Checker:
             visit(name, [])
         return tuple(order)
 
+    def _rule_on(
+        self,
+        src: _Source,
+        spec: Mapping[str, Any],
+        index: int,
+        actions: Mapping[str, ActionDef] | None,
+    ) -> frozenset[str] | None:
+        """A rule's ``on:``: action names or kinds of the noun (value types have none)."""
+        raw = _get(spec, "on")
+        if raw is None:
+            return None
+        names = [raw] if isinstance(raw, str) else [n for n in raw if n is not BROKEN]
+        at: Path = ("rules", index, "on")
+        if actions is None:
+            self.report(
+                src,
+                at,
+                Code.RULE_ON_UNKNOWN,
+                "a value type's rules hold on every act of their holder; `on:` has no place here",
+                "move the rule to the noun, or drop `on:`",
+                key=True,
+            )
+            return None
+        kinds = {"create", "update", "delete", "transition", "custom"}
+        for name in names:
+            if name not in actions and name not in kinds and not src.partial_actions:
+                self.report(
+                    src,
+                    at,
+                    Code.RULE_ON_UNKNOWN,
+                    f"rule on {name!r}: the noun has no such action, and it is no kind",
+                    did_you_mean(name, [*actions, *sorted(kinds)])
+                    or "name actions of the noun, or kinds: " + ", ".join(sorted(kinds)),
+                )
+        return frozenset(names)
+
     def _rules(
         self,
         src: _Source,
         raw: Sequence[Any],
         properties: Mapping[str, PropertyDef],
+        actions: Mapping[str, ActionDef] | None = None,
     ) -> list[RuleDef]:
         rules: list[RuleDef] = []
         for index, spec in enumerate(raw):
@@ -1345,8 +1399,21 @@ class _Checker:
                 )
             if not missing and "properties" not in src.broken:
                 self._defer_paths(src, at, expr, properties)
+            kind = expr.result_kind(lambda name: _kind_word(properties.get(name)))
+            if kind not in (None, "boolean"):
+                self.report(
+                    src,
+                    at,
+                    Code.NOT_BOOLEAN,
+                    f"rule {spec['check']!r} gives {_article(kind)} {kind}, not true or false",
+                    "compare it: a rule is a condition, such as `total > 0`",
+                )
+                continue
+            on = self._rule_on(src, spec, index, actions)
             if not missing:
-                rules.append(RuleDef(spec["check"], expr, _get(spec, "message"), src.location(at)))
+                rules.append(
+                    RuleDef(spec["check"], expr, _get(spec, "message"), src.location(at), on=on)
+                )
         return rules
 
     # -- value types and enums ---------------------------------------------------------------

@@ -339,12 +339,13 @@ class LifecycleDef(_Definition):
 class RuleDef(_Definition):
     """An invariant over one entity."""
 
-    _fields = ("check", "expression", "message", "location")
+    _fields = ("check", "expression", "message", "on", "location")
     _compared = _fields[:-1]
     __slots__ = _fields
     check: str
     expression: Expression
     message: str | None
+    on: frozenset[str] | None  # the actions (names or kinds) it is checked on; None: every one
     location: Location | None
 
     def __init__(
@@ -353,8 +354,13 @@ class RuleDef(_Definition):
         expression: Expression,
         message: str | None = None,
         location: Location | None = None,
+        on: frozenset[str] | None = None,
     ) -> None:
-        _set(self, check=check, expression=expression, message=message, location=location)
+        _set(self, check=check, expression=expression, message=message, on=on, location=location)
+
+    def applies(self, action: str, kind: str) -> bool:
+        """Whether the rule is checked on this action."""
+        return self.on is None or action in self.on or kind in self.on
 
 
 class NounDef(_Definition):
