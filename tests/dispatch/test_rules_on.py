@@ -73,3 +73,18 @@ def test_a_value_types_rule_takes_no_on(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError) as caught:
         load(tmp_path, text)
     assert [p.code for p in caught.value.problems] == [Code.RULE_ON_UNKNOWN]
+
+
+def test_a_derived_to_many_list_is_a_query_error_saying_what_to_ask() -> None:
+    from nounkit.errors import QueryError
+
+    reg = Registry.load(Path(__file__).resolve().parents[2] / "nouns", storage="memory://")
+    for where in (
+        {"entitlements": {"$contains": "e1"}},
+        {"$or": [{"name": "A"}, {"entitlements": "e1"}]},
+    ):
+        with pytest.raises(QueryError, match=r"ServiceEntitlement with \{'customer': <id>\}"):
+            reg.list("ServiceCustomer", where=where)
+    with pytest.raises(QueryError, match=r"is read from ServiceEntitlement\.customer"):
+        reg.list("ServiceCustomer", sort={"entitlements": 1})
+    assert reg.list("ServiceCustomer", where={"name": "A"}) == []

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from nounkit.compiler.models import Entity
 from nounkit.dispatch.context import ActionContext, Handler
 from nounkit.dispatch.ids import new_id
-from nounkit.dispatch.read import entities
+from nounkit.dispatch.read import check_derived, entities
 from nounkit.dispatch.resolve import resolve_action
 from nounkit.errors import (
     Conflict,
@@ -151,6 +151,7 @@ class _Run:
         limit: int | None,
     ) -> list[Entity]:
         definition = self.schema.noun(noun)
+        check_derived(self.schema, definition, where, sort)
         page = self.tx.query(
             definition.name, Query(where=where, sort=sort, limit=limit), self.tenant
         )
