@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -41,7 +40,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
 
-from nounkit.errors import Conflict, QueryError, StorageError
+from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
 from nounkit.storage.query import (
@@ -67,7 +66,15 @@ from nounkit.storage.rules import (
     unique_conflict,
 )
 from nounkit.storage.sqlnames import index_name, table_name
-from nounkit.storage.sqlwhere import compile_order, compile_where, read_related, sql_name
+from nounkit.storage.sqlwhere import (
+    checked_key,
+    compile_order,
+    compile_where,
+    list_steps,
+    path_names,
+    read_related,
+    sql_name,
+)
 from nounkit.storage.urls import redact
 
 __all__ = ["PostgresStorage", "open_postgres"]
@@ -106,21 +113,6 @@ def _pg_path(names: Sequence[str]) -> str:
     return "'{" + ",".join(sql_name(name) for name in names) + "}'"
 
 
-_KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\])?)*")
-
-
-def _key(field: Field) -> str:
-    """A field's datetime key name, checked (names, dots and []) to be inlined."""
-    key = field.key
-    if not _KEY_NAME.fullmatch(key):
-        raise QueryError(f"{key!r}: SQL storage cannot name this field's keys")
-    return key
-
-
-def _names(field: Field) -> list[str]:
-    return [name for name, _ in field.steps] or [field.name]
-
-
 def _typed(field: Field, text: str) -> str:
     """A text expression of one stored value, made comparable as the field's kind."""
     if field.kind == "number":
@@ -143,10 +135,10 @@ class _Dialect:
             return "id"
         if field.kind == "datetime" and not field.array:
             if field.within is not None:  # the item's key, kept in step with the items
-                return f"((keys->'{_key(field)}'->>((m.n - 1)::int)) COLLATE \"C\")"
-            return f"((keys->>'{_key(field)}') COLLATE \"C\")"
+                return f"((keys->'{checked_key(field)}'->>((m.n - 1)::int)) COLLATE \"C\")"
+            return f"((keys->>'{checked_key(field)}') COLLATE \"C\")"
         root = "m.v" if field.within is not None else "data"
-        names = _names(field)
+        names = path_names(field)
         if len(names) == 1:
             text = f"({root}->>'{sql_name(names[0])}')"
         else:
@@ -165,36 +157,33 @@ class _Dialect:
 
     def has_item(self, field: Field, item: Any) -> tuple[str, Any]:
         if field.kind == "datetime":
-            return "(keys @> %s)", Jsonb({_key(field): [item]})
+            return "(keys @> %s)", Jsonb({checked_key(field): [item]})
         wanted: Any = [item]
-        for name in reversed(_names(field)):
+        for name in reversed(path_names(field)):
             wanted = {sql_name(name): wanted}
         return "(data @> %s)", Jsonb(wanted)
 
     def elements(self, field: Field) -> tuple[str, str]:
         if field.kind == "datetime":
-            node = f"(keys->'{_key(field)}')"
+            node = f"(keys->'{checked_key(field)}')"
             return f"jsonb_array_elements({_array(node)}) AS e0(v)", _typed(
                 field, "(e0.v #>> '{}')"
             )
-        sources: list[str] = []
-        root, pending = "data", []
-        for name, many in field.steps:
-            pending.append(name)
-            if many:
-                node = f"({root} #> {_pg_path(pending)})"
-                alias = f"e{len(sources)}"
-                sources.append(f"jsonb_array_elements({_array(node)}) AS {alias}(v)")
-                root, pending = f"{alias}.v", []
-        text = f"({root} #>> {_pg_path(pending)})" if pending else f"({root} #>> '{{}}')"
+        lists, rest = list_steps(field)
+        sources, root = [], "data"
+        for index, names in enumerate(lists):
+            node = f"({root} #> {_pg_path(names)})"
+            sources.append(f"jsonb_array_elements({_array(node)}) AS e{index}(v)")
+            root = f"e{index}.v"
+        text = f"({root} #>> {_pg_path(rest)})" if rest else f"({root} #>> '{{}}')"
         return ", ".join(sources), _typed(field, text)
 
     def size(self, field: Field) -> str:
-        node = f"(data #> {_pg_path(_names(field))})"
+        node = f"(data #> {_pg_path(path_names(field))})"
         return f"jsonb_array_length(CASE jsonb_typeof({node}) WHEN 'array' THEN {node} END)"
 
     def elem_match(self, field: Field, inner: str) -> str:
-        node = f"(data #> {_pg_path(_names(field))})"
+        node = f"(data #> {_pg_path(path_names(field))})"
         return (
             f"(EXISTS (SELECT 1 FROM jsonb_array_elements({_array(node)}) WITH ORDINALITY "
             f"AS m(v, n) WHERE {inner}))"

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -28,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from nounkit.errors import Conflict, QueryError, StorageError
+from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
 from nounkit.storage.query import (
@@ -53,7 +52,15 @@ from nounkit.storage.rules import (
     unique_conflict,
 )
 from nounkit.storage.sqlnames import index_name, table_name
-from nounkit.storage.sqlwhere import compile_order, compile_where, read_related, sql_name
+from nounkit.storage.sqlwhere import (
+    checked_key,
+    compile_order,
+    compile_where,
+    list_steps,
+    path_names,
+    read_related,
+    sql_name,
+)
 from nounkit.storage.urls import bad_url, no_more_options, option_float, parse_file_url, redact
 
 __all__ = ["SQLiteStorage", "open_sqlite"]
@@ -88,18 +95,8 @@ def _json_path(names: Sequence[str]) -> str:
 
 
 def _key_path(field: Field) -> str:
-    """The JSON path of a field's datetime keys; key names are checked names, dots and []."""
-    key = field.key
-    if not _KEY_NAME.fullmatch(key):
-        raise QueryError(f"{key!r}: SQL storage cannot name this field's keys")
-    return f"'$.\"{key}\"'"
-
-
-_KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\])?)*")
-
-
-def _names(field: Field) -> list[str]:
-    return [name for name, _ in field.steps] or [field.name]
+    """The JSON path of a field's datetime keys, in the ``keys`` column."""
+    return f"'$.\"{checked_key(field)}\"'"
 
 
 class _Dialect:
@@ -111,13 +108,10 @@ class _Dialect:
             return "id"
         if field.kind == "datetime":
             if field.within is not None:  # the item's key, kept in step with the items
-                key = field.key
-                if not _KEY_NAME.fullmatch(key):
-                    raise QueryError(f"{key!r}: SQL storage cannot name this field's keys")
-                return f"json_extract(keys, '$.\"{key}\"[' || m.key || ']')"
+                return f"json_extract(keys, '$.\"{checked_key(field)}\"[' || m.key || ']')"
             return f"json_extract(keys, {_key_path(field)})"
         root = "m.value" if field.within is not None else "data"
-        return f"json_extract({root}, {_json_path(_names(field))})"
+        return f"json_extract({root}, {_json_path(path_names(field))})"
 
     def param(self, field: Field, value: Any) -> tuple[str, Any]:
         return "?", value
@@ -126,7 +120,7 @@ class _Dialect:
         if field.kind == "datetime":
             column, path = "keys", _key_path(field)
         else:
-            column, path = "data", _json_path(_names(field))
+            column, path = "data", _json_path(path_names(field))
         return (
             f"(json_type({column}, {path}) IS 'array' AND EXISTS "
             f"(SELECT 1 FROM json_each({column}, {path}) WHERE value = ?))",
@@ -136,22 +130,19 @@ class _Dialect:
     def elements(self, field: Field) -> tuple[str, str]:
         if field.kind == "datetime":
             return f"json_each(keys, {_key_path(field)}) AS e0", "e0.value"
-        sources: list[str] = []
-        root, pending = "data", []
-        for name, many in field.steps:
-            pending.append(name)
-            if many:
-                alias = f"e{len(sources)}"
-                sources.append(f"json_each({root}, {_json_path(pending)}) AS {alias}")
-                root, pending = f"{alias}.value", []
-        value = f"json_extract({root}, {_json_path(pending)})" if pending else root
+        lists, rest = list_steps(field)
+        sources, root = [], "data"
+        for index, names in enumerate(lists):
+            sources.append(f"json_each({root}, {_json_path(names)}) AS e{index}")
+            root = f"e{index}.value"
+        value = f"json_extract({root}, {_json_path(rest)})" if rest else root
         return ", ".join(sources), value
 
     def size(self, field: Field) -> str:
-        return f"json_array_length(data, {_json_path(_names(field))})"
+        return f"json_array_length(data, {_json_path(path_names(field))})"
 
     def elem_match(self, field: Field, inner: str) -> str:
-        path = _json_path(_names(field))
+        path = _json_path(path_names(field))
         return f"(EXISTS (SELECT 1 FROM json_each(data, {path}) AS m WHERE {inner}))"
 
     def substring(self, expr: str, placeholder: str) -> str:

@@ -21,11 +21,23 @@ from nounkit.errors import QueryError
 from nounkit.storage.base import IN_CHUNK
 from nounkit.storage.query import AllOf, AnyOf, Cond, ElemMatch, Field, Leaf, SortKey
 
-__all__ = ["Dialect", "compile_order", "compile_where", "read_related", "sql_name"]
+__all__ = [
+    "Dialect",
+    "checked_key",
+    "compile_order",
+    "compile_where",
+    "list_steps",
+    "path_names",
+    "read_related",
+    "sql_name",
+]
 
 _SAFE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A datetime key's name: checked names joined by dots, each maybe marked [] (a list).
+_KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\])?)*")
 _COMPARE = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 TRUE, FALSE = "(1 = 1)", "(1 = 0)"
+_LENGTH = Field("length", "number")  # what a list's length is compared as
 
 
 def sql_name(name: str) -> str:
@@ -35,6 +47,42 @@ def sql_name(name: str) -> str:
             f"{name!r}: SQL storage can only use field names of letters, digits and underscores"
         )
     return name
+
+
+def path_names(field: Field) -> list[str]:
+    """The names of a field's path (its own name for a top-level field), each checked."""
+    return [sql_name(name) for name, _ in field.steps] or [sql_name(field.name)]
+
+
+def checked_key(field: Field) -> str:
+    """The name of a field's datetime keys, checked to be inlined (``lines[].when``)."""
+    key = field.key
+    if not _KEY_NAME.fullmatch(key):
+        raise QueryError(f"{key!r}: SQL storage cannot name this field's keys")
+    return key
+
+
+def list_steps(field: Field) -> tuple[list[list[str]], list[str]]:
+    """A path through lists cut at each list: the names that reach each list (from the
+    previous list's item, or the record), and the names left after the last one."""
+    lists: list[list[str]] = []
+    pending: list[str] = []
+    for name, many in field.steps:
+        pending.append(sql_name(name))
+        if many:
+            lists.append(pending)
+            pending = []
+    return lists, pending
+
+
+def _holders(dialect: Dialect, field: Field, values: Iterable[Any], params: list[Any]) -> list[str]:
+    """A placeholder for each value, its parameter appended in order."""
+    holders = []
+    for value in values:
+        holder, param = dialect.param(field, value)
+        params.append(param)
+        holders.append(holder)
+    return holders
 
 
 class Dialect(Protocol):
@@ -101,24 +149,14 @@ def _each(leaf: Leaf, dialect: Dialect, params: list[Any]) -> str:
         found = some(f"{value} IS NOT NULL")
         return f"({found})" if leaf.value else f"(NOT {found})"
     if op == "contains":  # every item given is among the values
-        tests = []
-        for item in leaf.value:
-            holder, param = dialect.param(field, item)
-            params.append(param)
-            tests.append(some(f"{value} = {holder}"))
+        tests = [some(f"{value} = {h}") for h in _holders(dialect, field, leaf.value, params)]
         return "(" + " AND ".join(tests) + ")" if tests else TRUE
     if op == "in":
         if not leaf.value:
             return FALSE
-        holders = []
-        for item in leaf.value:
-            holder, param = dialect.param(field, item)
-            params.append(param)
-            holders.append(holder)
-        among = ", ".join(holders)
+        among = ", ".join(_holders(dialect, field, leaf.value, params))
         return "(" + some(f"{value} IN ({among})") + ")"
-    holder, param = dialect.param(field, leaf.value)
-    params.append(param)
+    (holder,) = _holders(dialect, field, (leaf.value,), params)
     return "(" + some(f"{value} {_COMPARE[op]} {holder}") + ")"
 
 
@@ -129,8 +167,7 @@ def _leaf(leaf: Leaf, dialect: Dialect, params: list[Any], *, guard: bool) -> st
         return f"({x} IS {'NOT ' if leaf.value else ''}NULL)"
     if leaf.op == "size":
         length = dialect.size(field)
-        holder, param = dialect.param(Field("size", "number"), leaf.value)
-        params.append(param)
+        (holder,) = _holders(dialect, _LENGTH, (leaf.value,), params)
         test = f"{length} = {holder}"
         return f"({test} AND {length} IS NOT NULL)" if guard else f"({test})"
     if field.array:
@@ -146,15 +183,9 @@ def _leaf(leaf: Leaf, dialect: Dialect, params: list[Any], *, guard: bool) -> st
     if leaf.op == "in":
         if not leaf.value:
             return FALSE
-        holders = []
-        for value in leaf.value:
-            holder, param = dialect.param(field, value)
-            params.append(param)
-            holders.append(holder)
-        test = f"{x} IN ({', '.join(holders)})"
+        test = f"{x} IN ({', '.join(_holders(dialect, field, leaf.value, params))})"
     else:
-        holder, param = dialect.param(field, leaf.value)
-        params.append(param)
+        (holder,) = _holders(dialect, field, (leaf.value,), params)
         if leaf.op == "contains":
             test = dialect.substring(x, holder)
         else:
