@@ -154,20 +154,12 @@ def compile_value_models(
         value = types[name]
         assert isinstance(value, ValueDef)
         specs = {p: field_type(prop, refs) for p, prop in value.properties.items()}
-        attributes = python_names(specs)
-        fields: dict[str, Any] = {}
-        for field, (annotation, info) in specs.items():
-            python = attributes[field]
-            if python != field:
-                options = {k: v for k, v in info._attributes_set.items() if k != "alias"}
-                info = Field(alias=field, **options)
-            fields[python] = (annotation, info)
         model: type[ValueModel] = create_model(
             name,
             __base__=ValueModel,
             __doc__=value.description or f"A {name} value.",
             __module__="nounkit.models",
-            **fields,
+            **_aliased(specs),
         )
         model.__value__ = value
         built[name] = model
@@ -221,9 +213,9 @@ def compile_input_model(
     return _build(synthetic, f"{noun.name}_{action.name}_input", doc, specs)
 
 
-def _build(
-    noun: NounDef, class_name: str, doc: str, specs: Mapping[str, tuple[Any, Any]]
-) -> type[Entity]:
+def _aliased(specs: Mapping[str, tuple[Any, Any]]) -> dict[str, Any]:
+    """Fields as ``create_model`` takes them, by Python attribute name: a property named
+    like a pydantic attribute keeps its own name as the alias."""
     attributes = python_names(specs)
     fields: dict[str, Any] = {}
     for name, (annotation, info) in specs.items():
@@ -233,8 +225,14 @@ def _build(
             options = {k: v for k, v in info._attributes_set.items() if k != "alias"}
             info = Field(alias=name, **options)
         fields[python] = (annotation, info)
+    return fields
+
+
+def _build(
+    noun: NounDef, class_name: str, doc: str, specs: Mapping[str, tuple[Any, Any]]
+) -> type[Entity]:
     model: type[Entity] = create_model(
-        class_name, __base__=Entity, __doc__=doc, __module__="nounkit.models", **fields
+        class_name, __base__=Entity, __doc__=doc, __module__="nounkit.models", **_aliased(specs)
     )
     model.__noun__ = noun
     return model
@@ -271,10 +269,10 @@ def _locate(noun: NounDef, loc: tuple[Any, ...]) -> _Place:
     comes after the last field and index names pydantic's own unions, and is left out."""
     place = _Place()
     place.holder = noun.name
-    fields: Mapping[str, PropertyDef] | None = noun.properties
+    fields: Mapping[str, PropertyDef] = noun.properties
     place.fields = [*noun.properties, *noun.relationships]
     index = 0
-    while index < len(loc) and fields is not None:
+    while index < len(loc):
         key = loc[index]
         if not isinstance(key, str):
             break
@@ -297,8 +295,6 @@ def _locate(noun: NounDef, loc: tuple[Any, ...]) -> _Place:
             break
         value = noun.types.get(prop.ref or "") if prop.is_value else None
         if not isinstance(value, ValueDef) or index >= len(loc):
-            break
-        if not place.item and prop.array:
             break
         fields = value.properties
         place.holder = value.name
@@ -328,9 +324,7 @@ def _field_error(noun: NounDef, place: _Place, errors: list[Mapping[str, Any]]) 
         and prop.is_value
         and kind in ("model_type", "dict_type", "model_attributes_type")
     ):
-        what = "a list of" if prop.array and not place.item else "a mapping of"
-        return FieldError(path, f"expected {what} {prop.ref} values" if what == "a list of"
-                          else f"expected {what} {prop.ref}'s properties", value)  # fmt: skip
+        return FieldError(path, f"expected a mapping of {prop.ref}'s properties", value)
     if kind in ("too_short", "too_long") and prop is not None and prop.array and not place.item:
         bound = prop.min_items if kind == "too_short" else prop.max_items
         word = "at least" if kind == "too_short" else "at most"
