@@ -204,13 +204,7 @@ class ValueMapping:
         self.terms: Mapping[str, Term] = terms
         self.by_iri: Mapping[str, Term] = {t.iri: t for t in terms.values()}
         self.ordered: tuple[Term, ...] = tuple(sorted(terms.values(), key=lambda t: t.iri))
-        # As for a noun: a nullable property whose default is something else is null when
-        # the node gives it no value (a null is no triple).
-        self.null_when_absent: tuple[str, ...] = tuple(
-            name
-            for name, prop in value.properties.items()
-            if (prop.optional or prop.computed is not None) and not _default_is_none(prop)
-        )
+        self.null_when_absent = _null_when_absent(value.properties, terms)
 
     def node(self, data: Any, shorten: Any) -> Any:
         """A value as a nested node (anything but a mapping is left for the model to refuse);
@@ -261,6 +255,21 @@ def _default_is_none(prop: PropertyDef) -> bool:
     return prop.optional or prop.computed is not None
 
 
+def _null_when_absent(
+    properties: Mapping[str, PropertyDef], terms: Mapping[str, Term]
+) -> tuple[str, ...]:
+    """A property with no value in a document is null, as in RDF, where a null is no triple
+    at all: the nullable properties whose model default is something else, where it must
+    be said when a document is read."""
+    return tuple(
+        name
+        for name, prop in properties.items()
+        if name in terms
+        and (prop.optional or prop.computed is not None)
+        and not _default_is_none(prop)
+    )
+
+
 class NounMapping:
     """A noun's context, and the direct translation between its entities and documents."""
 
@@ -295,15 +304,7 @@ class NounMapping:
         self.by_iri: Mapping[str, Term] = {t.iri: t for t in terms.values()}
         # pyld writes the properties of a node in the order of their expanded IRIs.
         self.ordered: tuple[Term, ...] = tuple(sorted(terms.values(), key=lambda t: t.iri))
-        # A property with no value in a document is null, as in RDF, where a null is no
-        # triple at all. Only where the model's default is something else must it be said.
-        self.null_when_absent: tuple[str, ...] = tuple(
-            name
-            for name, prop in noun.properties.items()
-            if name in terms
-            and (prop.optional or prop.computed is not None)
-            and not _default_is_none(prop)
-        )
+        self.null_when_absent = _null_when_absent(noun.properties, terms)
         self.prefixes = self._prefixes(_every_name(terms))
         self._prefix_iris = tuple(self.prefixes.values())
         self.context: dict[str, Any] = {"@context": self._context(vocab)}

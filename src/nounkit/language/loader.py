@@ -598,7 +598,6 @@ class _Checker:
         self.values[found] = ValueDef(
             name=found,
             properties=MappingProxyType(props),
-            description=_get(src.data, "description") if not at else None,
             computed_order=order,
             anonymous=True,
             location=src.location(at, key=True),
@@ -1558,7 +1557,7 @@ class _Checker:
                 )
             elif end.is_value and end.ref in self.values:
                 self._check_paths(src, at, scope, self.values[end.ref].properties)
-            elif end.is_value is False and scope.paths:
+            elif not end.is_value and scope.paths:
                 self.report(
                     src,
                     at,
