@@ -531,7 +531,13 @@ class _Run:
         for name in derived:
             candidate.pop(name, None)
         entity = self._validate(noun, candidate, entity_id)
-        behaving = _behaving_values(noun)
+        # What the noun's value types compute or check depends on the schema alone: worked
+        # out once per noun and kept with the schema, not on every act.
+        behaving = (
+            self.schema.memo(f"act.behaving:{noun.name}", lambda: _behaving_values(noun))
+            if noun.types
+            else ()
+        )
         if noun.computed_order or noun.rules or behaving:
             values = entity.model_dump(by_alias=True)  # Python values: dates as dates
             broken: list[FieldError] = []
@@ -742,8 +748,6 @@ def run_act(
 def _behaving_values(noun: NounDef) -> tuple[str, ...]:
     """The noun's value-typed properties whose values compute or check something (at any
     depth): they are worked out before the noun's own computed values and rules."""
-    if not noun.types:
-        return ()
     busy = {
         name
         for name, t in noun.types.items()

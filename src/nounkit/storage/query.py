@@ -541,7 +541,8 @@ def instant_key(text: Any) -> str | None:
 _KEY_RE = re.compile(r"\d{12}\.\d{9}")
 
 
-def _parse_key(name: str) -> Steps:
+@functools.lru_cache(maxsize=1024)
+def _parse_key(name: str) -> Steps:  # every write of a record parses its nouns' key names
     return tuple((part.removesuffix("[]"), part.endswith("[]")) for part in name.split("."))
 
 
