@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 NOUNS = ROOT / "nouns"
@@ -32,6 +33,7 @@ __all__ = [
     "fmt_ms",
     "fmt_ratio",
     "fmt_us",
+    "loop",
     "machine",
     "print_table",
     "record",
@@ -230,6 +232,16 @@ def timed(fn: Callable[[], object]) -> Sample:
     fn()
     wall = time.perf_counter() - start
     return Sample(wall, time.process_time() - cpu, _GC.total - gc_before)
+
+
+def loop(each: Callable[[Any], object], data: Sequence[Any]) -> Callable[[], None]:
+    """One timed run: ``each`` over every item of ``data``."""
+
+    def run() -> None:
+        for item in data:
+            each(item)
+
+    return run
 
 
 def repeat(fn: Callable[[], object], times: int) -> Stats:

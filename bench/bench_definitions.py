@@ -47,6 +47,7 @@ from _common import (
     fmt_ms,
     fmt_ratio,
     fmt_us,
+    loop,
     machine,
     print_table,
     record,
@@ -929,14 +930,6 @@ def _same_results(models: Sequence[type[BaseModel]], data: Sequence[dict[str, An
     return problems
 
 
-def _loop(validate: Callable[[Any], object], data: Sequence[Any]) -> Callable[[], None]:
-    def run() -> None:
-        for item in data:
-            validate(item)
-
-    return run
-
-
 def bench_validation(runs: int, check: int, profile: bool) -> None:
     banner(f"4. Validating {INSTANCES:,} instances: compiled model vs hand-written pydantic")
     reg = Registry.load(NOUNS)
@@ -965,7 +958,7 @@ def bench_validation(runs: int, check: int, profile: bool) -> None:
         samples: dict[str, list[Sample]] = {label: [] for label, _ in models}
         for _ in range(runs):  # interleaved, so drift in machine load hits every model alike
             for label, model in models:
-                samples[label].append(timed(_loop(model.model_validate, data)))
+                samples[label].append(timed(loop(model.model_validate, data)))
         stats = {label: Stats.of(v) for label, v in samples.items()}
         ref = stats[models[1][0]]
         plain_ref = stats[models[2][0]]
@@ -1038,7 +1031,7 @@ def bench_validation(runs: int, check: int, profile: bool) -> None:
         if profile:
             _profile(
                 f"compiled {noun}.model_validate x {INSTANCES:,}",
-                _loop(compiled.model_validate, data),
+                loop(compiled.model_validate, data),
             )
 
 

@@ -23,7 +23,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-from _common import ROOT, Stats, banner, fmt_ms, fmt_ratio, fmt_us, print_table, record, timed
+from _common import (
+    ROOT,
+    Stats,
+    banner,
+    fmt_ms,
+    fmt_ratio,
+    fmt_us,
+    loop,
+    print_table,
+    record,
+    timed,
+)
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 from nounkit import Registry
@@ -99,14 +110,6 @@ def quotes(count: int, seed: int = 0) -> list[dict[str, Any]]:
     return found
 
 
-def _loop(validate: Callable[[Any], object], data: Sequence[Any]) -> Callable[[], None]:
-    def run() -> None:
-        for item in data:
-            validate(item)
-
-    return run
-
-
 def bench_validation(count: int, runs: int) -> None:
     banner(f"1. Validating {count:,} quotes of 5 items: compiled model vs nested pydantic")
     reg = Registry.load(QUOTES)
@@ -117,11 +120,11 @@ def bench_validation(count: int, runs: int) -> None:
         CarefulQuote.model_validate(document)
     models = [("compiled CustomerQuote", compiled), ("careful CarefulQuote", CarefulQuote)]
     for _, model in models:
-        _loop(model.model_validate, data[:200])()
+        loop(model.model_validate, data[:200])()
     samples: dict[str, list[Any]] = {label: [] for label, _ in models}
     for _ in range(runs):  # interleaved: drift in machine load hits both alike
         for label, model in models:
-            samples[label].append(timed(_loop(model.model_validate, data)))
+            samples[label].append(timed(loop(model.model_validate, data)))
     ours, theirs = (Stats.of(samples[label]) for label, _ in models)
     record(
         "Value types",
