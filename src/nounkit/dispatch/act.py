@@ -11,7 +11,7 @@ after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,7 @@ from nounkit.errors import (
     ValidationError,
 )
 from nounkit.language.expressions import EvaluationError
-from nounkit.language.spec import ActionDef, NounDef, PropertyDef, ValueDef
+from nounkit.language.spec import ActionDef, NounDef, PropertyDef, RuleDef, ValueDef
 from nounkit.storage.base import Event, NewEvent, Query, Record, Transaction
 
 if TYPE_CHECKING:
@@ -547,34 +547,16 @@ class _Run:
                 for name in behaving:
                     if values.get(name) is not None:
                         candidate[name] = _jsonable(values[name])
+            self._compute(noun, noun.properties, noun.computed_order, values, "", entity_id)
             for name in noun.computed_order:
-                prop = noun.properties[name]
-                assert prop.computed is not None
-                try:
-                    values[name] = prop.computed.evaluate(values, now=self.now)
-                except EvaluationError as exc:
-                    raise ValidationError(
-                        noun.name, [FieldError(name, f"cannot compute: {exc}")], id=entity_id
-                    ) from exc
                 candidate[name] = _jsonable(values[name])
             if noun.computed_order or behaving:
                 entity = self._validate(noun, candidate, entity_id)
-            for index, rule in enumerate(noun.rules):
-                if not rule.applies(action.name, action.kind):
-                    continue  # its on: names other actions
-                try:
-                    holds = rule.expression.evaluate(values, now=self.now)
-                except EvaluationError as exc:
-                    broken.append(
-                        FieldError(f"rules[{index}]", f"cannot check {rule.check!r}: {exc}")
-                    )
-                    continue
-                if holds is False:  # None: a missing optional value, and the rule holds
-                    broken.append(
-                        FieldError(
-                            f"rules[{index}]", rule.message or f"rule {rule.check!r} does not hold"
-                        )
-                    )
+            # on: limits a rule to some actions.
+            rules = [
+                (i, r) for i, r in enumerate(noun.rules) if r.applies(action.name, action.kind)
+            ]
+            self._check(rules, values, "", broken)
             if broken:
                 raise ValidationError(noun.name, broken, id=entity_id)
         stored = entity.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -604,28 +586,50 @@ class _Run:
                     continue
                 where = f"{prefix}{name}[{index}]" if prop.array else f"{prefix}{name}"
                 self._settle(noun, value_type.properties, item, f"{where}.", broken, entity_id)
-                for computed in value_type.computed_order:
-                    expression = value_type.properties[computed].computed
-                    assert expression is not None
-                    try:
-                        item[computed] = expression.evaluate(item, now=self.now)
-                    except EvaluationError as exc:
-                        raise ValidationError(
-                            noun.name,
-                            [FieldError(f"{where}.{computed}", f"cannot compute: {exc}")],
-                            id=entity_id,
-                        ) from exc
-                for number, rule in enumerate(value_type.rules):
-                    at = f"{where}.rules[{number}]"
-                    try:
-                        holds = rule.expression.evaluate(item, now=self.now)
-                    except EvaluationError as exc:
-                        broken.append(FieldError(at, f"cannot check {rule.check!r}: {exc}"))
-                        continue
-                    if holds is False:
-                        broken.append(
-                            FieldError(at, rule.message or f"rule {rule.check!r} does not hold")
-                        )
+                self._compute(
+                    noun, value_type.properties, value_type.computed_order, item, f"{where}.",
+                    entity_id,
+                )  # fmt: skip
+                self._check(list(enumerate(value_type.rules)), item, f"{where}.", broken)
+
+    def _compute(
+        self,
+        noun: NounDef,
+        properties: Mapping[str, PropertyDef],
+        order: Sequence[str],
+        values: dict[str, Any],
+        prefix: str,
+        entity_id: str,
+    ) -> None:
+        """The computed values of one holder (an entity or a value), in ``order``, in place."""
+        for name in order:
+            expression = properties[name].computed
+            assert expression is not None
+            try:
+                values[name] = expression.evaluate(values, now=self.now)
+            except EvaluationError as exc:
+                raise ValidationError(
+                    noun.name, [FieldError(f"{prefix}{name}", f"cannot compute: {exc}")],
+                    id=entity_id,
+                ) from exc  # fmt: skip
+
+    def _check(
+        self,
+        rules: Sequence[tuple[int, RuleDef]],
+        values: Mapping[str, Any],
+        prefix: str,
+        broken: list[FieldError],
+    ) -> None:
+        """Each ``(index, rule)`` over one holder's values; what breaks joins ``broken``."""
+        for index, rule in rules:
+            at = f"{prefix}rules[{index}]"
+            try:
+                holds = rule.expression.evaluate(values, now=self.now)
+            except EvaluationError as exc:
+                broken.append(FieldError(at, f"cannot check {rule.check!r}: {exc}"))
+                continue
+            if holds is False:  # None: a missing optional value, and the rule holds
+                broken.append(FieldError(at, rule.message or f"rule {rule.check!r} does not hold"))
 
     def _check_links(
         self, noun: NounDef, stored: Mapping[str, Any], current: Mapping[str, Any], entity_id: str
