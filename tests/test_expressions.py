@@ -558,7 +558,32 @@ def test_functions_listed() -> None:
         "today",
         "days_between",
         "seconds_between",
+        "actor",
+        "tenant",
     } == FUNCTIONS
+
+
+def test_count_takes_a_condition_over_each_item() -> None:
+    items = [{"quantity": 2}, {"quantity": 1}, {}, {"quantity": 5}]
+    assert parse("count(items, quantity > 1)").evaluate({"items": items}) == 2
+    assert parse("count(items)").evaluate({"items": items}) == 4
+    assert parse("count(items, quantity > 1)").evaluate({}) == 0  # no list: none
+    assert parse("count([1, 2, 3])").evaluate({}) == 3
+    counted = parse("count(items, quantity > 1)")
+    assert counted.names == {"items"}
+    assert [s.paths for s in counted.scopes] == [frozenset({"quantity"})]
+    with pytest.raises(ExpressionError):
+        parse("count([1, 2], true)")  # a condition needs a property's list
+    with pytest.raises(EvaluationError):
+        parse("count(items, quantity)").evaluate({"items": items})
+
+
+def test_actor_and_tenant_are_the_callers() -> None:
+    owned = parse("actor() == owner and tenant() == org")
+    assert owned.calls == {"actor", "tenant"}
+    assert owned.evaluate({"owner": "ann", "org": "acme"}, actor="ann", tenant="acme") is True
+    assert owned.evaluate({"owner": "ann", "org": "acme"}, actor="bob", tenant="acme") is False
+    assert parse("actor()").evaluate({}) is None  # outside an act: null
 
 
 def test_evaluate_accepts_any_mapping() -> None:

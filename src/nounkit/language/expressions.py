@@ -22,8 +22,10 @@ a datetime as midnight UTC, and a naive datetime is read as UTC.
 Functions: ``min``/``max`` (of their arguments, or of one list argument),
 ``abs``, ``round(x[, digits])`` (half away from zero, as spreadsheets do),
 ``len``, ``coalesce``, ``count``, ``sum``, ``avg`` (of a list; nulls left out),
-``any(list, condition)`` and ``all(list, condition)`` (the condition reads each item's
-own values), ``now()`` (UTC, one instant per evaluation), ``today()`` (UTC),
+``any(list, condition)``, ``all(list, condition)`` and ``count(list, condition)`` (the
+condition reads each item's own values), ``now()`` (UTC, one instant per evaluation),
+``today()`` (UTC), ``actor()`` and ``tenant()`` (who acts, and for which tenant: null
+outside an act),
 ``days_between(a, b)`` (floor of b - a in days) and ``seconds_between(a, b)``.
 Sources are limited to `MAX_LENGTH` characters and `MAX_DEPTH` levels of nesting,
 counting brackets, calls and operands of operators, so neither parsing nor
@@ -360,14 +362,16 @@ _ARITY: dict[str, tuple[int, int | None]] = {
     "today": (0, 0),
     "days_between": (2, 2),
     "seconds_between": (2, 2),
-    "count": (1, 1),
+    "count": (1, 2),
     "sum": (1, 1),
     "avg": (1, 1),
     "any": (2, 2),
     "all": (2, 2),
+    "actor": (0, 0),
+    "tenant": (0, 0),
 }
 # any(list, condition) and all(list, condition): the condition reads each item's own values.
-_SCOPED = frozenset({"any", "all"})
+_SCOPED = frozenset({"any", "all", "count"})
 FUNCTIONS: frozenset[str] = frozenset(_ARITY)
 
 
@@ -392,6 +396,7 @@ class _Parser:
         self.names: set[str] = set()  # paths read, as written (``shipTo.city``)
         # any(list, condition): (the list's path, the paths the condition reads, its own scopes)
         self.scopes: list[Scope] = []
+        self.calls: set[str] = set()  # the functions called, at any depth
 
     def peek(self, ahead: int = 0) -> _Token:
         return self.tokens[min(self.index + ahead, len(self.tokens) - 1)]
@@ -547,6 +552,7 @@ class _Parser:
                 else "functions: " + ", ".join(sorted(FUNCTIONS))
             )
             raise _error(self.source, name.pos, f"unknown function {function!r}", hint=hint)
+        self.calls.add(function)
         if function in _SCOPED:
             return self.scoped_call(name)
         args = self.sequence(self.advance(), ")")
@@ -560,13 +566,22 @@ class _Parser:
         """``any(items, quantity > 10)``: the condition reads each item, so its names are
         the item's, kept apart from the expression's own."""
         opener = self.advance()
-        usage = f" takes a list and a condition, as in {name.text}(items, quantity > 1)"
+        usage = (
+            " takes a list, and may take a condition, as in count(items, quantity > 1)"
+            if name.text == "count"
+            else f" takes a list and a condition, as in {name.text}(items, quantity > 1)"
+        )
         if self.is_op(self.peek(), ")"):
             raise _error(self.source, name.pos, name.text, usage)
         items = self.expression(0, opener)
         if not isinstance(items, _Name):
+            if name.text == "count":  # count([a, b]), count(coalesce(xs, [])): any list
+                return self.plain_call(name, opener, items)
             raise _error(self.source, items.pos, f"{name.text}'s first argument", " must be a "
                          "property holding a list")  # fmt: skip
+        if name.text == "count" and self.is_op(self.peek(), ")"):
+            self.advance()  # count(items): no condition
+            return _Call(name.pos, name.text, [items])
         if not self.is_op(self.advance(), ","):
             raise _error(self.source, name.pos, name.text, usage)
         outer_names, outer_scopes = self.names, self.scopes
@@ -579,6 +594,14 @@ class _Parser:
         if not self.is_op(closer, ")"):
             raise _error(self.source, name.pos, name.text, usage)
         return _Call(name.pos, name.text, [items, condition])
+
+    def plain_call(self, name: _Token, opener: _Token, first: _Node) -> _Node:
+        """count() over a list that is no property: it takes no condition."""
+        closer = self.advance()
+        if not self.is_op(closer, ")"):
+            raise _error(self.source, name.pos, name.text, " takes a condition only over a "
+                         "property holding a list, as in count(items, quantity > 1)")  # fmt: skip
+        return _Call(name.pos, name.text, [first])
 
 
 class Scope:
@@ -827,11 +850,18 @@ _STRICT: dict[str, Callable[[Sequence[Any]], Any]] = {
 
 
 class _Context:
-    __slots__ = ("_now", "values")
+    __slots__ = ("_now", "actor", "tenant", "values")
 
-    def __init__(self, values: Mapping[str, Any], now: datetime | None) -> None:
+    def __init__(
+        self,
+        values: Mapping[str, Any],
+        now: datetime | None,
+        actor: str | None = None,
+        tenant: str | None = None,
+    ) -> None:
         self.values = values
         self._now = now
+        self.actor, self.tenant = actor, tenant
 
     def now(self) -> datetime:
         # Fixed on first use, so every now() in one evaluation is the same instant.
@@ -980,6 +1010,8 @@ class _Compiler:
                 return None
 
             return first_present
+        if node.name == "count" and len(parts) == 2:
+            return self.quantified(node, parts)
         if node.name == "count":
             counted, fail, pos = parts[0], self.fail, node.pos
 
@@ -994,6 +1026,10 @@ class _Compiler:
             return count
         if node.name in _SCOPED:
             return self.quantified(node, parts)
+        if node.name == "actor":
+            return lambda ctx: ctx.actor
+        if node.name == "tenant":
+            return lambda ctx: ctx.tenant
         if node.name == "now":
             return lambda ctx: ctx.now()
         if node.name == "today":
@@ -1017,10 +1053,33 @@ class _Compiler:
         return run
 
     def quantified(self, node: _Call, parts: list[_Run]) -> _Run:
-        """any/all with SQL's three values: a decisive item wins, else null is contagious."""
+        """any/all with SQL's three values: a decisive item wins, else null is contagious;
+        count(items, condition): how many items it holds for (a null condition does not)."""
         items, condition = parts
         fail, pos, name = self.fail, node.pos, node.name
         decisive = name == "any"
+        if name == "count":
+
+            def counting(ctx: _Context) -> Any:
+                found = items(ctx)
+                if found is None:
+                    return 0
+                if not isinstance(found, list):
+                    raise fail(pos, f"count needs a list, got {_kind(found)}")
+                total = 0
+                for item in found:
+                    scope = _Context(
+                        item if isinstance(item, Mapping) else {}, ctx._now, ctx.actor, ctx.tenant
+                    )
+                    value = condition(scope)
+                    ctx._now = scope._now
+                    if value is not None and not isinstance(value, bool):
+                        raise fail(pos, f"count's condition must be true or false, got "
+                                   f"{_kind(value)}")  # fmt: skip
+                    total += value is True
+                return total
+
+            return counting
 
         def run(ctx: _Context) -> Any:
             found = items(ctx)
@@ -1030,7 +1089,9 @@ class _Compiler:
                 raise fail(pos, f"{name} needs a list, got {_kind(found)}")
             result: bool | None = not decisive
             for item in found:
-                scope = _Context(item if isinstance(item, Mapping) else {}, ctx._now)
+                scope = _Context(
+                    item if isinstance(item, Mapping) else {}, ctx._now, ctx.actor, ctx.tenant
+                )
                 value = condition(scope)
                 ctx._now = scope._now  # one instant for the whole evaluation
                 if value is None:
@@ -1080,12 +1141,13 @@ def _utc(moment: datetime) -> datetime:
 class Expression:
     """A parsed expression; equal and hashed by its source text. Immutable."""
 
-    __slots__ = ("_run", "_tree", "names", "paths", "scopes", "source")
+    __slots__ = ("_run", "_tree", "calls", "names", "paths", "scopes", "source")
 
     source: str
     names: frozenset[str]  # the properties it reads (the first step of each path)
     paths: frozenset[str]  # the paths it reads, as written: ``shipTo.city``
     scopes: tuple[Scope, ...]  # what the conditions of its any() and all() read
+    calls: frozenset[str]  # the functions it calls
     _run: _Run
     _tree: _Node
 
@@ -1112,6 +1174,7 @@ class Expression:
         heads.update(scope.items.split(".", 1)[0] for scope in parser.scopes)
         object.__setattr__(self, "names", frozenset(heads))
         object.__setattr__(self, "scopes", tuple(parser.scopes))
+        object.__setattr__(self, "calls", frozenset(parser.calls))
         object.__setattr__(self, "_run", run)
         object.__setattr__(self, "_tree", tree)
 
@@ -1139,10 +1202,18 @@ class Expression:
         "number", "string", "date", "list", or None when it cannot be told before it runs."""
         return _kind_of(self._tree, kinds)
 
-    def evaluate(self, values: Mapping[str, Any], *, now: datetime | None = None) -> Any:
-        """The value over ``values`` (a missing name is null); ``now`` fixes the clock."""
+    def evaluate(
+        self,
+        values: Mapping[str, Any],
+        *,
+        now: datetime | None = None,
+        actor: str | None = None,
+        tenant: str | None = None,
+    ) -> Any:
+        """The value over ``values`` (a missing name is null); ``now`` fixes the clock,
+        ``actor`` and ``tenant`` are what ``actor()`` and ``tenant()`` give."""
         try:
-            return self._run(_Context(values, None if now is None else _utc(now)))
+            return self._run(_Context(values, None if now is None else _utc(now), actor, tenant))
         except RecursionError:
             raise EvaluationError(
                 f"{self.source!r} nests too deeply to evaluate here", self.source, 0
@@ -1178,6 +1249,8 @@ def _kind_of(node: _Node, kinds: Callable[[str], str | None]) -> str | None:
                 return "number"
             if name in _SCOPED:
                 return "boolean"
+            if name in ("actor", "tenant"):
+                return "string"
             if name in ("now", "today"):
                 return "date"
             found = {_kind_of(arg, kinds) for arg in args}
