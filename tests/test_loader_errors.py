@@ -150,16 +150,16 @@ def test_misspelled_action_option_in_mapping_form(problems: Problems) -> None:
     found = problems("""
         Thing:
           actions:
-            grant: {kind: create, emit: granted}
+            grant: {kind: create, emitts: granted}
           events: [granted]
     """)
     expect(
         only(found),
         3,
         27,
-        "Thing.actions.grant.emit",
+        "Thing.actions.grant.emitts",
         "NK201",
-        "unknown key 'emit'",
+        "unknown key 'emitts'",
         hint="did you mean 'emits'?",
     )
 
@@ -1742,3 +1742,105 @@ def test_a_handlers_module_that_cannot_be_used_is_a_coded_problem() -> None:
         with pytest.raises(DefinitionError) as caught:
             registry.use(module)
         assert [p.code for p in caught.value.problems] == ["NK904"]
+
+
+# ------------------------------------------- declared behaviour: requires, set, emit, to
+
+
+BASE = """
+    Meter:
+      properties:
+        limit: {type: number, optional: true}
+        used:  {type: number, default: 0}
+        left:  {type: number, optional: true, computed: limit - used}
+        status: {type: string}
+      actions:
+        - use:
+            input: {amount: {type: number}}
+%s
+      events: [used, full]
+      lifecycle:
+        states: [open, full]
+        transitions:
+          use:
+            from: [open, full]
+            to:
+%s
+"""
+
+
+def test_every_problem_of_declared_behaviour_in_one_pass(problems: Problems) -> None:
+    found = problems(
+        BASE
+        % (
+            "\n".join(
+                "            " + line
+                for line in [
+                    "requires:",
+                    "  - check: input.amont > 0",  # unknown input
+                    "  - check: used + 1",  # not boolean
+                    "set:",
+                    "  left: used",  # computed
+                    "  status: \"'full'\"",  # the lifecycle's property
+                    "  usd: 1",  # no such property
+                    "emit:",
+                    "  ful: used >= limit",  # undeclared event
+                    "  full: used",  # not boolean
+                ]
+            ),
+            "\n".join(
+                "              " + line
+                for line in [
+                    "full: used >= limit",
+                    "opn: true",  # unknown state
+                    "open: bogus > 1",  # unknown name
+                ]
+            ),
+        )
+    )
+    assert len(found) == 9, "\n".join(map(str, found))
+    at = "Meter.actions[0].use"
+    expect(find(found, f"{at}.requires[0].check"), 11, 20, f"{at}.requires[0].check", "NK402",
+           "input.amont", hint="did you mean 'amount'?")  # fmt: skip
+    expect(find(found, f"{at}.requires[1].check"), 12, 20, f"{at}.requires[1].check", "NK404",
+           "gives a number")  # fmt: skip
+    expect(find(found, f"{at}.set.left"), 14, 11, f"{at}.set.left", "NK511", "computed")
+    expect(find(found, f"{at}.set.status"), 15, 11, f"{at}.set.status", "NK511",
+           "lifecycle", hint="`to:` mapping")  # fmt: skip
+    expect(find(found, f"{at}.set.usd"), 16, 11, f"{at}.set.usd", "NK511",
+           hint="did you mean 'used'?")  # fmt: skip
+    expect(find(found, f"{at}.emit.ful"), 18, 11, f"{at}.emit.ful", "NK501",
+           hint="did you mean 'full'?")  # fmt: skip
+    expect(find(found, f"{at}.emit.full"), 19, 17, f"{at}.emit.full", "NK404")
+    to = "Meter.lifecycle.transitions.use.to"
+    expect(find(found, f"{to}.opn"), 28, 16, f"{to}.opn", "NK505", hint="did you mean 'open'?")
+    expect(find(found, f"{to}.open"), 29, 17, f"{to}.open", "NK402", "'bogus'")
+
+
+def test_input_actor_and_tenant_belong_to_actions(problems: Problems) -> None:
+    found = problems("""
+        Meter:
+          properties:
+            owner: {type: string, optional: true}
+            mine:  {type: boolean, optional: true, computed: "owner == actor()"}
+          rules:
+            - check: "input.amount > 0 or tenant() == 'x'"
+    """)
+    assert len(found) == 2, "\n".join(map(str, found))
+    expect(find(found, "Meter.properties.mine.computed"), 4, 54,
+           "Meter.properties.mine.computed", "NK406", "actor()")  # fmt: skip
+    expect(find(found, "Meter.rules[0].check"), 6, 14, "Meter.rules[0].check", "NK406",
+           "input and tenant()")  # fmt: skip
+
+
+def test_a_delete_sets_nothing(problems: Problems) -> None:
+    found = problems("""
+        Meter:
+          properties:
+            note: {type: string, optional: true}
+          actions:
+            - delete: {set: {note: "'gone'"}}
+          events: [deleted]
+    """)
+    [problem] = found
+    expect(problem, 5, 22, "Meter.actions[0].delete.set.note", "NK511", "sets nothing")

@@ -32,7 +32,14 @@ from nounkit.errors import (
     ValidationError,
 )
 from nounkit.language.expressions import EvaluationError
-from nounkit.language.spec import ActionDef, NounDef, PropertyDef, RuleDef, ValueDef
+from nounkit.language.spec import (
+    ActionDef,
+    NounDef,
+    PropertyDef,
+    RuleDef,
+    TransitionDef,
+    ValueDef,
+)
 from nounkit.storage.base import Event, NewEvent, Query, Record, Transaction
 
 if TYPE_CHECKING:
@@ -212,6 +219,14 @@ class _Run:
                 [FieldError(deep, f"nested more than {MAX_NESTING} levels deep")],
                 id=id if isinstance(id, str) else None,
             )
+        handler = self.dispatcher.handlers.get((noun.name, action.name))
+        transition = (
+            noun.lifecycle.transitions[action.name]
+            if action.kind == "transition" and noun.lifecycle is not None
+            else None
+        )
+        if handler is None:
+            self._need_handler(noun, action, transition)
         fields, inputs = self._split(noun, action, dict(data or {}), id)
         kind = action.kind
         record: Record | None = None
@@ -269,21 +284,30 @@ class _Run:
                 )
             if kind == "update":
                 self._scope(noun, candidate, entity_id)
-            if kind == "transition":
-                self._move(noun, action, candidate, entity_id)
-        entity = (
-            None
-            if kind == "delete" or not candidate
-            else self._validate(noun, candidate, entity_id)
-        )
-        handler = self.dispatcher.handlers.get((noun.name, action.name))
+        if action.requires or action.sets:
+            # Every declared expression reads the entity as it was before the action.
+            scope = {**self._before(noun, action, current, fields, entity_id), "input": inputs}
+            self._require(noun, action, scope, entity_id)
+        if kind == "transition":
+            self._move(noun, action, candidate, entity_id)
+        if action.sets:
+            if not candidate and kind == "custom":
+                raise ValidationError(
+                    noun.name,
+                    [FieldError("id", f"{noun.name}.{action.name} sets values: give the id")],
+                )
+            self._set(noun, action, scope, candidate, entity_id)
+        for name in self._writes_input(noun, action):
+            if name in inputs and (candidate or kind == "create"):
+                candidate[name] = _jsonable(inputs[name])
         ctx = ActionContext(self, noun, action, entity_id or None)
-        if handler is None and kind == "custom":
-            raise HandlerMissing(
-                f"{noun.name}.{action.name} is a custom action and has no handler; register "
-                f"one with @registry.handles({f'{noun.name}.{action.name}'!r})"
-            )
+        chose = False  # whether the handler set the lifecycle's state itself
         if handler is not None:
+            entity = (
+                None
+                if kind == "delete" or not candidate
+                else self._validate(noun, candidate, entity_id)
+            )
             given_entity = (
                 entity
                 if kind != "delete"
@@ -299,6 +323,7 @@ class _Run:
                 )
             if changes:
                 self._apply(noun, candidate, changes, entity_id)
+                chose = noun.lifecycle is not None and noun.lifecycle.property in changes
             if record is not None:
                 # A nested act may have written this very entity: build on what it left.
                 # Any other change is another writer's (visible mid-transaction on
@@ -338,7 +363,10 @@ class _Run:
             self._events(noun, action, ctx, entity_id, 0, inputs, {})
             return None, entity_id, 0
         self._check_lifecycle(noun, action, current, candidate, entity_id)
-        entity, stored = self._finish(noun, candidate, entity_id, action)
+        choose = (
+            transition if transition is not None and transition.conditions and not chose else None
+        )
+        entity, stored, after = self._finish(noun, candidate, entity_id, action, inputs, choose)
         self._check_links(noun, stored, current, entity_id)
         self._check_unique(noun, stored, current, entity_id)
         changes = {
@@ -363,7 +391,7 @@ class _Run:
             except Conflict as exc:
                 raise _StaleVersion(exc) from exc
             self.written[(noun.name, entity_id)] = version
-        self._events(noun, action, ctx, entity_id, version, inputs, changes)
+        self._events(noun, action, ctx, entity_id, version, inputs, changes, after)
         return entity, entity_id, version
 
     # -- steps ---------------------------------------------------------------------------------
@@ -438,6 +466,146 @@ class _Run:
                 if name in raw_inputs or action.input[name].has_default
             }
         return fields, inputs
+
+    def _need_handler(
+        self, noun: NounDef, action: ActionDef, transition: TransitionDef | None
+    ) -> None:
+        """A custom action that declares nothing, or a transition with several targets and
+        no conditions to choose between them, cannot run without a handler."""
+        name = f"{noun.name}.{action.name}"
+        register = f"register one with @registry.handles({name!r})"
+        if action.kind == "custom" and not action.declares_behaviour:
+            raise HandlerMissing(
+                f"{name} is a custom action and has no handler; {register}, or declare "
+                "what it does (requires:, set:, emit:) in the noun"
+            )
+        if transition is not None and len(transition.targets) > 1 and not transition.conditions:
+            raise HandlerMissing(
+                f"{name} moves {noun.lifecycle.property if noun.lifecycle else 'its state'} to "
+                f"one of {', '.join(map(repr, transition.targets))} and nothing chooses which: "
+                f"{register}, or give `to:` a condition per state"
+            )
+
+    def _before(
+        self,
+        noun: NounDef,
+        action: ActionDef,
+        current: Mapping[str, Any],
+        fields: Mapping[str, Any],
+        entity_id: str,
+    ) -> dict[str, Any]:
+        """The values declared expressions read: the stored entity (dates as dates, its
+        derived lists when they are read), or on a create the fields as given."""
+        if not current:
+            return dict(fields)
+        derived = self.schema.derived_relationships(noun.name)
+        reads = self.schema.memo(
+            f"act.reads:{noun.name}.{action.name}",
+            lambda: frozenset().union(
+                *(r.expression.names for r in action.requires),
+                *(e.names for e in action.sets.values()),
+            ),
+        )
+        if derived and not reads.isdisjoint(derived):
+            entity = entities(self.schema, noun, [current], self.tx, self.tenant)[0]
+        else:
+            entity = self._validate(noun, current, entity_id)
+        return entity.model_dump(by_alias=True)
+
+    def _holds(
+        self, noun: NounDef, expression: Any, scope: Mapping[str, Any], at: str, entity_id: str
+    ) -> bool | None:
+        try:
+            result = expression.evaluate(scope, now=self.now, actor=self.actor, tenant=self.tenant)
+        except EvaluationError as exc:
+            raise ValidationError(
+                noun.name, [FieldError(at, f"cannot check: {exc}")], id=entity_id or None
+            ) from exc
+        return result is True
+
+    def _require(
+        self, noun: NounDef, action: ActionDef, scope: Mapping[str, Any], entity_id: str
+    ) -> None:
+        broken: list[FieldError] = []
+        for index, rule in enumerate(action.requires):
+            at = f"{action.name}.requires[{index}]"
+            try:
+                holds = rule.expression.evaluate(
+                    scope, now=self.now, actor=self.actor, tenant=self.tenant
+                )
+            except EvaluationError as exc:
+                broken.append(FieldError(at, f"cannot check {rule.check!r}: {exc}"))
+                continue
+            if holds is False:  # None: a missing optional value, and it holds, as rules do
+                broken.append(FieldError(at, rule.message or f"requires {rule.check!r}"))
+        if broken:
+            raise ValidationError(noun.name, broken, id=entity_id or None)
+
+    def _set(
+        self,
+        noun: NounDef,
+        action: ActionDef,
+        scope: Mapping[str, Any],
+        candidate: dict[str, Any],
+        entity_id: str,
+    ) -> None:
+        for name, expression in action.sets.items():
+            try:
+                value = expression.evaluate(
+                    scope, now=self.now, actor=self.actor, tenant=self.tenant
+                )
+            except EvaluationError as exc:
+                raise ValidationError(
+                    noun.name,
+                    [FieldError(f"{action.name}.set.{name}", f"cannot compute: {exc}")],
+                    id=entity_id or None,
+                ) from exc
+            candidate[name] = _jsonable(value)
+
+    def _writes_input(self, noun: NounDef, action: ActionDef) -> tuple[str, ...]:
+        """The inputs named like a property (or a stored link) that ``set`` does not name:
+        each is written to it."""
+        if not action.input:
+            return ()
+
+        def find() -> tuple[str, ...]:
+            derived = self.schema.derived_relationships(noun.name)
+            lifecycle = noun.lifecycle.property if noun.lifecycle is not None else None
+            return tuple(
+                name
+                for name in action.input
+                if name not in action.sets
+                and name not in ("id", lifecycle)
+                and (
+                    (name in noun.properties and noun.properties[name].computed is None)
+                    or (name in noun.relationships and name not in derived)
+                )
+            )
+
+        return self.schema.memo(f"act.writes:{noun.name}.{action.name}", find)
+
+    def _choose(
+        self,
+        noun: NounDef,
+        action: ActionDef,
+        transition: TransitionDef,
+        scope: Mapping[str, Any],
+        entity_id: str,
+    ) -> str:
+        """The first target whose condition holds over the entity after the action."""
+        assert transition.conditions is not None
+        for state, condition in zip(transition.targets, transition.conditions, strict=True):
+            if self._holds(noun, condition, scope, f"{action.name}.to.{state}", entity_id):
+                return state
+        assert noun.lifecycle is not None
+        tried = "; ".join(
+            f"{s}: {c.source!r}"
+            for s, c in zip(transition.targets, transition.conditions, strict=True)
+        )
+        raise TransitionNotAllowed(
+            f"{noun.name} {entity_id!r}: {action.name} moves {noun.lifecycle.property} to the "
+            f"first state whose condition holds, and none does ({tried})"
+        )
 
     def _scope(self, noun: NounDef, candidate: dict[str, Any], entity_id: str) -> None:
         """A noun scoped by a tenant property carries the caller's tenant there, and only it."""
@@ -524,9 +692,17 @@ class _Run:
             raise
 
     def _finish(
-        self, noun: NounDef, candidate: dict[str, Any], entity_id: str, action: ActionDef
-    ) -> tuple[Entity, dict[str, Any]]:
-        """Computed values, then the whole entity, then rules; returns what gets stored."""
+        self,
+        noun: NounDef,
+        candidate: dict[str, Any],
+        entity_id: str,
+        action: ActionDef,
+        inputs: Mapping[str, Any] | None = None,
+        choose: TransitionDef | None = None,
+    ) -> tuple[Entity, dict[str, Any], dict[str, Any] | None]:
+        """Computed values, then the transition's ``to`` choice, then the whole entity,
+        then rules; returns the entity, what gets stored, and (when an ``emit`` condition
+        will read them) the entity's values after the action."""
         derived = self.schema.derived_relationships(noun.name)
         for name in derived:
             candidate.pop(name, None)
@@ -538,7 +714,8 @@ class _Run:
             if noun.types
             else ()
         )
-        if noun.computed_order or noun.rules or behaving:
+        values: dict[str, Any] | None = None
+        if noun.computed_order or noun.rules or behaving or choose or action.emit:
             values = entity.model_dump(by_alias=True)  # Python values: dates as dates
             broken: list[FieldError] = []
             if behaving:
@@ -550,7 +727,12 @@ class _Run:
             self._compute(noun, noun.properties, noun.computed_order, values, "", entity_id)
             for name in noun.computed_order:
                 candidate[name] = _jsonable(values[name])
-            if noun.computed_order or behaving:
+            if choose is not None:
+                assert noun.lifecycle is not None
+                state = self._choose(noun, action, choose, {**values, "input": inputs or {}},
+                                     entity_id)  # fmt: skip
+                candidate[noun.lifecycle.property] = values[noun.lifecycle.property] = state
+            if noun.computed_order or behaving or choose is not None:
                 entity = self._validate(noun, candidate, entity_id)
             # on: limits a rule to some actions.
             rules = [
@@ -562,7 +744,7 @@ class _Run:
         stored = entity.model_dump(mode="json", by_alias=True, exclude_none=True)
         for name in derived:
             stored.pop(name, None)
-        return entity, stored
+        return entity, stored, values
 
     def _settle(
         self,
@@ -673,9 +855,18 @@ class _Run:
         version: int,
         inputs: Mapping[str, Any],
         changes: dict[str, Any],
+        after: Mapping[str, Any] | None = None,
     ) -> None:
         time = _stamp(self.now)
-        emitted = [(action.emits, _jsonable(dict(inputs)), changes)]
+        given = _jsonable(dict(inputs))
+        emitted = [(action.emits, given, changes)]
+        if action.emit and after is not None:
+            # The action's own event first, then each declared one whose condition holds
+            # over the entity after it, in declared order; then what the handler emitted.
+            scope = {**after, "input": inputs}
+            for event, condition in action.emit:
+                if self._holds(noun, condition, scope, f"{action.name}.emit.{event}", entity_id):
+                    emitted.append((event, given, {}))
         emitted += [(event, _jsonable(data), {}) for event, data in ctx.emitted]
         for event, data, diff in emitted:
             self.pending.append(

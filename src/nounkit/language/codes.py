@@ -70,12 +70,15 @@ class Code(StrEnum):
     ITEMS_NOT_ARRAY = "NK318"
     BAD_INDEX = "NK319"
     VALUE_TOO_LARGE = "NK320"
+    STORED_NOT_COMPUTED = "NK321"
 
     EXPRESSION_SYNTAX = "NK401"
     UNKNOWN_NAME = "NK402"
     COMPUTED_CYCLE = "NK403"
     NOT_BOOLEAN = "NK404"
     RULE_ON_UNKNOWN = "NK405"
+    ACT_ONLY = "NK406"
+    STORED_READS_RELATED = "NK407"
 
     EVENT_NOT_DECLARED = "NK501"
     KIND_DISAGREES = "NK502"
@@ -87,11 +90,13 @@ class Code(StrEnum):
     LEAVES_FINAL = "NK508"
     UNDECLARED_TRANSITION = "NK509"
     UNREACHED_STATE = "NK510"
+    BAD_SET = "NK511"
 
     UNKNOWN_TARGET = "NK601"
     BACKREF_MISSING = "NK602"
     BACKREF_DISAGREES = "NK603"
     PROPERTY_AND_RELATIONSHIP = "NK604"
+    BAD_ON_DELETE = "NK605"
 
     DUPLICATE_NOUN = "NK701"
     SHARED_NAME = "NK702"
@@ -155,11 +160,14 @@ SUMMARIES: Mapping[Code, str] = {
     Code.ITEMS_NOT_ARRAY: "minItems, maxItems or uniqueItems on a property that is not an array",
     Code.BAD_INDEX: "an index on a path that reaches no single scalar value",
     Code.VALUE_TOO_LARGE: "value types nested too deep, or into too many paths",
+    Code.STORED_NOT_COMPUTED: "`stored:` on a property that is not computed",
     Code.EXPRESSION_SYNTAX: "an expression that cannot be parsed",
     Code.UNKNOWN_NAME: "an expression that reads a name the noun does not have",
     Code.COMPUTED_CYCLE: "computed values that depend on each other in a cycle",
-    Code.NOT_BOOLEAN: "a rule whose expression is not true or false",
+    Code.NOT_BOOLEAN: "a rule or condition whose expression is not true or false",
     Code.RULE_ON_UNKNOWN: "a rule's `on:` naming no action or kind of the noun",
+    Code.ACT_ONLY: "`input.*`, `actor()` or `tenant()` outside an action's own expressions",
+    Code.STORED_READS_RELATED: "a stored computed value that reads related entities",
     Code.EVENT_NOT_DECLARED: "an action emits an event that `events` does not list",
     Code.KIND_DISAGREES: "an action's kind and the lifecycle's transitions disagree",
     Code.LIFECYCLE_PROPERTY: "a lifecycle over a property that is missing or not a string",
@@ -170,10 +178,12 @@ SUMMARIES: Mapping[Code, str] = {
     Code.LEAVES_FINAL: "a transition out of a final state",
     Code.UNDECLARED_TRANSITION: "a transition for an action the noun does not declare",
     Code.UNREACHED_STATE: "a state no transition reaches",
+    Code.BAD_SET: "an action's `set:` naming what it cannot write",
     Code.UNKNOWN_TARGET: "a relationship to a noun nobody declares",
     Code.BACKREF_MISSING: "a backref the target does not declare, or declares elsewhere",
     Code.BACKREF_DISAGREES: "two sides of a relationship that name different backrefs",
     Code.PROPERTY_AND_RELATIONSHIP: "a name that is both a property and a relationship",
+    Code.BAD_ON_DELETE: "an `onDelete:` the link or its noun cannot carry out",
     Code.DUPLICATE_NOUN: "a noun declared twice",
     Code.SHARED_NAME: "a singular or plural that two nouns share",
     Code.DUPLICATE_EVENT: "an event listed twice",

@@ -493,7 +493,10 @@ class MapOf(Node):
         found: dict[str, Any] = {"type": "object"}
         if self.one:
             found["minProperties"] = found["maxProperties"] = 1
-        found["propertyNames"] = {"pattern": self.key.pattern}
+        if self.key.pattern is not None:
+            found["propertyNames"] = {"pattern": self.key.pattern}
+        elif self.key.min_length:
+            found["propertyNames"] = {"minLength": self.key.min_length}
         found["additionalProperties"] = self.value.schema(defs)
         return found
 
@@ -745,6 +748,12 @@ _PROPERTY_FIELDS.update(
         "computed": Text(
             description="Expression deriving a stored value; never accepted as input."
         ),
+        "stored": Flag(
+            default=True,
+            description="Of a computed value: kept with the entity (default), or, with "
+            "false, worked out at every read; only a read-time value may read related "
+            "entities (customer.status, count(customers)).",
+        ),
         "deprecated": OneOf(
             alternatives=(Flag(), Text()),
             description="true, or a note saying what to use instead.",
@@ -773,9 +782,22 @@ RELATIONSHIP = Named(
             "description": Text(),
             "required": Flag(description="To-one default true; to-many defaults to an empty list."),
             "backref": _name("Name of the inverse relationship on the target."),
+            "onDelete": Words(
+                words=("restrict", "cascade", "nullify"),
+                default="restrict",
+                description="What deleting the target does to the entities that link to it: "
+                "refuse (default), delete them too, or clear the link (optional links only).",
+            ),
         },
         required={"type": "add `type: Target` (or `type: Target[]` for to-many)"},
     ),
+)
+
+# An expression written where YAML reads a scalar: `usedAmount: 0` and `active: true` are
+# the expressions "0" and "true".
+_EXPRESSION = OneOf(
+    alternatives=(Text(), Number(), Flag(), Null()),
+    description="An expression (a number, true, false or null is one too).",
 )
 
 ACTION_OPTIONS = Named(
@@ -789,6 +811,26 @@ ACTION_OPTIONS = Named(
                     "input": _names(PROPERTY),
                     "roles": ListOf(item=Text(min_length=1)),
                     "description": Text(),
+                    "requires": ListOf(
+                        item=Record(
+                            fields={"check": Text(), "message": Text()},
+                            required={"check": "add `check:` with the condition that must hold"},
+                        ),
+                        description="Preconditions, read over the entity before the action "
+                        "and its input; a broken one fails the act with its message.",
+                    ),
+                    "set": MapOf(
+                        value=_EXPRESSION,
+                        key=_name(),
+                        description="Property: expression. Each reads the entity as it was "
+                        "before the action, `input.<name>`, `actor()`, `tenant()`, `now()`.",
+                    ),
+                    "emit": MapOf(
+                        value=_EXPRESSION,
+                        key=_name(),
+                        description="Event: condition. Each event whose condition holds after "
+                        "the action is emitted after the action's own, in this order.",
+                    ),
                 },
             ),
             Null(),
@@ -813,8 +855,19 @@ LIFECYCLE = Named(
                 Record(
                     fields={
                         "from": _state_or_states(1, "name a state, a list of states, or '*'"),
-                        "to": _state_or_states(
-                            1, "name a state, or a list of states the handler chooses from"
+                        "to": OneOf(
+                            alternatives=(
+                                Text(),
+                                ListOf(
+                                    item=Text(),
+                                    min_items=1,
+                                    empty_hint="name a state, or a list of states the "
+                                    "handler chooses from",
+                                ),
+                                MapOf(value=_EXPRESSION, key=Text(min_length=1)),
+                            ),
+                            description="A state; a list of states a handler chooses from; or "
+                            "state: condition, the first whose condition holds after the action.",
                         ),
                     },
                     required={

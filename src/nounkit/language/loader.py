@@ -254,8 +254,10 @@ class _Source:
     """One noun's checked declaration and where to point at it."""
 
     __slots__ = (
+        "action_options",
         "action_paths",
         "broken",
+        "conditions",
         "data",
         "file",
         "kind",
@@ -279,6 +281,10 @@ class _Source:
         # Where each action stands: ("actions", 2, "grant") in a list, ("actions", "grant")
         # in a mapping; paths named by action (``actions.grant.input``) are found through it.
         self.action_paths: dict[str, Path] = {}
+        self.action_options: dict[str, Mapping[str, Any]] = {}  # as written, once read
+        # The conditions of transitions' `to:` mappings, by (action, state): parsed with the
+        # lifecycle, checked with the actions (what they read depends on the action).
+        self.conditions: dict[tuple[str, str], expressions.Expression] = {}
 
     def yaml_path(self, path: tuple[str, ...]) -> Path:
         if len(path) >= 2 and path[0] == "actions" and path[1] in self.action_paths:
@@ -440,6 +446,7 @@ class _Checker:
             if lifecycle_raw is not None
             else None
         )
+        actions = self._behaviour(src, actions, properties, relationships, events, lifecycle)
         computed_order = self._computed_order(src, properties)
         rules = self._rules(src, _get(data, "rules") or [], properties, actions)
         tenant = _get(data, "tenant")
@@ -884,6 +891,16 @@ class _Checker:
             "that meets the property's own constraints",
         )
 
+    def _condition(self, src: _Source, written: Any, at: Path) -> expressions.Expression | None:
+        """An expression written where YAML may have read a scalar: ``true``, ``0``."""
+        if isinstance(written, bool) or written is None:
+            text = json.dumps(written)
+        elif isinstance(written, int | float):
+            text = repr(written)
+        else:
+            text = written
+        return self._expression(src, text, at)
+
     def _expression(self, src: _Source, text: str, at: Path) -> expressions.Expression | None:
         try:
             return expressions.parse(text)
@@ -988,6 +1005,7 @@ class _Checker:
                 unread.add(name)  # the name counts; its options are reported
                 options = {}
             options = options or {}
+            src.action_options[name] = options
             kind = self._kind(src, name, options, at, transitions)
             emits = _get(options, "emits") or inflect.past_tense(name)
             if (
@@ -1079,6 +1097,206 @@ class _Checker:
             + f"events ({', '.join(sorted(events)) or 'none declared'})",
             key=named and not declared,
         )
+
+    # -- declared behaviour ------------------------------------------------------------------
+
+    def _behaviour(
+        self,
+        src: _Source,
+        actions: dict[str, ActionDef],
+        properties: Mapping[str, PropertyDef],
+        relationships: Mapping[str, RelationshipDef],
+        events: Sequence[str],
+        lifecycle: LifecycleDef | None,
+    ) -> dict[str, ActionDef]:
+        """Each action's ``requires``, ``set`` and ``emit``, and the conditions of its
+        transition's ``to``: read, and checked against what the action can see."""
+        result = dict(actions)
+        written = _get(src.data, "lifecycle")
+        state_of = (
+            _get(written, "property", "status") if isinstance(written, dict) else None
+        )  # the lifecycle's property, as written even when the lifecycle has problems
+        for name, action in actions.items():
+            options = src.action_options.get(name, {})
+            at = src.action_paths.get(name, ("actions", name))
+            requires: list[RuleDef] = []
+            for index, spec in enumerate(_get(options, "requires") or []):
+                if spec is BROKEN or not _written(spec, "check"):
+                    continue  # reported by the grammar
+                where: Path = (*at, "requires", index, "check")
+                expr = self._act_expression(
+                    src, spec["check"], where, action, properties, relationships, "precondition"
+                )
+                if expr is not None:
+                    requires.append(
+                        RuleDef(spec["check"], expr, _get(spec, "message"), src.location(where))
+                    )
+            sets: dict[str, expressions.Expression] = {}
+            for target, written in (_get(options, "set") or {}).items():
+                where = (*at, "set", target)
+                if written is BROKEN:
+                    continue
+                self._check_set(src, where, target, action, properties, relationships, state_of)
+                expr = self._act_expression(
+                    src, written, where, action, properties, relationships, None
+                )
+                if expr is not None:
+                    sets[target] = expr
+            emit: list[tuple[str, expressions.Expression]] = []
+            for event, written in (_get(options, "emit") or {}).items():
+                where = (*at, "emit", event)
+                if event not in events and "events" not in src.broken:
+                    self.report(
+                        src,
+                        where,
+                        Code.EVENT_NOT_DECLARED,
+                        f"action {name!r} emits {event!r}, which is not in events",
+                        did_you_mean(event, events)
+                        or f"add {event!r} to events ({', '.join(events) or 'none declared'})",
+                        key=True,
+                    )
+                    continue
+                if written is BROKEN:
+                    continue
+                expr = self._act_expression(
+                    src, written, where, action, properties, relationships, "condition"
+                )
+                if expr is not None:
+                    emit.append((event, expr))
+            for (moved, state), condition in src.conditions.items():
+                if moved == name:  # checked even when the lifecycle has other problems
+                    self._check_act_expression(
+                        src, ("lifecycle", "transitions", name, "to", state), condition, action,
+                        properties, relationships, "condition",
+                    )  # fmt: skip
+            if requires or sets or emit:
+                result[name] = action.replace(
+                    requires=tuple(requires), sets=MappingProxyType(sets), emit=tuple(emit)
+                )
+        return result
+
+    def _check_set(
+        self,
+        src: _Source,
+        at: Path,
+        target: str,
+        action: ActionDef,
+        properties: Mapping[str, PropertyDef],
+        relationships: Mapping[str, RelationshipDef],
+        lifecycle: str | None,
+    ) -> None:
+        problem, hint = None, None
+        prop = properties.get(target)
+        if action.kind == "delete":
+            problem = f"{action.name!r} deletes the entity: it sets nothing"
+            hint = "drop `set:`, or use requires: to refuse the delete"
+        elif target == "id":
+            problem, hint = "an id cannot change", "drop it from `set:`"
+        elif lifecycle is not None and target == lifecycle:
+            problem = f"{target!r} is the lifecycle's property: it changes through `to:`"
+            hint = "give the transition a `to:` mapping of states to conditions"
+        elif prop is not None and prop.computed is not None:
+            problem = f"{target!r} is computed: it is worked out, never set"
+            hint = "set the values it is computed from"
+        elif prop is None and target not in relationships:
+            if target in src.unchecked or "properties" in src.broken:
+                return
+            problem = f"`set:` names {target!r}, which is not a property"
+            hint = did_you_mean(target, [*properties, *relationships]) or (
+                "set names properties of the noun"
+            )
+        if problem is not None:
+            self.report(src, at, Code.BAD_SET, problem, hint, key=True)
+
+    def _act_expression(
+        self,
+        src: _Source,
+        written: Any,
+        at: Path,
+        action: ActionDef,
+        properties: Mapping[str, PropertyDef],
+        relationships: Mapping[str, RelationshipDef],
+        boolean: str | None,
+    ) -> expressions.Expression | None:
+        expr = self._condition(src, written, at)
+        if expr is None:
+            return None
+        if not self._check_act_expression(
+            src, at, expr, action, properties, relationships, boolean
+        ):
+            return None
+        return expr
+
+    def _check_act_expression(
+        self,
+        src: _Source,
+        at: Path,
+        expr: expressions.Expression,
+        action: ActionDef,
+        properties: Mapping[str, PropertyDef],
+        relationships: Mapping[str, RelationshipDef],
+        boolean: str | None,
+    ) -> bool:
+        """Names an action's expression reads: properties, relationships (ids, lists of
+        ids) and ``input.<name>``; a condition must be true or false. Whether it passed."""
+        if "properties" in src.broken:
+            return True  # the names it reads may be among those that could not be read
+        ok = True
+        known = set(properties) | set(relationships) | src.unchecked
+        inputs = sorted({p.split(".")[1] if "." in p else "" for p in expr.paths
+                         if p.split(".", 1)[0] == "input"})  # fmt: skip
+        for given in inputs:
+            if given not in action.input:
+                ok = False
+                takes = ", ".join(f"input.{n}" for n in action.input) or "no input"
+                self.report(
+                    src,
+                    at,
+                    Code.UNKNOWN_NAME,
+                    (f"expression reads input.{given}, but {action.name!r} has no input {given!r}")
+                    if given
+                    else "expression reads `input` as a whole",
+                    did_you_mean(given, action.input) or f"{action.name} takes {takes}",
+                )
+        for ref in sorted(expr.names - known - {"input"}):
+            ok = False
+            self.report(
+                src,
+                at,
+                Code.UNKNOWN_NAME,
+                f"expression reads {ref!r}, which is not a property",
+                did_you_mean(ref, known)
+                or "an action's expressions read the noun's properties, its relationships "
+                "and input.<name>",
+            )
+        if ok:
+            self._defer_paths(src, at, expr, properties)
+        if boolean is not None and ok:
+            kind = expr.result_kind(lambda n: self._act_kind(n, action, properties, relationships))
+            if kind not in (None, "boolean"):
+                ok = False
+                self.report(
+                    src,
+                    at,
+                    Code.NOT_BOOLEAN,
+                    f"{boolean} {expr.source!r} gives {_article(kind)} {kind}, not true or false",
+                    "compare it: a condition reads as `usedAmount >= limit`",
+                )
+        return ok
+
+    @staticmethod
+    def _act_kind(
+        name: str,
+        action: ActionDef,
+        properties: Mapping[str, PropertyDef],
+        relationships: Mapping[str, RelationshipDef],
+    ) -> str | None:
+        if name.startswith("input."):
+            return _kind_word(action.input.get(name[6:]))
+        rel = relationships.get(name)
+        if rel is not None:
+            return "list" if rel.many else "string"
+        return _kind_word(properties.get(name))
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -1242,15 +1460,37 @@ class _Checker:
                         )
                 sources = {s for s in listed if s is not BROKEN}
             targets = [target_raw] if isinstance(target_raw, str) else list(target_raw)
+            conditions: list[expressions.Expression] | None = None
+            if isinstance(target_raw, dict):  # state: condition, the first that holds wins
+                conditions = []
+                if not target_raw:
+                    self.report(
+                        src,
+                        (*where, "to"),
+                        Code.EMPTY,
+                        "`to:` maps no state to a condition",
+                        "name a state, or map states to conditions: {exhausted: 'usedAmount "
+                        ">= limit', active: true}",
+                    )
+                    complete = False
             for index, state in enumerate(targets):
-                check_state(
-                    state, (*where, "to") if isinstance(target_raw, str) else (*where, "to", index)
-                )
+                if isinstance(target_raw, str):
+                    check_state(state, (*where, "to"))
+                elif conditions is None:
+                    check_state(state, (*where, "to", index))
+                elif check_state(state, (*where, "to", state)) and target_raw[state] is not BROKEN:
+                    expr = self._condition(src, target_raw[state], (*where, "to", state))
+                    if expr is not None:
+                        conditions.append(expr)
+                        src.conditions[(action, state)] = expr
+            if conditions is not None and len(conditions) != len(targets):
+                complete = False  # a state or condition was refused, and reported
             transitions[action] = TransitionDef(
                 action,
                 frozenset(sources),
                 tuple(t for t in targets if t is not BROKEN),
                 from_any,
+                tuple(conditions) if conditions is not None else None,
             )
         return transitions if complete else None
 
@@ -1295,6 +1535,8 @@ class _Checker:
             if "properties" in src.broken:
                 break
             where: Path = (*at, "properties", name, "computed")
+            if self._act_only(src, where, prop.computed, properties, "a computed value"):
+                continue
             missing = sorted(prop.computed.names - set(properties) - src.unchecked)
             for ref in missing:
                 self.report(
@@ -1333,6 +1575,30 @@ class _Checker:
         for name in computed:
             visit(name, [])
         return tuple(order)
+
+    def _act_only(
+        self,
+        src: _Source,
+        at: Path,
+        expr: expressions.Expression,
+        properties: Mapping[str, PropertyDef],
+        what: str,
+    ) -> bool:
+        """``input.*``, ``actor()`` and ``tenant()`` belong to an act: reported elsewhere."""
+        found = sorted(expr.calls & {"actor", "tenant"})
+        reads = [f"{f}()" for f in found]
+        if "input" in expr.names and "input" not in properties:
+            reads.insert(0, "input")
+        if not reads:
+            return False
+        self.report(
+            src,
+            at,
+            Code.ACT_ONLY,
+            f"{what} reads {' and '.join(reads)}, which only an action's own expressions know",
+            "move it to the action's `requires:` or `set:`",
+        )
+        return True
 
     def _rule_on(
         self,
@@ -1383,7 +1649,7 @@ class _Checker:
                 continue  # reported by the grammar
             at: Path = ("rules", index, "check")
             expr = self._expression(src, spec["check"], at)
-            if expr is None:
+            if expr is None or self._act_only(src, at, expr, properties, "a rule"):
                 continue
             missing = sorted(expr.names - set(properties) - src.unchecked)
             if "properties" in src.broken:

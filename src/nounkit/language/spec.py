@@ -27,6 +27,7 @@ __all__ = [
     "LifecycleDef",
     "Location",
     "NounDef",
+    "OnDelete",
     "PropertyDef",
     "RelationshipDef",
     "RuleDef",
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 ActionKind = Literal["create", "update", "delete", "transition", "custom"]
+OnDelete = Literal["restrict", "cascade", "nullify"]
 
 
 class _Missing:
@@ -132,7 +134,7 @@ class PropertyDef(_Definition):
         "name", "type", "description", "optional", "array", "default", "examples", "enum",
         "minimum", "maximum", "exclusive_minimum", "exclusive_maximum", "min_length",
         "max_length", "pattern", "unique", "index", "iri", "computed", "deprecated",
-        "ref", "min_items", "max_items", "unique_items", "location", "raw",
+        "ref", "min_items", "max_items", "unique_items", "stored", "location", "raw",
     )  # fmt: skip
     _compared = _fields[:-2]
     __slots__ = _fields
@@ -162,6 +164,7 @@ class PropertyDef(_Definition):
     min_items: int | None
     max_items: int | None
     unique_items: bool
+    stored: bool  # of a computed value: kept (default), or worked out at every read
     location: Location | None
     raw: Mapping[str, Any]
 
@@ -191,6 +194,7 @@ class PropertyDef(_Definition):
         min_items: int | None = None,
         max_items: int | None = None,
         unique_items: bool = False,
+        stored: bool = True,
         location: Location | None = None,
         raw: Mapping[str, Any] | None = None,
     ) -> None:
@@ -201,8 +205,14 @@ class PropertyDef(_Definition):
             exclusive_maximum=exclusive_maximum, min_length=min_length, max_length=max_length,
             pattern=pattern, unique=unique, index=index, iri=iri, computed=computed,
             deprecated=deprecated, ref=ref, min_items=min_items, max_items=max_items,
-            unique_items=unique_items, location=location, raw=raw if raw is not None else {},
+            unique_items=unique_items, stored=stored, location=location,
+            raw=raw if raw is not None else {},
         )  # fmt: skip
+
+    @property
+    def read_time(self) -> bool:
+        """A computed value worked out at every read (``stored: false``), never kept."""
+        return self.computed is not None and not self.stored
 
     @property
     def is_value(self) -> bool:
@@ -222,7 +232,10 @@ class PropertyDef(_Definition):
 class RelationshipDef(_Definition):
     """A link to another noun: to-one (an id) or to-many (a list of ids)."""
 
-    _fields = ("name", "target", "many", "required", "description", "backref", "location", "raw")
+    _fields = (
+        "name", "target", "many", "required", "description", "backref", "on_delete",
+        "location", "raw",
+    )  # fmt: skip
     _compared = _fields[:-2]
     __slots__ = _fields
     name: str
@@ -231,6 +244,7 @@ class RelationshipDef(_Definition):
     required: bool
     description: str | None
     backref: str | None
+    on_delete: OnDelete  # what deleting the target does to the entities linking to it
     location: Location | None
     raw: Mapping[str, Any]
 
@@ -242,12 +256,13 @@ class RelationshipDef(_Definition):
         required: bool,
         description: str | None = None,
         backref: str | None = None,
+        on_delete: OnDelete = "restrict",
         location: Location | None = None,
         raw: Mapping[str, Any] | None = None,
     ) -> None:
         _set(
             self, name=name, target=target, many=many, required=required,
-            description=description, backref=backref, location=location,
+            description=description, backref=backref, on_delete=on_delete, location=location,
             raw=raw if raw is not None else {},
         )  # fmt: skip
 
@@ -258,9 +273,17 @@ class RelationshipDef(_Definition):
 
 
 class ActionDef(_Definition):
-    """Something a noun can do; ``emits`` is the event it emits (declared or derived)."""
+    """Something a noun can do; ``emits`` is the event it emits (declared or derived).
 
-    _fields = ("name", "kind", "emits", "input", "roles", "description", "location")
+    Its declared behaviour: ``requires`` (preconditions over the entity before it and the
+    input), ``sets`` (property: expression, each over the entity before it), ``emit``
+    (event: condition over the entity after it, in declared order).
+    """
+
+    _fields = (
+        "name", "kind", "emits", "input", "roles", "description", "requires", "sets", "emit",
+        "location",
+    )  # fmt: skip
     _compared = _fields[:-1]
     __slots__ = _fields
     name: str
@@ -269,6 +292,9 @@ class ActionDef(_Definition):
     input: Mapping[str, PropertyDef]
     roles: tuple[str, ...] | None
     description: str | None
+    requires: tuple[RuleDef, ...]
+    sets: Mapping[str, Expression]
+    emit: tuple[tuple[str, Expression], ...]
     location: Location | None
 
     def __init__(
@@ -279,23 +305,37 @@ class ActionDef(_Definition):
         input: Mapping[str, PropertyDef] | None = None,
         roles: tuple[str, ...] | None = None,
         description: str | None = None,
+        requires: tuple[RuleDef, ...] = (),
+        sets: Mapping[str, Expression] | None = None,
+        emit: tuple[tuple[str, Expression], ...] = (),
         location: Location | None = None,
     ) -> None:
         _set(
             self, name=name, kind=kind, emits=emits, input=input if input is not None else {},
-            roles=roles, description=description, location=location,
+            roles=roles, description=description, requires=requires,
+            sets=sets if sets is not None else {}, emit=emit, location=location,
         )  # fmt: skip
+
+    @property
+    def declares_behaviour(self) -> bool:
+        """Whether it has preconditions, sets values or emits events of its own."""
+        return bool(self.requires or self.sets or self.emit)
 
 
 class TransitionDef(_Definition):
-    """Where an action may move the lifecycle: ``sources`` is every state it may start from."""
+    """Where an action may move the lifecycle: ``sources`` is every state it may start from.
 
-    _fields = _compared = ("action", "sources", "targets", "from_any")
+    ``conditions``: with ``to`` written as state: condition, each target's condition, in
+    order; the first that holds after the action is the state it takes.
+    """
+
+    _fields = _compared = ("action", "sources", "targets", "from_any", "conditions")
     __slots__ = _fields
     action: str
     sources: frozenset[str]
     targets: tuple[str, ...]
     from_any: bool  # declared as "*": every state that is not final
+    conditions: tuple[Expression, ...] | None  # one per target, or None: no mapping
 
     def __init__(
         self,
@@ -303,8 +343,12 @@ class TransitionDef(_Definition):
         sources: frozenset[str],
         targets: tuple[str, ...],
         from_any: bool = False,
+        conditions: tuple[Expression, ...] | None = None,
     ) -> None:
-        _set(self, action=action, sources=sources, targets=targets, from_any=from_any)
+        _set(
+            self, action=action, sources=sources, targets=targets, from_any=from_any,
+            conditions=conditions,
+        )  # fmt: skip
 
 
 class LifecycleDef(_Definition):
