@@ -434,7 +434,8 @@ def test_lifecycles_are_sound() -> None:
             kind = actions[action].get("kind", "transition")
             assert kind == "transition", f"{name}.{action} is a transition"
             sources = t["from"] if isinstance(t["from"], list) else [t["from"]]
-            targets = t["to"] if isinstance(t["to"], list) else [t["to"]]
+            # A state, a list of states, or state: condition (the first that holds).
+            targets = list(t["to"]) if isinstance(t["to"], list | dict) else [t["to"]]
             assert set(sources) - {"*"} <= set(states) - final, f"{name}.{action}: from"
             assert set(targets) <= set(states), f"{name}.{action}: to"
             reached.update(targets)

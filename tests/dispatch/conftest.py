@@ -108,8 +108,15 @@ def lasting_url(request: pytest.FixtureRequest, store_dir: Path) -> str:
 
 @pytest.fixture
 def registry(storage_url: str) -> Iterator[Registry]:
-    """The shipped catalog with its handlers, on a fresh store."""
+    """The shipped catalog as its YAML declares it (no handlers), on a fresh store."""
     with load_catalog(storage_url) as reg:
+        yield reg
+
+
+@pytest.fixture
+def handled(storage_url: str) -> Iterator[Registry]:
+    """The shipped catalog with the handlers of merge, addCustomer and removeCustomer."""
+    with load_catalog(storage_url, handlers=True) as reg:
         yield reg
 
 

@@ -53,9 +53,10 @@ def file_url(backend: str, folder: Path) -> str:
     return url
 
 
-def load_catalog(url: str) -> Registry:
-    """The shipped catalog (nouns/) with its shipped handlers."""
-    return Registry.load(CATALOG, storage=url, handlers=CATALOG_HANDLERS)
+def load_catalog(url: str, *, handlers: bool = False) -> Registry:
+    """The shipped catalog (nouns/) as YAML declares it; with ``handlers``, also the
+    handlers of the actions that change other entities (merge, addCustomer, ...)."""
+    return Registry.load(CATALOG, storage=url, handlers=CATALOG_HANDLERS if handlers else [])
 
 
 def load_kit(url: str) -> Registry:

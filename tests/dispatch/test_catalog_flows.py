@@ -87,21 +87,23 @@ def test_entitlement_flow(registry: Registry) -> None:
     assert names(last.events) == ["ServiceEntitlement.consumed", "ServiceEntitlement.exhausted"]
     consumed, exhausted = last.events
     assert consumed.changes["status"] == {"old": "active", "new": "exhausted"}
+    # Declared in YAML (emit:), it carries the action's input, after the action's own.
     assert (exhausted.action, exhausted.version, exhausted.input, exhausted.changes) == (
         "consume",
         3,
-        {"usedAmount": 10, "limit": 10},
+        {"amount": 6},
         {},
     )
     assert exhausted.seq == consumed.seq + 1
 
-    assert_unchanged(
+    # `requires` is read before the transition's step: nothing remains, and it says so.
+    error = assert_unchanged(
         registry,
         lambda: act("consume", id="ent-1", data={"amount": 1}),
-        TransitionNotAllowed,
-        "is status 'exhausted'",
-        "(allowed: reset, suspend, revoke)",
+        ValidationError,
+        "consume.requires[0]: not enough remaining",
     )
+    assert "(got" not in str(error)
 
     reset = act("reset", id="ent-1")
     assert (reset.entity.status, reset.entity.usedAmount, reset.entity.remainingAmount) == (
@@ -233,14 +235,14 @@ def test_customer_lifecycle(registry: Registry) -> None:
     ]
 
 
-def test_merge_moves_the_duplicates_records_and_takes_its_segment(registry: Registry) -> None:
-    customer(registry, "keep", "Ann")
-    customer(registry, "dup", "Ann (again)")
-    registry.act("CustomerSegment.create", data={"id": "seg", "name": "VIP", "type": "value"})
-    registry.act("addCustomer", id="seg", data={"customer": "dup"})
+def test_merge_moves_the_duplicates_records_and_takes_its_segment(handled: Registry) -> None:
+    customer(handled, "keep", "Ann")
+    customer(handled, "dup", "Ann (again)")
+    handled.act("CustomerSegment.create", data={"id": "seg", "name": "VIP", "type": "value"})
+    handled.act("addCustomer", id="seg", data={"customer": "dup"})
     for id in ("ent-1", "ent-2"):
-        registry.act("grant", data={"id": id, "name": id, "type": "feature", "customer": "dup"})
-    registry.act(
+        handled.act("grant", data={"id": id, "name": id, "type": "feature", "customer": "dup"})
+    handled.act(
         "SupportTicket.create",
         data={
             "id": "tic-1",
@@ -249,9 +251,9 @@ def test_merge_moves_the_duplicates_records_and_takes_its_segment(registry: Regi
             "customer": "dup",
         },
     )
-    since = registry.events()[-1].seq
+    since = handled.events()[-1].seq
 
-    merged = registry.act("merge", id="keep", data={"duplicate": "dup"}, actor="ops")
+    merged = handled.act("merge", id="keep", data={"duplicate": "dup"}, actor="ops")
     assert names(merged.events) == [
         "ServiceEntitlement.updated",
         "ServiceEntitlement.updated",
@@ -273,22 +275,22 @@ def test_merge_moves_the_duplicates_records_and_takes_its_segment(registry: Regi
     assert keep.entitlements == ["ent-1", "ent-2"]
     assert keep.tickets == ["tic-1"]
     assert keep.segment == "seg"
-    assert registry.get("ServiceCustomer", "keep") == keep
+    assert handled.get("ServiceCustomer", "keep") == keep
     with pytest.raises(NotFound):
-        registry.get("ServiceCustomer", "dup")
-    assert registry.get("ServiceEntitlement", "ent-1").customer == "keep"
-    segment = registry.get("CustomerSegment", "seg")
+        handled.get("ServiceCustomer", "dup")
+    assert handled.get("ServiceEntitlement", "ent-1").customer == "keep"
+    segment = handled.get("CustomerSegment", "seg")
     assert (segment.customers, segment.customerCount) == (["keep"], 1)
 
 
-def test_merge_drops_the_duplicate_from_its_own_segment(registry: Registry) -> None:
-    customer(registry, "keep")
-    customer(registry, "dup")
+def test_merge_drops_the_duplicate_from_its_own_segment(handled: Registry) -> None:
+    customer(handled, "keep")
+    customer(handled, "dup")
     for seg in ("gold", "silver"):
-        registry.act("CustomerSegment.create", data={"id": seg, "name": seg, "type": "value"})
-    registry.act("addCustomer", id="gold", data={"customer": "keep"})
-    registry.act("addCustomer", id="silver", data={"customer": "dup"})
-    merged = registry.act("merge", id="keep", data={"duplicate": "dup"})
+        handled.act("CustomerSegment.create", data={"id": seg, "name": seg, "type": "value"})
+    handled.act("addCustomer", id="gold", data={"customer": "keep"})
+    handled.act("addCustomer", id="silver", data={"customer": "dup"})
+    merged = handled.act("merge", id="keep", data={"duplicate": "dup"})
     assert names(merged.events) == [
         "ServiceCustomer.updated",
         "CustomerSegment.customerRemoved",
@@ -296,23 +298,23 @@ def test_merge_drops_the_duplicate_from_its_own_segment(registry: Registry) -> N
         "ServiceCustomer.merged",
     ]
     assert merged.entity.segment == "gold"
-    silver = registry.get("CustomerSegment", "silver")
+    silver = handled.get("CustomerSegment", "silver")
     assert (silver.customers, silver.customerCount) == ([], 0)
-    gold = registry.get("CustomerSegment", "gold")
+    gold = handled.get("CustomerSegment", "gold")
     assert (gold.customers, gold.customerCount) == (["keep"], 1)
 
 
-def test_merge_refusals_change_nothing(registry: Registry) -> None:
-    customer(registry, "keep")
+def test_merge_refusals_change_nothing(handled: Registry) -> None:
+    customer(handled, "keep")
     assert_unchanged(
-        registry,
-        lambda: registry.act("merge", id="keep", data={"duplicate": "keep"}),
+        handled,
+        lambda: handled.act("merge", id="keep", data={"duplicate": "keep"}),
         ValidationError,
         "a customer cannot be merged into itself",
     )
     assert_unchanged(
-        registry,
-        lambda: registry.act("merge", id="keep", data={"duplicate": "ghost"}),
+        handled,
+        lambda: handled.act("merge", id="keep", data={"duplicate": "ghost"}),
         NotFound,
         "ServiceCustomer 'ghost' not found",
     )
@@ -321,26 +323,26 @@ def test_merge_refusals_change_nothing(registry: Registry) -> None:
 # -- CustomerSegment: addCustomer / removeCustomer keep customers and customerCount ---------
 
 
-def test_segment_membership(registry: Registry) -> None:
+def test_segment_membership(handled: Registry) -> None:
     for id in ("c1", "c2"):
-        customer(registry, id)
+        customer(handled, id)
     for seg in ("gold", "silver"):
-        registry.act("CustomerSegment.create", data={"id": seg, "name": seg, "type": "value"})
+        handled.act("CustomerSegment.create", data={"id": seg, "name": seg, "type": "value"})
 
     def members(seg: str) -> tuple[list[str], int]:
-        segment = registry.get("CustomerSegment", seg)
+        segment = handled.get("CustomerSegment", seg)
         return segment.customers, segment.customerCount
 
-    added = registry.act("addCustomer", id="gold", data={"customer": "c1"})
+    added = handled.act("addCustomer", id="gold", data={"customer": "c1"})
     assert names(added.events) == ["ServiceCustomer.updated", "CustomerSegment.customerAdded"]
     assert added.events[0].changes == {"segment": {"old": None, "new": "gold"}}
     assert added.events[1].input == {"customer": "c1"}
     assert (added.entity.customers, added.entity.customerCount) == (["c1"], 1)
-    registry.act("addCustomer", id="gold", data={"customer": "c2"})
+    handled.act("addCustomer", id="gold", data={"customer": "c2"})
     assert members("gold") == (["c1", "c2"], 2)
 
     # Moving a customer to another segment: the one it leaves counts one fewer.
-    moved = registry.act("addCustomer", id="silver", data={"customer": "c2"})
+    moved = handled.act("addCustomer", id="silver", data={"customer": "c2"})
     assert names(moved.events) == [
         "ServiceCustomer.updated",
         "CustomerSegment.customerRemoved",
@@ -350,27 +352,27 @@ def test_segment_membership(registry: Registry) -> None:
     assert members("gold") == (["c1"], 1)
     assert members("silver") == (["c2"], 1)
 
-    removed = registry.act("removeCustomer", id="gold", data={"customer": "c1"})
+    removed = handled.act("removeCustomer", id="gold", data={"customer": "c1"})
     assert names(removed.events) == ["ServiceCustomer.updated", "CustomerSegment.customerRemoved"]
     assert members("gold") == ([], 0)
-    assert registry.get("ServiceCustomer", "c1").segment is None
+    assert handled.get("ServiceCustomer", "c1").segment is None
 
     assert_unchanged(
-        registry,
-        lambda: registry.act("removeCustomer", id="gold", data={"customer": "c1"}),
+        handled,
+        lambda: handled.act("removeCustomer", id="gold", data={"customer": "c1"}),
         ValidationError,
         "CustomerSegment 'gold'",
         "ServiceCustomer 'c1' is not in this segment",
     )
     assert_unchanged(
-        registry,
-        lambda: registry.act("addCustomer", id="gold", data={"customer": "ghost"}),
+        handled,
+        lambda: handled.act("addCustomer", id="gold", data={"customer": "ghost"}),
         NotFound,
         "ServiceCustomer 'ghost' not found",
     )
     # sync picks the state from the membership.
-    assert registry.act("sync", id="gold").entity.status == "inactive"
-    assert registry.act("sync", id="silver").entity.status == "active"
+    assert handled.act("sync", id="gold").entity.status == "inactive"
+    assert handled.act("sync", id="silver").entity.status == "active"
 
 
 # -- CustomerUsage: record -> aggregate -> finalize ------------------------------------------

@@ -1,4 +1,10 @@
-"""Behaviour of the customer nouns: the handlers their custom actions need.
+"""Behaviour of the customer nouns that YAML cannot declare: the handlers of actions
+that change other entities than the one acted on.
+
+Everything else (consume, exhausted, reset, sync, reactivate) is declared in
+``nouns/customers.yaml``. A declared ``set:`` changes only the entity acted on;
+merging customers moves the duplicate's records, and adding a customer to a segment
+writes the customer's ``segment``: both need code, so both are here.
 
 Loaded by naming this module under ``handlers`` in the configuration; the
 registry then calls :func:`register`. Every handler runs inside its act's
@@ -17,38 +23,6 @@ if TYPE_CHECKING:
     from nounkit.dispatch.context import ActionContext, Registers
 
 __all__ = ["register"]
-
-
-def consume(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """Use some of an entitlement; reaching the limit exhausts it."""
-    assert entity is not None  # every one of these actions acts on an entity
-    amount = data["amount"]
-    used = (entity.usedAmount or 0) + amount
-    limit, unlimited = entity.limit, bool(entity.unlimited)
-    if not unlimited and limit is not None and used > limit:
-        remaining = limit - (entity.usedAmount or 0)
-        raise ValidationError(
-            ctx.noun.name,
-            [
-                FieldError(
-                    "consume.amount",
-                    f"only {remaining:g} of the limit {limit:g} remains; the "
-                    "entitlement is not unlimited",
-                    amount,
-                )
-            ],
-            id=ctx.id,
-        )
-    changes: dict[str, Any] = {"usedAmount": used}
-    if not unlimited and limit is not None and used >= limit:
-        changes["status"] = "exhausted"
-        ctx.emit("exhausted", {"usedAmount": used, "limit": limit})
-    return changes
-
-
-def reset(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """Start a new usage period."""
-    return {"usedAmount": 0, "lastResetAt": ctx.now}
 
 
 def merge(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> None:
@@ -120,24 +94,10 @@ def remove_customer(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> di
     return {"customerCount": _members(ctx, entity.id)}
 
 
-def sync(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """Refresh the member count; a segment with no members is inactive."""
-    assert entity is not None  # every one of these actions acts on an entity
-    count = _members(ctx, entity.id)
-    return {
-        "customerCount": count,
-        "lastSyncedAt": ctx.now,
-        "status": "active" if count else "inactive",
-    }
-
-
 HANDLERS: Mapping[str, Any] = {
-    "ServiceEntitlement.consume": consume,
-    "ServiceEntitlement.reset": reset,
     "ServiceCustomer.merge": merge,
     "CustomerSegment.addCustomer": add_customer,
     "CustomerSegment.removeCustomer": remove_customer,
-    "CustomerSegment.sync": sync,
 }
 
 

@@ -339,12 +339,15 @@ def demo(nouns: tuple[str, ...], storage: str | None) -> int:
         last = reg.events()
         start = last[-1].seq if last else 0
         actor = "demo"
-        customer = reg.act("ServiceCustomer.create", data=DEMO_CUSTOMER, actor=actor)
-        reg.act("ServiceCustomer.activate", id=customer.id, actor=actor)
+        # Everything below is declared in the nouns: it runs with no handler loaded.
         segment = reg.act(
             "CustomerSegment.create", data={"name": "Analytics", "type": "behavioral"}, actor=actor
         )
-        reg.act("addCustomer", id=segment.id, data={"customer": customer.id}, actor=actor)
+        customer = reg.act(
+            "ServiceCustomer.create", data={**DEMO_CUSTOMER, "segment": segment.id}, actor=actor
+        )
+        reg.act("ServiceCustomer.activate", id=customer.id, actor=actor)
+        reg.act("sync", id=segment.id, actor=actor)  # counts its members: active
         grant = reg.act(
             "grant",
             data={"name": "API calls", "type": "quota", "customer": customer.id, "limit": 1000},
