@@ -1844,3 +1844,33 @@ def test_a_delete_sets_nothing(problems: Problems) -> None:
     """)
     [problem] = found
     expect(problem, 5, 22, "Meter.actions[0].delete.set.note", "NK511", "sets nothing")
+
+
+# ------------------------------------------------------------------ referential integrity
+
+
+def test_on_delete_must_be_something_the_noun_can_carry_out(problems: Problems) -> None:
+    found = problems("""
+        Owner:
+          relationships:
+            pets: {type: "Pet[]", onDelete: cascade}
+        Pet:
+          relationships:
+            owner:  {type: Owner, backref: pets, onDelete: nullify}
+            keeper: {type: Owner, onDelete: cascade}
+            friend: {type: Owner, required: false, onDelete: nullify}
+            vet:    {type: Owner, onDelete: erase}
+    """)
+    assert len(found) == 5, "\n".join(map(str, found))
+    expect(find(found, "Owner.relationships.pets.onDelete"), 3, 37,
+           "Owner.relationships.pets.onDelete", "NK605", "read from Pet.owner",
+           hint="put onDelete on Pet.owner")  # fmt: skip
+    expect(find(found, "Pet.relationships.owner.onDelete"), 6, 52,
+           "Pet.relationships.owner.onDelete", "NK605", "required")  # fmt: skip
+    expect(find(found, "Pet.relationships.keeper.onDelete"), 7, 37,
+           "Pet.relationships.keeper.onDelete", "NK605", "delete action",
+           hint="add a `delete` action")  # fmt: skip
+    expect(find(found, "Pet.relationships.friend.onDelete"), 8, 54,
+           "Pet.relationships.friend.onDelete", "NK605", "update action")  # fmt: skip
+    expect(find(found, "Pet.relationships.vet.onDelete"), 9, 37,
+           "Pet.relationships.vet.onDelete", "NK204")  # fmt: skip

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from nounkit.errors import DefinitionError, NotFound, NounkitError, Problem
 from nounkit.language.codes import Code
+from nounkit.language.links import Derived, derived_relationships
 from nounkit.language.loader import DEFAULT_VOCAB, load_nouns
 from nounkit.language.spec import Location, NounDef
 
@@ -30,9 +31,6 @@ __all__ = ["DEFAULT_BASE", "Derived", "Schema", "load_schema"]
 DEFAULT_BASE = "https://example.org/"
 
 T = TypeVar("T")
-
-# A to-many relationship read from its inverse: (the noun holding the to-one, its name).
-Derived = tuple[str, str]
 
 
 class Schema:
@@ -64,7 +62,7 @@ class Schema:
         vocab: str = DEFAULT_VOCAB,
     ) -> None:
         own = dict(nouns)
-        derived = _derived_relationships(own)
+        derived = derived_relationships(own)
         set_ = object.__setattr__
         set_(self, "nouns", MappingProxyType(own))
         set_(
@@ -185,26 +183,3 @@ def load_schema(
     """Load and check noun files, and compile them; DefinitionError lists every problem."""
     nouns = load_nouns(paths, external=external, vocab=vocab, strict_vocab=strict_vocab)
     return Schema(nouns, base=base, vocab=vocab)
-
-
-def _derived_relationships(nouns: Mapping[str, NounDef]) -> dict[str, dict[str, Derived]]:
-    """To-many relationships whose inverse is a to-one: read from it, never stored twice."""
-    derived: dict[str, dict[str, Derived]] = {}
-    for noun in nouns.values():
-        for rel in noun.relationships.values():
-            if rel.many or rel.target not in nouns:
-                continue
-            target = nouns[rel.target]
-            inverse = target.relationships.get(rel.backref) if rel.backref else None
-            if inverse is None:  # the pairing may be declared on the to-many side only
-                inverse = next(
-                    (
-                        r
-                        for r in target.relationships.values()
-                        if r.many and r.target == noun.name and r.backref == rel.name
-                    ),
-                    None,
-                )
-            if inverse is not None and inverse.many and inverse.target == noun.name:
-                derived.setdefault(target.name, {})[inverse.name] = (noun.name, rel.name)
-    return derived

@@ -36,6 +36,7 @@ from nounkit.language.spec import (
     ActionDef,
     NounDef,
     PropertyDef,
+    RelationshipDef,
     RuleDef,
     TransitionDef,
     ValueDef,
@@ -351,6 +352,7 @@ class _Run:
                     candidate = {**current, **own}
         if kind == "delete":
             assert record is not None
+            self._release(noun, entity_id)
             try:
                 self.tx.delete(noun.name, entity_id, self.tenant, record.version)
             except Conflict as exc:
@@ -466,6 +468,57 @@ class _Run:
                 if name in raw_inputs or action.input[name].has_default
             }
         return fields, inputs
+
+    def _release(self, noun: NounDef, entity_id: str) -> None:
+        """Before an entity goes, what links to it: refused (restrict, the default),
+        deleted (cascade) or cleared (nullify), each through the linking noun's own
+        delete or update action, so each change has its event, in this transaction."""
+        links = self.schema.memo(
+            f"act.referrers:{noun.name}", lambda: _referrers(self.schema, noun)
+        )
+        if not links:
+            return
+        found: list[tuple[str, RelationshipDef, list[Record]]] = []
+        for source, rel in links:
+            where: dict[str, Any] = {
+                rel.name: {"$contains": [entity_id]} if rel.many else entity_id
+            }
+            if source == noun.name:
+                where["id"] = {"$ne": entity_id}  # an entity linking to itself goes with it
+            page = self.tx.query(source, Query(where=where, sort={"id": 1}), self.tenant)
+            if not page.records:
+                continue
+            if rel.on_delete == "restrict":
+                count = self.tx.count(source, where, self.tenant)
+                first = ", ".join(repr(r.id) for r in page.records[:3])
+                raise Conflict(
+                    f"{noun.name} {entity_id!r} cannot be deleted: {count} {source} "
+                    f"{'links' if count == 1 else 'link'} to it through {rel.name} (first: "
+                    f"{first}); delete or relink {'it' if count == 1 else 'them'} first, or "
+                    f"declare onDelete: cascade or nullify on {source}.{rel.name}"
+                )
+            found.append((source, rel, page.records))
+        for source, rel, records in found:
+            target = self.schema.noun(source)
+            wanted = "delete" if rel.on_delete == "cascade" else "update"
+            action = next(a for a in target.actions.values() if a.kind == wanted)
+            for linked in records:
+                if (source, linked.id) in self.written and self.written[
+                    (source, linked.id)
+                ] is None:
+                    continue  # already deleted by an earlier cascade of this act
+                if rel.on_delete == "cascade":
+                    self.nested(action.name, id=linked.id, data=None, noun=source)
+                else:
+                    fresh = self.tx.get(source, linked.id, self.tenant)
+                    if fresh is None:
+                        continue
+                    kept = (
+                        [i for i in fresh.data.get(rel.name) or [] if i != entity_id]
+                        if rel.many
+                        else None
+                    )
+                    self.nested(action.name, id=linked.id, data={rel.name: kept}, noun=source)
 
     def _need_handler(
         self, noun: NounDef, action: ActionDef, transition: TransitionDef | None
@@ -938,6 +991,18 @@ def run_act(
     return ActResult(
         noun_def.name, entity_id, entity, events, version, deleted=action_def.kind == "delete"
     )
+
+
+def _referrers(schema: Schema, noun: NounDef) -> tuple[tuple[str, RelationshipDef], ...]:
+    """The stored links to ``noun``: each (noun holding it, the relationship), to-ones and
+    to-many lists of ids alike; the derived to-many lists are read from these."""
+    found: list[tuple[str, RelationshipDef]] = []
+    for source in schema.nouns.values():
+        derived = schema.derived_relationships(source.name)
+        for rel in source.relationships.values():
+            if rel.target == noun.name and rel.name not in derived:
+                found.append((source.name, rel))
+    return tuple(found)
 
 
 def _behaving_values(noun: NounDef) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from nounkit.errors import DefinitionError, Problem
 from nounkit.language import expressions, inflect
 from nounkit.language.codes import Code
 from nounkit.language.grammar import BROKEN, NAME, check_shape, did_you_mean, short
+from nounkit.language.links import derived_relationships
 from nounkit.language.spec import (
     ActionDef,
     ActionKind,
@@ -944,6 +945,7 @@ class _Checker:
                 required=bool(_get(spec, "required", not many)),
                 description=_get(spec, "description"),
                 backref=_get(spec, "backref"),
+                on_delete=_get(spec, "onDelete", "restrict"),
                 location=src.location(at, key=True),
                 raw=spec,
             )
@@ -2112,6 +2114,7 @@ class _Checker:
 
     def _check_links(self, nouns: Mapping[str, NounDef]) -> None:
         known = set(self.declared) | self.unreadable | self.external
+        derived = derived_relationships(nouns)
         for noun in nouns.values():
             src = self.declared[noun.name]
             assert src is not None
@@ -2127,6 +2130,8 @@ class _Checker:
                         or "declare the noun, or list it under `external` in the configuration",
                     )
                     continue
+                if "onDelete" in rel.raw:
+                    self._check_on_delete(src, noun, rel, derived.get(noun.name, {}))
                 if rel.backref is None:
                     continue
                 target = nouns.get(rel.target)
@@ -2139,6 +2144,36 @@ class _Checker:
                 ):
                     continue  # external, or itself broken and reported already
                 self._check_backref(src, noun, rel, target)
+
+    def _check_on_delete(
+        self,
+        src: _Source,
+        noun: NounDef,
+        rel: RelationshipDef,
+        derived: Mapping[str, Any],
+    ) -> None:
+        """What deleting the target does must be something this noun can carry out: a
+        cascade runs its delete action, a nullify its update action (each with its events)."""
+        at: Path = ("relationships", rel.name, "onDelete")
+        kinds = {a.kind for a in noun.actions.values()}
+        problem, hint = None, None
+        if rel.name in derived:
+            problem = (
+                f"{rel.name!r} is read from {'.'.join(derived[rel.name])}: deleting a "
+                f"{rel.target} changes nothing stored here"
+            )
+            hint = f"put onDelete on {'.'.join(derived[rel.name])} instead"
+        elif rel.on_delete == "nullify" and rel.required:
+            problem = f"{rel.name!r} is required: it cannot be cleared"
+            hint = "declare `required: false`, or use onDelete: restrict or cascade"
+        elif rel.on_delete == "cascade" and "delete" not in kinds and not src.partial_actions:
+            problem = f"a cascade deletes each {noun.name} through a delete action; it has none"
+            hint = "add a `delete` action, or use onDelete: restrict"
+        elif rel.on_delete == "nullify" and "update" not in kinds and not src.partial_actions:
+            problem = f"a nullify clears {rel.name!r} through an update action; it has none"
+            hint = "add an `update` action, or use onDelete: restrict"
+        if problem is not None:
+            self.report(src, at, Code.BAD_ON_DELETE, problem, hint)
 
     def _check_backref(
         self, src: _Source, noun: NounDef, rel: RelationshipDef, target: NounDef
