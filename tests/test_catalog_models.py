@@ -128,7 +128,6 @@ VALID: dict[str, dict[str, Any]] = {
         "automated": True,
         "criteria": {"monthlySpend": {"$gte": 10000}},
         "criteriaDescription": "Monthly spend of at least 10k",
-        "customerCount": 42,
         "percentOfTotal": 3.5,
         "totalRevenue": 1_200_000,
         "avgRevenue": 28571.43,

@@ -1874,3 +1874,44 @@ def test_on_delete_must_be_something_the_noun_can_carry_out(problems: Problems) 
            "Pet.relationships.friend.onDelete", "NK605", "update action")  # fmt: skip
     expect(find(found, "Pet.relationships.vet.onDelete"), 9, 37,
            "Pet.relationships.vet.onDelete", "NK204")  # fmt: skip
+
+
+# ------------------------------------------------------------------------ read-time values
+
+
+def test_read_time_values_are_checked(problems: Problems) -> None:
+    found = problems("""
+        Team:
+          properties:
+            name:   {type: string, stored: false}
+            size:   {type: integer, computed: count(people)}
+            late:   {type: integer, computed: count(people), stored: false}
+            twice:  {type: integer, computed: late * 2}
+            spend:  {type: number, computed: sum(people.spnd), stored: false}
+            active: {type: integer, computed: "count(people, stats == 'a')", stored: false}
+          relationships:
+            people: {type: "Person[]"}
+        Person:
+          properties:
+            spend:  {type: number}
+            status: {type: string}
+            boss:   {type: string, computed: team.nam, stored: false}
+          relationships:
+            team: {type: Team, backref: people}
+    """)
+    assert len(found) == 6, "\n".join(map(str, found))
+    expect(find(found, "Team.properties.name.stored"), 3, 28, "Team.properties.name.stored",
+           "NK321", hint="give the property `computed:`")  # fmt: skip
+    expect(find(found, "Team.properties.size.computed"), 4, 39,
+           "Team.properties.size.computed", "NK407", "'people'", "go stale",
+           hint="stored: false")  # fmt: skip
+    expect(find(found, "Team.properties.twice.computed"), 6, 39,
+           "Team.properties.twice.computed", "NK407", "'late'")  # fmt: skip
+    expect(find(found, "Team.properties.spend.computed"), 7, 38,
+           "Team.properties.spend.computed", "NK402", "Person has no property 'spnd'",
+           hint="did you mean 'spend'?")  # fmt: skip
+    expect(find(found, "Team.properties.active.computed"), 8, 39,
+           "Team.properties.active.computed", "NK402", "reads 'stats'",
+           hint="did you mean 'status'?")  # fmt: skip
+    expect(find(found, "Person.properties.boss.computed"), 15, 38,
+           "Person.properties.boss.computed", "NK402", "Team has no property 'nam'")  # fmt: skip

@@ -54,11 +54,7 @@ def merge(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> None:
     ctx.act("delete", noun="ServiceCustomer", id=duplicate)
 
 
-def _members(ctx: ActionContext, segment: str) -> int:
-    return len(ctx.find("ServiceCustomer", {"segment": segment}))
-
-
-def add_customer(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
+def add_customer(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> None:
     """Put a customer in this segment (a customer belongs to one segment at a time)."""
     assert entity is not None  # every one of these actions acts on an entity
     customer = ctx.get("ServiceCustomer", data["customer"])
@@ -71,10 +67,9 @@ def add_customer(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[
             data={"customer": customer.id},
         )
     ctx.act("update", noun="ServiceCustomer", id=customer.id, data={"segment": entity.id})
-    return {"customerCount": _members(ctx, entity.id)}
 
 
-def remove_customer(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
+def remove_customer(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> None:
     """Take a customer out of this segment; one not in it is a ValidationError."""
     assert entity is not None  # every one of these actions acts on an entity
     customer = ctx.get("ServiceCustomer", data["customer"])
@@ -91,7 +86,6 @@ def remove_customer(ctx: ActionContext, entity: Any, data: dict[str, Any]) -> di
             id=ctx.id,
         )
     ctx.act("update", noun="ServiceCustomer", id=customer.id, data={"segment": None})
-    return {"customerCount": _members(ctx, entity.id)}
 
 
 HANDLERS: Mapping[str, Any] = {

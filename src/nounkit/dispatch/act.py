@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from nounkit.compiler.models import Entity
 from nounkit.dispatch.context import ActionContext, Handler
 from nounkit.dispatch.ids import new_id
-from nounkit.dispatch.read import check_derived, entities
+from nounkit.dispatch.read import check_derived, entities, fill_read_time
 from nounkit.dispatch.resolve import resolve_action
 from nounkit.errors import (
     Conflict,
@@ -777,7 +777,10 @@ class _Run:
                 for name in behaving:
                     if values.get(name) is not None:
                         candidate[name] = _jsonable(values[name])
-            self._compute(noun, noun.properties, noun.computed_order, values, "", entity_id)
+            order, late = self.schema.memo(f"act.order:{noun.name}", lambda: _orders(noun))
+            self._compute(noun, noun.properties, order, values, "", entity_id)
+            if late:  # read-time values: worked out here for the rules, never stored
+                fill_read_time(self.schema, noun, [values], self.tx, self.tenant, now=self.now)
             for name in noun.computed_order:
                 candidate[name] = _jsonable(values[name])
             if choose is not None:
@@ -797,6 +800,9 @@ class _Run:
         stored = entity.model_dump(mode="json", by_alias=True, exclude_none=True)
         for name in derived:
             stored.pop(name, None)
+        for name in noun.computed_order:
+            if noun.properties[name].read_time:
+                stored.pop(name, None)
         return entity, stored, values
 
     def _settle(
@@ -991,6 +997,12 @@ def run_act(
     return ActResult(
         noun_def.name, entity_id, entity, events, version, deleted=action_def.kind == "delete"
     )
+
+
+def _orders(noun: NounDef) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The stored computed values in order, and the read-time ones (after them)."""
+    late = tuple(n for n in noun.computed_order if noun.properties[n].read_time)
+    return tuple(n for n in noun.computed_order if n not in late), late
 
 
 def _referrers(schema: Schema, noun: NounDef) -> tuple[tuple[str, RelationshipDef], ...]:

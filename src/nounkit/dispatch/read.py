@@ -11,13 +11,21 @@ if TYPE_CHECKING:
     from nounkit.language.spec import NounDef
     from nounkit.storage.base import Transaction
 
-__all__ = ["check_derived", "entities"]
+__all__ = ["check_derived", "entities", "fill_read_time"]
+
+# How many ids one related read asks for at once: a long page is read in a few
+# statements, never one per entity, and no statement grows past what SQL takes.
+_CHUNK = 500
 
 
 def check_derived(schema: Schema, noun: NounDef, where: Any, sort: Any) -> None:
-    """A to-many list read from its inverse is not stored with the entity, so no storage
-    can filter or sort by it: say how to ask instead of answering every query with []."""
-    derived = schema.derived_relationships(noun.name)
+    """A to-many list read from its inverse, and a value worked out at read time, are not
+    stored with the entity, so no storage can filter or sort by them: say how to ask
+    instead of answering every query with []."""
+    derived: Mapping[str, tuple[str, str] | None] = {
+        **schema.derived_relationships(noun.name),
+        **{n: None for n, p in noun.properties.items() if p.read_time},
+    }
     if not derived:
         return
     pending: list[tuple[Any, str]] = [(where, "where")]
@@ -40,12 +48,22 @@ def check_derived(schema: Schema, noun: NounDef, where: Any, sort: Any) -> None:
                     _refuse(noun, derived, key, f"{at}.{key}")
 
 
-def _refuse(noun: NounDef, derived: Mapping[str, tuple[str, str]], key: str, at: str) -> None:
+def _refuse(
+    noun: NounDef, derived: Mapping[str, tuple[str, str] | None], key: str, at: str
+) -> None:
     head = key.split(".", 1)[0]
     if head in derived:
         from nounkit.errors import QueryError
 
-        source, inverse = derived[head]
+        link = derived[head]
+        if link is None:
+            raise QueryError(
+                f"{at}: {noun.name}.{head} is worked out at every read (stored: false) and "
+                "not stored, so storage cannot filter or sort by it yet; filter the listed "
+                "entities in Python, or store it (drop `stored: false`) if it reads only "
+                f"the {noun.singular}'s own properties"
+            )
+        source, inverse = link
         raise QueryError(
             f"{at}: {noun.name}.{head} is read from {source}.{inverse} and not stored with "
             f"the {noun.singular}, so it cannot be queried here; query {source} with "
@@ -64,14 +82,126 @@ def entities(
     every record read at once (:meth:`Transaction.related`), not one per record."""
     model = schema.model(noun.name)
     derived = schema.derived_relationships(noun.name)
-    if not derived:
+    late = _read_time(noun)
+    if not derived and not late:
         return [model.model_validate(dict(data)) for data in rows]
-    ids = [data["id"] for data in rows]
-    found = tx.related(list(derived.values()), ids, tenant)
-    lists = dict(zip(derived, found, strict=True))
-    return [
-        model.model_validate(
-            {**data, **{name: lists[name].get(data["id"], []) for name in derived}}
-        )
-        for data in rows
-    ]
+    filled = [dict(data) for data in rows]
+    if derived:
+        ids = [data["id"] for data in rows]
+        found = tx.related(list(derived.values()), ids, tenant)
+        lists = dict(zip(derived, found, strict=True))
+        for data in filled:
+            data.update({name: lists[name].get(data["id"], []) for name in derived})
+    if late:
+        entities_ = [model.model_validate(data) for data in filled]
+        values = [e.model_dump(by_alias=True) for e in entities_]
+        fill_read_time(schema, noun, values, tx, tenant)
+        for data, worked in zip(filled, values, strict=True):
+            data.update({name: _stored_form(worked[name]) for name in late})
+    return [model.model_validate(data) for data in filled]
+
+
+def _read_time(noun: NounDef) -> tuple[str, ...]:
+    return tuple(n for n in noun.computed_order if noun.properties[n].read_time)
+
+
+def _stored_form(value: Any) -> Any:
+    from datetime import date, datetime
+
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def fill_read_time(
+    schema: Schema,
+    noun: NounDef,
+    values: list[dict[str, Any]],
+    tx: Transaction,
+    tenant: str | None,
+    *,
+    now: Any = None,
+) -> None:
+    """Work out the read-time values (``stored: false``) of each of ``values`` (Python
+    values by property name), in place. What they read of related entities is read once
+    for the whole list: one read per relationship (in chunks of a few hundred ids), never
+    one per entity."""
+    late = _read_time(noun)
+    if not late or not values:
+        return
+    from nounkit.errors import FieldError, ValidationError
+    from nounkit.language.expressions import EvaluationError
+
+    reads: set[str] = set()
+    for name in late:
+        expression = noun.properties[name].computed
+        assert expression is not None
+        reads |= expression.names
+    related = {
+        name: _related(schema, noun, name, values, tx, tenant)
+        for name in sorted(reads & set(noun.relationships))
+    }
+    for entry in values:
+        scope = dict(entry)
+        for name, found in related.items():
+            rel = noun.relationships[name]
+            key = entry.get("id") if name in schema.derived_relationships(noun.name) else None
+            if key is not None:
+                scope[name] = found.get(key, [])
+            elif rel.many:
+                scope[name] = [found[i] for i in entry.get(name) or [] if i in found]
+            else:
+                scope[name] = found.get(entry.get(name)) if entry.get(name) else None
+        for name in late:
+            expression = noun.properties[name].computed
+            assert expression is not None
+            try:
+                entry[name] = scope[name] = expression.evaluate(scope, now=now)
+            except EvaluationError as exc:
+                raise ValidationError(
+                    noun.name,
+                    [FieldError(name, f"cannot compute at read time: {exc}")],
+                    id=entry.get("id"),
+                ) from exc
+
+
+def _related(
+    schema: Schema,
+    noun: NounDef,
+    name: str,
+    values: list[dict[str, Any]],
+    tx: Transaction,
+    tenant: str | None,
+) -> dict[Any, Any]:
+    """One relationship's related entities, as Python values: by id (to-one, and lists of
+    ids), or by the owner's id (lists derived from their inverse)."""
+    from nounkit.storage.base import Query
+
+    rel = noun.relationships[name]
+    derived = schema.derived_relationships(noun.name)
+    if name in derived:
+        source, inverse = derived[name]
+        target, field = schema.noun(source), inverse
+        wanted = sorted({e["id"] for e in values if e.get("id") is not None})
+    else:
+        target, field = schema.noun(rel.target), "id"
+        ids: set[str] = set()
+        for entry in values:
+            linked = entry.get(name)
+            if isinstance(linked, list):
+                ids.update(i for i in linked if isinstance(i, str))
+            elif isinstance(linked, str):
+                ids.add(linked)
+        wanted = sorted(ids)
+    model = schema.model(target.name)
+    found: dict[Any, Any] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        page = tx.query(target.name, Query(where={field: {"$in": chunk}}), tenant)
+        for record in page.records:
+            item = model.model_validate(record.data).model_dump(by_alias=True)
+            if field == "id":
+                found[record.id] = item
+            else:
+                found.setdefault(record.data.get(field), []).append(item)
+    return found

@@ -160,7 +160,7 @@ SUMMARIES: Mapping[Code, str] = {
     Code.ITEMS_NOT_ARRAY: "minItems, maxItems or uniqueItems on a property that is not an array",
     Code.BAD_INDEX: "an index on a path that reaches no single scalar value",
     Code.VALUE_TOO_LARGE: "value types nested too deep, or into too many paths",
-    Code.STORED_NOT_COMPUTED: "`stored:` on a property that is not computed",
+    Code.STORED_NOT_COMPUTED: "`stored:` where it has no place: not computed, or in a value type",
     Code.EXPRESSION_SYNTAX: "an expression that cannot be parsed",
     Code.UNKNOWN_NAME: "an expression that reads a name the noun does not have",
     Code.COMPUTED_CYCLE: "computed values that depend on each other in a cycle",

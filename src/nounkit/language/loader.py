@@ -308,6 +308,8 @@ class _Checker:
         self.enums: dict[str, EnumDef] = {}
         # Checks that need every value type read first: default values and dotted paths.
         self.deferred: list[Any] = []
+        # Read-time values that read related entities: checked once every noun is read.
+        self.related_reads: list[tuple[_Source, Path, Any, Mapping[str, RelationshipDef]]] = []
         self._cycles: set[str] = set()
 
     # -- reporting ---------------------------------------------------------------------------
@@ -361,6 +363,7 @@ class _Checker:
         }
         self._check_names(nouns)
         self._check_links(nouns)
+        self._check_related_reads(nouns)
         return nouns
 
     def _declare(self, document: YamlDocument) -> list[_Source]:
@@ -448,7 +451,7 @@ class _Checker:
             else None
         )
         actions = self._behaviour(src, actions, properties, relationships, events, lifecycle)
-        computed_order = self._computed_order(src, properties)
+        computed_order = self._computed_order(src, properties, (), relationships)
         rules = self._rules(src, _get(data, "rules") or [], properties, actions)
         tenant = _get(data, "tenant")
         if tenant is not None:
@@ -637,6 +640,16 @@ class _Checker:
                     "drop default: the value is worked out from the expression",
                     key=True,
                 )
+        stored = _get(spec, "stored", True) is not False
+        if _written(spec, "stored") and not _written(spec, "computed"):
+            self.report(
+                src,
+                (*at, "stored"),
+                Code.STORED_NOT_COMPUTED,
+                "`stored:` says whether a computed value is kept; this property is not computed",
+                "drop `stored:`, or give the property `computed:`",
+                key=True,
+            )
         enum = _get(spec, "enum")
         if enum is not None and any(value is BROKEN for value in enum):
             enum = None  # a value of it was refused (and reported): the enum is unknown
@@ -671,6 +684,7 @@ class _Checker:
             computed=computed,
             ref=ref,
             unique_items=_get(spec, "uniqueItems") is True,
+            stored=stored,
             location=src.location(at, key=True),
             raw=spec,
             **written,
@@ -1528,10 +1542,27 @@ class _Checker:
     # -- computed values and rules -----------------------------------------------------------
 
     def _computed_order(
-        self, src: _Source, properties: Mapping[str, PropertyDef], at: Path = ()
+        self,
+        src: _Source,
+        properties: Mapping[str, PropertyDef],
+        at: Path = (),
+        relationships: Mapping[str, RelationshipDef] | None = None,
     ) -> tuple[str, ...]:
         """Computed properties sorted so each comes after the computed ones it reads."""
         computed = {n: p for n, p in properties.items() if p.computed is not None}
+        links = relationships or {}
+        if relationships is None:  # a value type's: kept with the value, inside its holder
+            for name, prop in computed.items():
+                if prop.read_time:
+                    self.report(
+                        src,
+                        (*at, "properties", name, "stored"),
+                        Code.STORED_NOT_COMPUTED,
+                        "a value type's computed values are kept inside their holder; "
+                        "`stored: false` belongs to a noun's own properties",
+                        "drop `stored: false`",
+                        key=True,
+                    )
         for name, prop in computed.items():
             assert prop.computed is not None
             if "properties" in src.broken:
@@ -1539,7 +1570,26 @@ class _Checker:
             where: Path = (*at, "properties", name, "computed")
             if self._act_only(src, where, prop.computed, properties, "a computed value"):
                 continue
-            missing = sorted(prop.computed.names - set(properties) - src.unchecked)
+            related = sorted(prop.computed.names & set(links))
+            late = sorted(n for n in prop.computed.names & set(computed) if computed[n].read_time)
+            if prop.stored and (related or late):
+                reads = ", ".join(map(repr, related or late))
+                self.report(
+                    src,
+                    where,
+                    Code.STORED_READS_RELATED,
+                    f"a stored value reads {reads}, "
+                    + (
+                        "another entity: it would go stale"
+                        if related
+                        else "worked out at read time: it would go stale"
+                    ),
+                    "declare `stored: false`: it is worked out at every read",
+                )
+                continue
+            if related:
+                self.related_reads.append((src, where, prop.computed, links))
+            missing = sorted(prop.computed.names - set(properties) - set(links) - src.unchecked)
             for ref in missing:
                 self.report(
                     src,
@@ -2144,6 +2194,49 @@ class _Checker:
                 ):
                     continue  # external, or itself broken and reported already
                 self._check_backref(src, noun, rel, target)
+
+    def _check_related_reads(self, nouns: Mapping[str, NounDef]) -> None:
+        """What a read-time value reads through a relationship: a to-one's target
+        properties (``customer.status``), a to-many's items (``count(customers,
+        status == 'active')``, ``sum(customers.monthlySpend)``); never a list as a whole
+        but through count, sum, avg, min, max, any or all."""
+        for src, at, expr, links in self.related_reads:
+            for path in sorted(expr.paths):
+                head, _, rest = path.partition(".")
+                rel = links.get(head)
+                if rel is None or rel.target not in nouns:
+                    continue
+                target = nouns[rel.target]
+                step = rest.split(".", 1)[0]
+                if not rest:
+                    if not rel.many:
+                        continue  # the id itself
+                elif step not in target.properties:
+                    self.report(
+                        src,
+                        at,
+                        Code.UNKNOWN_NAME,
+                        f"expression reads {path!r}, but {rel.target} has no property {step!r}",
+                        did_you_mean(step, target.properties)
+                        or f"{rel.target} has " + ", ".join(target.properties),
+                    )
+            for scope in expr.scopes:
+                rel = links.get(scope.items)
+                if rel is None or rel.target not in nouns:
+                    continue
+                target = nouns[rel.target]
+                for path in sorted(scope.paths):
+                    step = path.split(".", 1)[0]
+                    if step not in target.properties:
+                        self.report(
+                            src,
+                            at,
+                            Code.UNKNOWN_NAME,
+                            f"the condition on each of {scope.items!r} reads {step!r}, which "
+                            f"{rel.target} does not have",
+                            did_you_mean(step, target.properties)
+                            or f"{rel.target} has " + ", ".join(target.properties),
+                        )
 
     def _check_on_delete(
         self,
