@@ -105,3 +105,37 @@ def test_a_page_reads_related_entities_once_not_per_entity(tmp_path: Path) -> No
         few = statements(5)
         many = statements(45)  # 50 teams now
         assert few == many <= 4, (few, many)
+
+
+def test_storage_aggregates_agree_with_the_reference(teams: Registry) -> None:
+    """Each backend's own grouped aggregates give what the portable ones (queries and
+    Python, as memory and TinyDB answer) give: conditions, nulls, empty groups."""
+    from nounkit.storage.base import Transaction
+
+    for team in ("t1", "t2", "t3"):
+        teams.act("Team.create", data={"id": team, "name": team})
+    people = [
+        ("t1", 10, "active"), ("t1", 2.5, "gone"), ("t1", None, "active"),
+        ("t2", 7, "active"),
+    ]  # fmt: skip
+    for index, (team, spend, status) in enumerate(people):
+        data = {"name": f"p{index}", "team": team, "status": status}
+        if spend is not None:
+            data["spend"] = spend
+        teams.act("Person.create", data=data)
+    measures = [
+        ("count", None, None),
+        ("count", None, {"status": "active"}),
+        ("count", None, {"$or": [{"spend": {"$gt": 5}}, {"status": "gone"}]}),
+        ("sum", "spend", None),
+        ("avg", "spend", None),
+        ("min", "spend", None),
+        ("max", "spend", {"status": "active"}),
+    ]
+    owners = ["t1", "t2", "t3", "ghost"]
+    with teams.storage.transaction(readonly=True) as tx:
+        native = tx.aggregate("Person", "team", owners, measures, None)
+        reference = Transaction.aggregate(tx, "Person", "team", owners, measures, None)
+    assert native == reference
+    assert native["t1"] == [3, 2, 2, 12.5, 6.25, 2.5, 10]
+    assert native["t3"] == native["ghost"] == [0, 0, 0, 0, None, None, None]

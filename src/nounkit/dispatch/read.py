@@ -132,16 +132,24 @@ def fill_read_time(
     from nounkit.errors import FieldError, ValidationError
     from nounkit.language.expressions import EvaluationError
 
-    reads: set[str] = set()
-    for name in late:
-        expression = noun.properties[name].computed
-        assert expression is not None
-        reads |= expression.names
+    pushed, reads = schema.memo(f"read.plan:{noun.name}", lambda: _plan(schema, noun, late))
     related = {
         name: _related(schema, noun, name, values, tx, tenant)
         for name in sorted(reads & set(noun.relationships))
     }
-    for entry in values:
+    # Aggregates storage works out itself, grouped: one statement per relationship (and
+    # chunk of owners), whatever the page's length.
+    given: list[dict[str, dict[int, Any]]] = [{} for _ in values]
+    owners = [e["id"] for e in values if e.get("id") is not None]
+    for rel_name, wanted in pushed.items():
+        source, inverse = schema.derived_relationships(noun.name)[rel_name]
+        measures = [(a.function, a.property, a.condition or None) for _, a in wanted]
+        found = tx.aggregate(source, inverse, owners, measures, tenant)
+        for entry, mine in zip(values, given, strict=True):
+            results = found.get(str(entry.get("id")), [])
+            for (name, aggregate), result in zip(wanted, results, strict=True):
+                mine.setdefault(name, {})[aggregate.key] = result
+    for entry, mine in zip(values, given, strict=True):
         scope = dict(entry)
         for name, found in related.items():
             rel = noun.relationships[name]
@@ -151,18 +159,64 @@ def fill_read_time(
             elif rel.many:
                 scope[name] = [found[i] for i in entry.get(name) or [] if i in found]
             else:
-                scope[name] = found.get(entry.get(name)) if entry.get(name) else None
+                linked = entry.get(name)
+                scope[name] = found.get(linked) if isinstance(linked, str) else None
         for name in late:
             expression = noun.properties[name].computed
             assert expression is not None
             try:
-                entry[name] = scope[name] = expression.evaluate(scope, now=now)
+                entry[name] = scope[name] = expression.evaluate(
+                    scope, now=now, aggregates=mine.get(name)
+                )
             except EvaluationError as exc:
                 raise ValidationError(
                     noun.name,
                     [FieldError(name, f"cannot compute at read time: {exc}")],
                     id=entry.get("id"),
                 ) from exc
+
+
+def _plan(
+    schema: Schema, noun: NounDef, late: Sequence[str]
+) -> tuple[dict[str, list[tuple[str, Any]]], set[str]]:
+    """Which read-time aggregates storage works out (by derived relationship: each
+    (value's name, aggregate)), and the relationships whose entities are read instead."""
+    derived = schema.derived_relationships(noun.name)
+    candidates: dict[str, list[tuple[str, Any]]] = {}
+    reads: set[str] = set()
+    for name in late:
+        expression = noun.properties[name].computed
+        assert expression is not None
+        aggregates, outside = expression.aggregates()
+        reads |= outside
+        for aggregate in aggregates:
+            candidates.setdefault(aggregate.items, []).append((name, aggregate))
+    pushed: dict[str, list[tuple[str, Any]]] = {}
+    for rel_name, wanted in candidates.items():
+        link = derived.get(rel_name)
+        if (
+            link is not None
+            and rel_name not in reads
+            and all(
+                a.condition is not False and _numeric(schema.noun(link[0]), a.property)
+                for _, a in wanted
+            )
+        ):
+            pushed[rel_name] = wanted
+        else:
+            reads.add(rel_name)
+    return pushed, reads
+
+
+def _numeric(source: NounDef, prop: str | None) -> bool:
+    """Whether storage's own aggregates agree with the expression's over this property."""
+    found = source.properties.get(prop) if prop else None
+    return prop is None or (
+        found is not None
+        and found.type in ("number", "integer")
+        and not found.array
+        and not found.read_time
+    )
 
 
 def _related(

@@ -49,6 +49,7 @@ __all__ = [
     "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_LENGTH",
+    "Aggregate",
     "EvaluationError",
     "Expression",
     "ExpressionError",
@@ -850,7 +851,7 @@ _STRICT: dict[str, Callable[[Sequence[Any]], Any]] = {
 
 
 class _Context:
-    __slots__ = ("_now", "actor", "tenant", "values")
+    __slots__ = ("_now", "actor", "aggregates", "tenant", "values")
 
     def __init__(
         self,
@@ -862,6 +863,8 @@ class _Context:
         self.values = values
         self._now = now
         self.actor, self.tenant = actor, tenant
+        # Aggregates worked out elsewhere (by storage, in SQL), by the call's position.
+        self.aggregates: Mapping[int, Any] | None = None
 
     def now(self) -> datetime:
         # Fixed on first use, so every now() in one evaluation is the same instant.
@@ -908,7 +911,18 @@ class _Compiler:
                     return lambda ctx: inner(ctx) is not None
                 return lambda ctx: inner(ctx) is None
             case _Call():
-                return self.call(node)
+                run = self.call(node)
+                if _aggregate_of(node) is None:
+                    return run
+                key = node.pos
+
+                def given_or_run(ctx: _Context) -> Any:
+                    found = ctx.aggregates
+                    if found is not None and key in found:
+                        return found[key]
+                    return run(ctx)
+
+                return given_or_run
 
     def negate(self, node: _Negate) -> _Run:
         inner, fail, pos = self.compile(node.operand), self.fail, node.pos
@@ -1134,6 +1148,65 @@ def _path_reader(segments: list[str]) -> _Run:
 # ----------------------------------------------------------------------- public
 
 
+_AGGREGATES = frozenset({"count", "sum", "avg", "min", "max"})
+_WHERE_OPS = {"==": None, "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+
+
+class Aggregate:
+    """``function(items[.property][, condition])`` over one list: what storage may work
+    out itself. ``condition`` is the condition as a query's ``where``; None when there is
+    none, and False when it says more than a query can (it is then worked out here)."""
+
+    __slots__ = ("condition", "function", "items", "key", "property")
+
+    def __init__(
+        self, key: int, function: str, items: str, prop: str | None, condition: Any
+    ) -> None:
+        self.key, self.function, self.items = key, function, items
+        self.property, self.condition = prop, condition
+
+    def __repr__(self) -> str:
+        return f"Aggregate({self.function}, {self.items!r}, {self.property!r}, {self.condition!r})"
+
+
+def _aggregate_of(node: _Node) -> Aggregate | None:
+    if not isinstance(node, _Call) or node.name not in _AGGREGATES or not node.args:
+        return None
+    first = node.args[0]
+    if not isinstance(first, _Name):
+        return None
+    if node.name in ("min", "max", "sum", "avg") and len(node.args) != 1:
+        return None  # min(a, b): of its arguments, no list
+    items, _, prop = first.name.partition(".")
+    if node.name != "count" and (not prop or "." in prop):
+        return None
+    if node.name == "count" and prop:
+        return None  # count(items.sku): the items holding one, a path; worked out here
+    condition: Any = None
+    if len(node.args) == 2:
+        condition = _where_of(node.args[1])
+        if condition is None:
+            condition = False
+    return Aggregate(node.pos, node.name, items, prop or None, condition)
+
+
+def _where_of(node: _Node) -> dict[str, Any] | None:
+    """A condition as a query's ``where``, when comparisons of a name with a literal,
+    and ``and``/``or`` of them, say it all (they are null-safe as a where is)."""
+    match node:
+        case _Compare(op=op, left=_Name(name=name), right=_Literal(value=value)) if (
+            op in _WHERE_OPS and value is not None
+        ):
+            test = _WHERE_OPS[op]
+            return {name: value if test is None else {test: value}}
+        case _Logic(op=op, operands=operands):
+            parts = [_where_of(part) for part in operands]
+            if any(part is None for part in parts):
+                return None
+            return {"$and" if op == "and" else "$or": parts}
+    return None
+
+
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
 
@@ -1196,6 +1269,40 @@ class Expression:
         # Closures do not pickle; the source is all it takes to rebuild.
         return (Expression, (self.source,))
 
+    def aggregates(self) -> tuple[tuple[Aggregate, ...], frozenset[str]]:
+        """Its aggregate calls over a property's list (``count(items)``, ``count(items,
+        quantity > 1)``, ``sum(items.price)``, ``avg``, ``min``, ``max``), and the names
+        it reads outside them."""
+        found: list[Aggregate] = []
+        outside: set[str] = set()
+        pending: list[_Node] = [self._tree]
+        while pending:
+            node = pending.pop()
+            aggregate = _aggregate_of(node)
+            if aggregate is not None:
+                found.append(aggregate)
+                continue
+            match node:
+                case _Name(name=name):
+                    outside.add(name.split(".", 1)[0])
+                case _List(items=items):
+                    pending.extend(items)
+                case _Negate(operand=operand) | _Not(operand=operand) | _IsNull(operand=operand):
+                    pending.append(operand)
+                case _Arith(first=first, rest=rest):
+                    pending.append(first)
+                    pending.extend(part for _, _, part in rest)
+                case _Logic(operands=operands):
+                    pending.extend(operands)
+                case _Compare(left=left, right=right):
+                    pending.extend((left, right))
+                case _Call(name=name, args=args):
+                    if name in _SCOPED:
+                        pending.append(args[0])  # the condition reads the items' own names
+                    else:
+                        pending.extend(args)
+        return tuple(sorted(found, key=lambda a: a.key)), frozenset(outside)
+
     def result_kind(self, kinds: Callable[[str], str | None]) -> str | None:
         """What the expression gives, as far as its form and ``kinds`` (a name's kind:
         boolean, number, string, date, list, or None for unknown) tell: "boolean",
@@ -1209,11 +1316,15 @@ class Expression:
         now: datetime | None = None,
         actor: str | None = None,
         tenant: str | None = None,
+        aggregates: Mapping[int, Any] | None = None,
     ) -> Any:
         """The value over ``values`` (a missing name is null); ``now`` fixes the clock,
-        ``actor`` and ``tenant`` are what ``actor()`` and ``tenant()`` give."""
+        ``actor`` and ``tenant`` are what ``actor()`` and ``tenant()`` give;
+        ``aggregates`` gives the values of some of :meth:`aggregates`, by their key."""
         try:
-            return self._run(_Context(values, None if now is None else _utc(now), actor, tenant))
+            ctx = _Context(values, None if now is None else _utc(now), actor, tenant)
+            ctx.aggregates = aggregates
+            return self._run(ctx)
         except RecursionError:
             raise EvaluationError(
                 f"{self.source!r} nests too deeply to evaluate here", self.source, 0

@@ -32,6 +32,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
@@ -41,6 +42,7 @@ from nounkit.language.spec import NounDef
 __all__ = [
     "CAPABILITIES",
     "Event",
+    "Measure",
     "NewEvent",
     "Page",
     "Query",
@@ -48,6 +50,8 @@ __all__ = [
     "Storage",
     "Transaction",
     "check_key",
+    "finish",
+    "fold",
     "utc_now",
 ]
 
@@ -143,6 +147,40 @@ def check_key(noun: str, id: str, tenant: str | None) -> None:
         )
 
 
+# One aggregate over a related noun: (count | sum | avg | min | max, the property or None
+# for count, a where its records must match or None).
+Measure = tuple[str, str | None, Mapping[str, Any] | None]
+
+
+def fold(function: str, values: Sequence[Any]) -> Any:
+    """An aggregate of ``values`` as expressions work it out: nulls left out, an empty
+    sum 0, an empty avg, min or max null; numbers SQL returns as decimals made plain."""
+    if function == "count":
+        return len(values)
+    found = [plain(v) for v in values if v is not None]
+    if function == "sum":
+        return sum(found)
+    if not found:
+        return None
+    if function == "avg":
+        return sum(found) / len(found)
+    return min(found) if function == "min" else max(found)
+
+
+def finish(function: str, value: Any) -> Any:
+    """An aggregate as SQL gives it, as :func:`fold` would have: an empty sum is 0."""
+    if function in ("count", "sum") and value is None:
+        return 0
+    return plain(value)
+
+
+def plain(value: Any) -> Any:
+    """A number as JSON reads it: a Decimal (PostgreSQL's numeric) as an int or float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
 class Transaction(ABC):
     """One unit of work. Each backend implements these natively."""
 
@@ -208,6 +246,41 @@ class Transaction(ABC):
     @abstractmethod
     def scan(self, noun: str) -> Iterator[Record]:
         """Every record of a noun in every tenant, ordered by tenant then id."""
+
+    def aggregate(
+        self,
+        noun: str,
+        by: str,
+        owners: Sequence[str],
+        measures: Sequence[Measure],
+        tenant: str | None,
+    ) -> dict[str, list[Any]]:
+        """For each of ``owners``, each measure over the noun's records whose to-one
+        relationship ``by`` holds it: ``("count", None, where)``, ``("sum", prop, None)``,
+        ``avg``, ``min``, ``max`` (nulls left out; an empty sum is 0, an empty avg, min or
+        max null). This is how read-time aggregates (``count(customers)``) are read.
+
+        The answer here is made of queries, one per measure and chunk of owners; SQL
+        backends give it with one grouped statement per chunk of owners.
+        """
+        columns: list[dict[str, list[Any]]] = []
+        for _, prop, where in measures:
+            by_owner: dict[str, list[Any]] = {}
+            for start in range(0, len(owners), IN_CHUNK):
+                chunk = list(owners[start : start + IN_CHUNK])
+                test: dict[str, Any] = {by: {"$in": chunk}}
+                query = Query(where={"$and": [test, dict(where)]} if where else test)
+                for record in self.query(noun, query, tenant).records:
+                    value = record.data.get(prop) if prop is not None else 1
+                    by_owner.setdefault(record.data[by], []).append(value)
+            columns.append(by_owner)
+        return {
+            owner: [
+                fold(function, column.get(owner, []))
+                for (function, _, _), column in zip(measures, columns, strict=True)
+            ]
+            for owner in owners
+        }
 
     def related(
         self, links: Sequence[tuple[str, str]], owners: Sequence[str], tenant: str | None

@@ -42,7 +42,19 @@ from psycopg.types.json import Jsonb
 
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
-from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
+from nounkit.storage.base import (
+    IN_CHUNK,
+    Event,
+    Measure,
+    NewEvent,
+    Page,
+    Query,
+    Record,
+    Storage,
+    Transaction,
+    finish,
+    fold,
+)
 from nounkit.storage.query import (
     Cond,
     Field,
@@ -124,6 +136,10 @@ def _typed(field: Field, text: str) -> str:
 
 def _array(node: str) -> str:
     return f"CASE jsonb_typeof({node}) WHEN 'array' THEN {node} ELSE '[]'::jsonb END"
+
+
+# The only aggregate words ever inlined into SQL.
+_SQL_AGGREGATES = {"count": "count", "sum": "sum", "avg": "avg", "min": "min", "max": "max"}
 
 
 class _Dialect:
@@ -638,6 +654,44 @@ class _PgTransaction(Transaction):
             return self.run(statement, [tenant or "", *chunk] * len(terms))
 
         return read_related(len(links), len(terms), owners, run)
+
+    def aggregate(
+        self,
+        noun: str,
+        by: str,
+        owners: Sequence[str],
+        measures: Sequence[Measure],
+        tenant: str | None,
+    ) -> dict[str, list[Any]]:
+        definition = noun_def(self.store.nouns, noun)
+        table = self._table(noun)
+        empty = [fold(function, []) for function, _, _ in measures]
+        found: dict[str, list[Any]] = {owner: list(empty) for owner in owners}
+        if table is None or not owners:
+            return found
+        key = DIALECT.field(link_field(definition, by))
+        fields = fields_of(definition)
+        columns: list[str] = []
+        column_params: list[Any] = []
+        for function, prop, where in measures:
+            only = ""
+            cond = plan_count(definition, where) if where else None
+            if cond is not None:
+                text, params = compile_where(cond, DIALECT)
+                only, column_params = f" FILTER (WHERE {text})", [*column_params, *params]
+            target = "*" if prop is None else DIALECT.field(fields[prop])
+            columns.append(f"{_SQL_AGGREGATES[function]}({target}){only}")
+        for start in range(0, len(owners), IN_CHUNK):
+            chunk = list(owners[start : start + IN_CHUNK])
+            statement = sql.SQL(
+                "SELECT {}, {} FROM {} WHERE tenant = %s AND {} = ANY(%s) GROUP BY {}"
+            ).format(_sql(key), _sql(", ".join(columns)), table, _sql(key), _sql(key))
+            for row in self.run(statement, [*column_params, tenant or "", chunk]):
+                found[row[0]] = [
+                    finish(function, value)
+                    for (function, _, _), value in zip(measures, row[1:], strict=True)
+                ]
+        return found
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
         cond = plan_count(noun_def(self.store.nouns, noun), where)
