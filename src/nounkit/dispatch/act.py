@@ -552,13 +552,11 @@ class _Run:
         if not current:
             return dict(fields)
         derived = self.schema.derived_relationships(noun.name)
-        reads = self.schema.memo(
-            f"act.reads:{noun.name}.{action.name}",
-            lambda: frozenset().union(
-                *(r.expression.names for r in action.requires),
-                *(e.names for e in action.sets.values()),
-            ),
+        reads, as_stored = self.schema.memo(
+            f"act.reads:{noun.name}.{action.name}", lambda: _reads(noun, action, derived)
         )
+        if as_stored:  # what they read is stored as its Python value: no model needed
+            return dict(current)
         if derived and not reads.isdisjoint(derived):
             entity = entities(self.schema, noun, [current], self.tx, self.tenant)[0]
         else:
@@ -997,6 +995,31 @@ def run_act(
     return ActResult(
         noun_def.name, entity_id, entity, events, version, deleted=action_def.kind == "delete"
     )
+
+
+# Property types whose stored JSON is already the value expressions read (not dates).
+_AS_STORED = frozenset(
+    {"string", "text", "markdown", "number", "integer", "boolean", "json", "url", "email", "uuid"}
+)
+
+
+def _reads(
+    noun: NounDef, action: ActionDef, derived: Mapping[str, Any]
+) -> tuple[frozenset[str], bool]:
+    """What an action's requires and set read, and whether all of it reads as stored:
+    scalar properties that are no dates, and stored links (ids)."""
+    reads = frozenset().union(
+        *(r.expression.names for r in action.requires),
+        *(e.names for e in action.sets.values()),
+    )
+    plain = all(
+        (name in noun.properties and noun.properties[name].type in _AS_STORED
+         and not noun.properties[name].read_time)
+        or (name in noun.relationships and name not in derived)
+        or name == "input"
+        for name in reads
+    )  # fmt: skip
+    return reads, plain
 
 
 def _orders(noun: NounDef) -> tuple[tuple[str, ...], tuple[str, ...]]:

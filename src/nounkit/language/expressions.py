@@ -621,6 +621,9 @@ class Scope:
 
 
 def _is_number(value: Any) -> bool:
+    kind = type(value)
+    if kind is int or kind is float:  # the common case first: no bool, no subclass
+        return True
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -1142,7 +1145,19 @@ def _path_reader(segments: list[str]) -> _Run:
         return value
 
     head, rest = segments[0], segments[1:]
-    return lambda ctx: step(ctx.values.get(head), rest)
+
+    def read(ctx: _Context) -> Any:
+        # The common case, mappings all the way (input.amount, shipTo.city), without
+        # the general walk's list handling.
+        value = ctx.values.get(head)
+        for index, segment in enumerate(rest):
+            if type(value) is dict:
+                value = value.get(segment)
+            else:
+                return step(value, rest[index:])
+        return value
+
+    return read
 
 
 # ----------------------------------------------------------------------- public
@@ -1322,7 +1337,9 @@ class Expression:
         ``actor`` and ``tenant`` are what ``actor()`` and ``tenant()`` give;
         ``aggregates`` gives the values of some of :meth:`aggregates`, by their key."""
         try:
-            ctx = _Context(values, None if now is None else _utc(now), actor, tenant)
+            if now is not None and now.tzinfo is not UTC:
+                now = _utc(now)
+            ctx = _Context(values, now, actor, tenant)
             ctx.aggregates = aggregates
             return self._run(ctx)
         except RecursionError:
