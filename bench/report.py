@@ -88,6 +88,13 @@ STEPS = (
         "value types: nested validation against pydantic; nested queries on SQLite",
     ),
     Step(
+        "behaviour",
+        "bench_behaviour.py",
+        (),
+        ("--quick",),
+        "declared consume against a Python handler; durable acts/s; read-time counts",
+    ),
+    Step(
         "scaling",
         "scaling.py",
         (),
