@@ -67,11 +67,36 @@ def test_a_rule_reads_a_read_time_value_in_the_act(teams: Registry) -> None:
     assert teams.act("Team.update", id="t1", data={"budget": 30}).entity.left == 0
 
 
-def test_where_and_sort_on_a_read_time_value_are_refused(teams: Registry) -> None:
-    with pytest.raises(QueryError, match=r"where\.members: Team\.members is worked out"):
-        teams.list("Team", where={"members": 2})
-    with pytest.raises(QueryError, match=r"sort\.spend: Team\.spend is worked out"):
-        teams.list("Team", sort={"spend": -1})
+def test_where_and_sort_take_read_time_values(teams: Registry) -> None:
+    for team, budget in (("t1", 100), ("t2", 5), ("t3", None)):
+        teams.act("Team.create", data={"id": team, "name": team.upper(), "budget": budget})
+    for index, (team, spend) in enumerate([("t1", 10), ("t1", 20), ("t2", 4), ("t3", 1)]):
+        teams.act("Person.create", data={"name": f"p{index}", "team": team, "spend": spend})
+
+    def ids(**query: object) -> list[str]:
+        return [t.id for t in teams.list("Team", **query)]  # type: ignore[arg-type]
+
+    assert ids(where={"members": 2}) == ["t1"]
+    assert ids(where={"spend": {"$gte": 4}}, sort={"spend": -1}) == ["t1", "t2"]
+    assert ids(sort={"left": 1}) == ["t3", "t2", "t1"]  # null first, then 1 and 70
+    assert ids(where={"name": {"$in": ["T1", "T3"]}, "members": {"$lt": 2}}) == ["t3"]
+    assert ids(where={"$or": [{"members": 2}, {"name": "T2"}]}, sort={"members": 1}) == [
+        "t2",
+        "t1",
+    ]
+    # Paging by cursor through values worked out at read time.
+    first, cursor = teams.page("Team", sort={"spend": -1}, limit=2)
+    assert [t.id for t in first] == ["t1", "t2"] and cursor is not None
+    rest, end = teams.page("Team", sort={"spend": -1}, limit=2, after=cursor)
+    assert ([t.id for t in rest], end) == (["t3"], None)
+    # A to-one path read at read time filters too.
+    teams.act("sync", id="t1")
+    assert [p.name for p in teams.list("Person", where={"teamStatus": "staffed"})] == [
+        "p0",
+        "p1",
+    ]
+    with pytest.raises(QueryError, match=r"where\.members"):
+        teams.list("Team", where={"members": "two"})  # checked as any query is
 
 
 def test_a_read_time_value_is_never_input(teams: Registry) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from nounkit.compiler.models import Entity
 from nounkit.dispatch.context import ActionContext, Handler
 from nounkit.dispatch.ids import new_id
-from nounkit.dispatch.read import check_derived, entities, fill_read_time
+from nounkit.dispatch.read import check_derived, entities, fill_read_time, query_page
 from nounkit.dispatch.resolve import resolve_action
 from nounkit.errors import (
     Conflict,
@@ -160,9 +160,10 @@ class _Run:
     ) -> list[Entity]:
         definition = self.schema.noun(noun)
         check_derived(self.schema, definition, where, sort)
-        page = self.tx.query(
-            definition.name, Query(where=where, sort=sort, limit=limit), self.tenant
-        )
+        page = query_page(
+            self.schema, definition, Query(where=where, sort=sort, limit=limit), self.tx,
+            self.tenant,
+        )  # fmt: skip
         return entities(
             self.schema, definition, [r.data for r in page.records], self.tx, self.tenant
         )

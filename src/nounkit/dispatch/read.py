@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from nounkit.compiler.models import Entity
     from nounkit.compiler.schema import Schema
     from nounkit.language.spec import NounDef
-    from nounkit.storage.base import Transaction
+    from nounkit.storage.base import Page, Query, Transaction
 
-__all__ = ["check_derived", "entities", "fill_read_time"]
+__all__ = ["check_derived", "entities", "fill_read_time", "query_page"]
 
 # How many ids one related read asks for at once: a long page is read in a few
 # statements, never one per entity, and no statement grows past what SQL takes.
@@ -19,13 +20,9 @@ _CHUNK = 500
 
 
 def check_derived(schema: Schema, noun: NounDef, where: Any, sort: Any) -> None:
-    """A to-many list read from its inverse, and a value worked out at read time, are not
-    stored with the entity, so no storage can filter or sort by them: say how to ask
-    instead of answering every query with []."""
-    derived: Mapping[str, tuple[str, str] | None] = {
-        **schema.derived_relationships(noun.name),
-        **{n: None for n, p in noun.properties.items() if p.read_time},
-    }
+    """A to-many list read from its inverse is not stored with the entity, so no storage
+    can filter or sort by it: say how to ask instead of answering every query with []."""
+    derived: Mapping[str, tuple[str, str] | None] = schema.derived_relationships(noun.name)
     if not derived:
         return
     pending: list[tuple[Any, str]] = [(where, "where")]
@@ -56,13 +53,7 @@ def _refuse(
         from nounkit.errors import QueryError
 
         link = derived[head]
-        if link is None:
-            raise QueryError(
-                f"{at}: {noun.name}.{head} is worked out at every read (stored: false) and "
-                "not stored, so storage cannot filter or sort by it yet; filter the listed "
-                "entities in Python, or store it (drop `stored: false`) if it reads only "
-                f"the {noun.singular}'s own properties"
-            )
+        assert link is not None
         source, inverse = link
         raise QueryError(
             f"{at}: {noun.name}.{head} is read from {source}.{inverse} and not stored with "
@@ -259,3 +250,58 @@ def _related(
             else:
                 found.setdefault(record.data.get(field), []).append(item)
     return found
+
+
+def query_page(
+    schema: Schema, noun: NounDef, query: Query, tx: Transaction, tenant: str | None
+) -> Page:
+    """One page of a list query. Storage answers it, unless its ``where`` or ``sort``
+    reads a read-time value: then storage answers the part that reads none, every
+    candidate's read-time values are worked out (a few statements for all of them,
+    never one per entity), and the rest of the query runs over them here, as the
+    reference evaluator every backend agrees with runs it."""
+    from nounkit.storage.base import Query as StorageQuery
+    from nounkit.storage.query import plan_query, reference_query
+
+    late = set(_read_time(noun))
+    if not late or not (_reads_late(query.where, late) or _sorts_late(query.sort, late)):
+        return tx.query(noun.name, query, tenant)
+    plan = plan_query(noun, query)  # checked whole first: a bad query fails as it would
+    pushed = _without_late(query.where, late)
+    found = tx.query(noun.name, StorageQuery(where=pushed), tenant).records
+    model = schema.model(noun.name)
+    values = [model.model_validate(dict(r.data)).model_dump(by_alias=True) for r in found]
+    fill_read_time(schema, noun, values, tx, tenant)
+    records = [
+        replace(r, data={**r.data, **{n: _stored_form(v[n]) for n in late if v[n] is not None}})
+        for r, v in zip(found, values, strict=True)
+    ]
+    return reference_query(records, plan)
+
+
+def _reads_late(where: Any, late: set[str]) -> bool:
+    if isinstance(where, Mapping):
+        for key, value in where.items():
+            if key in ("$and", "$or", "$not"):
+                if _reads_late(value, late):
+                    return True
+            elif isinstance(key, str) and key.split(".", 1)[0] in late:
+                return True
+    elif isinstance(where, list | tuple):
+        return any(_reads_late(item, late) for item in where)
+    return False
+
+
+def _sorts_late(sort: Any, late: set[str]) -> bool:
+    return isinstance(sort, Mapping) and any(
+        isinstance(key, str) and key.split(".", 1)[0] in late for key in sort
+    )
+
+
+def _without_late(where: Any, late: set[str]) -> dict[str, Any] | None:
+    """The top-level conditions of ``where`` that read no read-time value: what storage
+    can narrow the candidates with (the whole ``where`` is applied again after)."""
+    if not isinstance(where, Mapping):
+        return None
+    kept = {key: value for key, value in where.items() if not _reads_late({key: value}, late)}
+    return kept or None
