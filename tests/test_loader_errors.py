@@ -1915,3 +1915,19 @@ def test_read_time_values_are_checked(problems: Problems) -> None:
            hint="did you mean 'status'?")  # fmt: skip
     expect(find(found, "Person.properties.boss.computed"), 15, 38,
            "Person.properties.boss.computed", "NK402", "Team has no property 'nam'")  # fmt: skip
+
+
+def test_a_rule_reads_related_properties_that_exist(problems: Problems) -> None:
+    found = problems("""
+        Team:
+          properties:
+            state: {type: string}
+        Person:
+          relationships:
+            team: {type: Team}
+          rules:
+            - check: "team.stat == 'open'"
+    """)
+    [problem] = found
+    expect(problem, 8, 14, "Person.rules[0].check", "NK402", "Team has no property 'stat'",
+           hint="did you mean 'state'?")  # fmt: skip

@@ -164,3 +164,28 @@ def test_storage_aggregates_agree_with_the_reference(teams: Registry) -> None:
     assert native == reference
     assert native["t1"] == [3, 2, 2, 12.5, 6.25, 2.5, 10]
     assert native["t3"] == native["ghost"] == [0, 0, 0, 0, None, None, None]
+
+
+def test_a_rule_reads_a_to_one_path_in_the_acts_transaction(teams: Registry) -> None:
+    teams.act("Team.create", data={"id": "t1", "name": "One"})
+    teams.act("Team.create", data={"id": "t2", "name": "Two"})
+    teams.act("Person.create", data={"id": "p1", "name": "a", "spend": 10, "team": "t1"})
+    teams.act("sync", id="t1")  # staffed now
+    assert (
+        teams.act(
+            "Person.create", data={"name": "b", "spend": 2000, "team": "t1"}
+        ).entity.teamStatus
+        == "staffed"
+    )
+    assert_unchanged(
+        teams,
+        lambda: teams.act("Person.create", data={"name": "c", "spend": 2000, "team": "t2"}),
+        ValidationError,
+        "a big spender needs a staffed team",
+    )
+    assert_unchanged(
+        teams,
+        lambda: teams.act("Person.update", id="p1", data={"spend": 5000, "team": "t2"}),
+        ValidationError,
+        "a big spender needs a staffed team",
+    )

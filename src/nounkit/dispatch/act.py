@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 from nounkit.compiler.models import Entity
 from nounkit.dispatch.context import ActionContext, Handler
 from nounkit.dispatch.ids import new_id
-from nounkit.dispatch.read import check_derived, entities, fill_read_time, query_page
+from nounkit.dispatch.read import (
+    check_derived,
+    entities,
+    fill_read_time,
+    query_page,
+    related_scope,
+)
 from nounkit.dispatch.resolve import resolve_action
 from nounkit.errors import (
     Conflict,
@@ -793,7 +799,17 @@ class _Run:
             rules = [
                 (i, r) for i, r in enumerate(noun.rules) if r.applies(action.name, action.kind)
             ]
-            self._check(rules, values, "", broken)
+            reads = frozenset().union(*(r.expression.names for _, r in rules)) & set(
+                noun.relationships
+            )
+            # Rules reading related entities (customer.status) read them in this act's
+            # transaction: what it and its nested acts wrote so far.
+            scope = (
+                related_scope(self.schema, noun, values, reads, self.tx, self.tenant)
+                if reads
+                else values
+            )
+            self._check(rules, scope, "", broken)
             if broken:
                 raise ValidationError(noun.name, broken, id=entity_id)
         stored = entity.model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from nounkit.language.spec import NounDef
     from nounkit.storage.base import Page, Query, Transaction
 
-__all__ = ["check_derived", "entities", "fill_read_time", "query_page"]
+__all__ = ["check_derived", "entities", "fill_read_time", "query_page", "related_scope"]
 
 # How many ids one related read asks for at once: a long page is read in a few
 # statements, never one per entity, and no statement grows past what SQL takes.
@@ -141,17 +141,7 @@ def fill_read_time(
             for (name, aggregate), result in zip(wanted, results, strict=True):
                 mine.setdefault(name, {})[aggregate.key] = result
     for entry, mine in zip(values, given, strict=True):
-        scope = dict(entry)
-        for name, found in related.items():
-            rel = noun.relationships[name]
-            key = entry.get("id") if name in schema.derived_relationships(noun.name) else None
-            if key is not None:
-                scope[name] = found.get(key, [])
-            elif rel.many:
-                scope[name] = [found[i] for i in entry.get(name) or [] if i in found]
-            else:
-                linked = entry.get(name)
-                scope[name] = found.get(linked) if isinstance(linked, str) else None
+        scope = _with_related(schema, noun, entry, related)
         for name in late:
             expression = noun.properties[name].computed
             assert expression is not None
@@ -165,6 +155,42 @@ def fill_read_time(
                     [FieldError(name, f"cannot compute at read time: {exc}")],
                     id=entry.get("id"),
                 ) from exc
+
+
+def related_scope(
+    schema: Schema,
+    noun: NounDef,
+    values: Mapping[str, Any],
+    names: frozenset[str],
+    tx: Transaction,
+    tenant: str | None,
+) -> dict[str, Any]:
+    """``values`` with each of its relationships among ``names`` replaced by the related
+    entities' values (a to-one's entity, a to-many's list): what an expression reading
+    ``customer.status`` or ``count(customers)`` reads, inside the caller's transaction."""
+    entry = dict(values)
+    related = {
+        name: _related(schema, noun, name, [entry], tx, tenant)
+        for name in sorted(names & set(noun.relationships))
+    }
+    return _with_related(schema, noun, entry, related)
+
+
+def _with_related(
+    schema: Schema, noun: NounDef, entry: Mapping[str, Any], related: Mapping[str, Any]
+) -> dict[str, Any]:
+    scope = dict(entry)
+    derived = schema.derived_relationships(noun.name)
+    for name, found in related.items():
+        rel = noun.relationships[name]
+        if name in derived:
+            scope[name] = found.get(entry.get("id"), [])
+        elif rel.many:
+            scope[name] = [found[i] for i in entry.get(name) or [] if i in found]
+        else:
+            linked = entry.get(name)
+            scope[name] = found.get(linked) if isinstance(linked, str) else None
+    return scope
 
 
 def _plan(

@@ -452,7 +452,7 @@ class _Checker:
         )
         actions = self._behaviour(src, actions, properties, relationships, events, lifecycle)
         computed_order = self._computed_order(src, properties, (), relationships)
-        rules = self._rules(src, _get(data, "rules") or [], properties, actions)
+        rules = self._rules(src, _get(data, "rules") or [], properties, actions, relationships)
         tenant = _get(data, "tenant")
         if tenant is not None:
             self._check_tenant(src, tenant, properties)
@@ -1694,6 +1694,7 @@ class _Checker:
         raw: Sequence[Any],
         properties: Mapping[str, PropertyDef],
         actions: Mapping[str, ActionDef] | None = None,
+        relationships: Mapping[str, RelationshipDef] | None = None,
     ) -> list[RuleDef]:
         rules: list[RuleDef] = []
         for index, spec in enumerate(raw):
@@ -1703,16 +1704,20 @@ class _Checker:
             expr = self._expression(src, spec["check"], at)
             if expr is None or self._act_only(src, at, expr, properties, "a rule"):
                 continue
-            missing = sorted(expr.names - set(properties) - src.unchecked)
+            links = relationships or {}
+            missing = sorted(expr.names - set(properties) - set(links) - src.unchecked)
             if "properties" in src.broken:
                 missing = []  # the names it reads may be among those that could not be read
+            if expr.names & set(links):  # what it reads of related entities: checked later
+                self.related_reads.append((src, at, expr, links))
             for ref in missing:
                 self.report(
                     src,
                     at,
                     Code.UNKNOWN_NAME,
                     f"rule reads {ref!r}, which is not a property",
-                    did_you_mean(ref, properties) or "rules read the noun's own properties",
+                    did_you_mean(ref, [*properties, *links])
+                    or "rules read the noun's own properties and relationships",
                 )
             if not missing and "properties" not in src.broken:
                 self._defer_paths(src, at, expr, properties)
