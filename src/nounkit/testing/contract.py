@@ -425,6 +425,40 @@ class FunctionalContract:
             # The generic answer, made of queries, is the same.
             assert Transaction.related(tx, [link, link], owners, None) == [want, want]
 
+    def test_aggregate_groups_by_owner_as_the_reference_does(self, storage: Storage) -> None:
+        """Read-time aggregates (count with a condition, sum, avg, min, max) per owner:
+        a backend's own answer is the generic one, tenants apart, nulls left out."""
+        children = [
+            make_record(f"c{n}", {"owner": owner, "score": score, "count": count, "name": name})
+            for n, (owner, score, count, name) in enumerate(
+                [("o1", 2.5, 3, "a"), ("o1", 10, None, "b"), ("o1", None, 7, "a"),
+                 ("o2", -1, 1, "b")]
+            )
+        ] + [make_record("t1", {"owner": "o1", "score": 99}, tenant="acme")]  # fmt: skip
+        measures: list[Any] = [
+            ("count", None, None),
+            ("count", None, {"name": "a"}),
+            ("count", None, {"$or": [{"score": {"$gt": 5}}, {"count": {"$lt": 2}}]}),
+            ("sum", "score", None),
+            ("sum", "count", {"name": "a"}),
+            ("avg", "score", None),
+            ("min", "score", None),
+            ("max", "count", None),
+        ]
+        owners = ["o1", "o2", "nobody", *(f"n{i}" for i in range(600))]
+        with storage.transaction(readonly=True) as tx:
+            assert tx.aggregate("Probe", "owner", ["o1"], measures, None) == {
+                "o1": [0, 0, 0, 0, 0, None, None, None]
+            }  # no records of the noun yet
+        self.insert(storage, *children)
+        with storage.transaction(readonly=True) as tx:
+            found = tx.aggregate("Probe", "owner", owners, measures, None)
+            assert found == Transaction.aggregate(tx, "Probe", "owner", owners, measures, None)
+            assert found["o1"] == [3, 2, 1, 12.5, 10, 6.25, 2.5, 7]
+            assert found["o2"] == [1, 0, 1, -1, 0, -1, -1, 1]
+            assert found["nobody"] == [0, 0, 0, 0, 0, None, None, None]
+            assert tx.aggregate("Probe", "owner", ["o1"], measures[:1], "acme") == {"o1": [1]}
+
     # -- whole-store reads ---------------------------------------------------
 
     def test_scan_and_dump_list_everything(self, storage: Storage) -> None:
