@@ -1931,3 +1931,39 @@ def test_a_rule_reads_related_properties_that_exist(problems: Problems) -> None:
     [problem] = found
     expect(problem, 8, 14, "Person.rules[0].check", "NK402", "Team has no property 'stat'",
            hint="did you mean 'state'?")  # fmt: skip
+
+
+def test_what_declared_behaviour_cannot_write_or_read(problems: Problems) -> None:
+    found = problems("""
+        Team:
+          properties:
+            org:   {type: string}
+            size:  {type: integer, computed: count(people), stored: false}
+          relationships:
+            people: {type: "Person[]", onDelete: cascade}
+          tenant: org
+          actions:
+            - move: {set: {org: "'other'"}}
+            - clear: {set: {people: "[]"}}
+          events: [moved, cleared]
+        Person:
+          properties:
+            big: {type: boolean, computed: "team.size > 3", stored: false}
+          relationships:
+            team: {type: Team, required: false, backref: people}
+            teams: {type: "Team[]", onDelete: cascade}
+          actions: [create, delete]
+          events: [created, deleted]
+    """)
+    assert {(p.path, p.code) for p in found} == {
+        ("Team.actions[0].move.set.org", "NK511"),
+        ("Team.actions[1].clear.set.people", "NK511"),
+        ("Team.relationships.people.onDelete", "NK605"),
+        ("Person.properties.big.computed", "NK407"),
+        ("Person.relationships.teams.onDelete", "NK605"),
+    }, "\n".join(map(str, found))
+    assert "tenant" in find(found, "Team.actions[0].move.set.org").message
+    assert "read from Person.team" in find(found, "Team.actions[1].clear.set.people").message
+    assert "Team.size" in find(found, "Person.properties.big.computed").message
+    assert "would delete" in find(found, "Person.relationships.teams.onDelete").message
+    assert "read from Person.team" in find(found, "Team.relationships.people.onDelete").message

@@ -154,6 +154,41 @@ def test_tenant_and_actor_reach_set(storage_url: str) -> None:
         assert (made.entity.owner, made.entity.org) == ("ann", "acme")
 
 
+def test_declared_expressions_read_related_entities_in_the_act(meters: Registry) -> None:
+    meters.act("Org.create", data={"id": "o1", "name": "One", "state": "open"})
+    meters.act("Org.create", data={"id": "o2", "name": "Two", "state": "frozen"})
+    assert meters.act("Spend.create", data={"id": "s1", "amount": 60, "org": "o1"}).entity
+    assert_unchanged(
+        meters,
+        lambda: meters.act("Spend.create", data={"amount": 1, "org": "o2"}),
+        ValidationError,
+        "Spend.create.requires[0]: the org is frozen",
+    )
+    assert meters.get("Org", "o1").spent == 60
+
+
+def test_emit_on_a_delete_reads_the_entity_as_it_was(meters: Registry) -> None:
+    meters.act("Org.create", data={"id": "o1", "name": "One", "state": "open"})
+    meters.act("Spend.create", data={"id": "big", "amount": 60, "org": "o1"})
+    meters.act("Spend.create", data={"id": "small", "amount": 5, "org": "o1"})
+    assert names(meters.act("remove", id="big").events) == ["Spend.removed", "Spend.bigRemoved"]
+    assert names(meters.act("remove", id="small").events) == ["Spend.removed"]
+
+
+def test_a_custom_action_without_an_entity(meters: Registry) -> None:
+    # It reads only its input: it runs on no entity, its emit too.
+    audited = meters.act("audit", data={"n": 11})
+    assert names(audited.events) == ["Org.audited", "Org.bigAudit"]
+    # It reads the entity: without the id, its precondition cannot be read.
+    meters.act("Org.create", data={"id": "o1", "name": "One", "state": "frozen"})
+    assert_unchanged(
+        meters, lambda: meters.act("check"), ValidationError, "Org.check reads the org's state"
+    )
+    assert_unchanged(
+        meters, lambda: meters.act("check", id="o1"), ValidationError, "the org is frozen"
+    )
+
+
 # -- the shipped catalog, with no handler ------------------------------------------------------
 
 

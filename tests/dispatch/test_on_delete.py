@@ -123,3 +123,18 @@ def test_the_catalog_keeps_a_customers_records_from_dangling(storage_url: str) -
         gone = reg.act("ServicePlan.delete", id="pro")
         assert names(gone.events) == ["ServiceEntitlement.updated", "ServicePlan.deleted"]
         assert reg.get("ServiceEntitlement", "e1").plan is None
+
+
+def test_cascades_chain_deep_and_stop_at_a_loop(links: Registry) -> None:
+    make(links, "Folder", "f0", name="0")
+    for depth in range(1, 20):  # deeper than nested acts may go (8)
+        make(links, "Folder", f"f{depth}", name=str(depth), parent=f"f{depth - 1}")
+    gone = links.act("Folder.delete", id="f0")
+    assert len(gone.events) == 20 and links.list("Folder") == []
+    # Two entities cascading into each other: each deleted once.
+    make(links, "Ring", "r1")
+    make(links, "Bell", "b1", peer="r1")
+    links.act("Ring.update", id="r1", data={"peer": "b1"})
+    gone = links.act("Ring.delete", id="r1")
+    assert names(gone.events) == ["Bell.deleted", "Ring.deleted"]
+    assert links.list("Ring") == links.list("Bell") == []

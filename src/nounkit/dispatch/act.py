@@ -24,6 +24,7 @@ from nounkit.dispatch.read import (
     entities,
     fill_read_time,
     query_page,
+    related_names,
     related_scope,
 )
 from nounkit.dispatch.resolve import resolve_action
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_ATTEMPTS", "ActResult", "Dispatcher", "new_id", "run_act"]
 
 MAX_ATTEMPTS = 5  # a stale version retries the whole act this many times before Conflict
+MAX_CASCADE = 64  # how deep onDelete: cascade may chain in one delete
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,10 @@ class _Run:
     expected_version: int | None = None
     # The version this run (its nested acts included) last wrote, by (noun, id); None: deleted.
     written: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    # The entities whose deletes are settling what links to them, and how deep cascades go:
+    # two nouns cascading into each other stop at the first entity met twice.
+    releasing: set[tuple[str, str]] = field(default_factory=set)
+    cascades: int = 0
 
     # -- reads inside the transaction ----------------------------------------------------------
 
@@ -274,6 +280,26 @@ class _Run:
                         ],
                     )
                 entity_id, current = "", {}
+                reads = {
+                    name
+                    for expression in (
+                        *(r.expression for r in action.requires),
+                        *action.sets.values(),
+                        *(c for _, c in action.emit),
+                    )
+                    for name in expression.names
+                } - {"input"}
+                if reads:  # its conditions read an entity: without one they would all hold
+                    raise ValidationError(
+                        noun.name,
+                        [
+                            FieldError(
+                                "id",
+                                f"{noun.name}.{action.name} reads the {noun.singular}'s "
+                                f"{', '.join(sorted(reads))}: give the id",
+                            )
+                        ],
+                    )
             else:
                 record = self.tx.get(noun.name, id, self.tenant)
                 if record is None:
@@ -366,10 +392,12 @@ class _Run:
                 raise _StaleVersion(exc) from exc
             self.written[(noun.name, entity_id)] = None
             before = self._validate(noun, current, entity_id)
-            self._events(noun, action, ctx, entity_id, record.version, inputs, {})
+            # A delete's emit conditions read the entity as it was.
+            gone = before.model_dump(by_alias=True) if action.emit else None
+            self._events(noun, action, ctx, entity_id, record.version, inputs, {}, gone)
             return before, entity_id, record.version
         if not candidate:  # a custom action on no entity: only its events
-            self._events(noun, action, ctx, entity_id, 0, inputs, {})
+            self._events(noun, action, ctx, entity_id, 0, inputs, {}, {} if action.emit else None)
             return None, entity_id, 0
         self._check_lifecycle(noun, action, current, candidate, entity_id)
         choose = (
@@ -485,6 +513,7 @@ class _Run:
         )
         if not links:
             return
+        self.releasing.add((noun.name, entity_id))
         found: list[tuple[str, RelationshipDef, list[Record]]] = []
         for source, rel in links:
             where: dict[str, Any] = {
@@ -510,12 +539,21 @@ class _Run:
             wanted = "delete" if rel.on_delete == "cascade" else "update"
             action = next(a for a in target.actions.values() if a.kind == wanted)
             for linked in records:
-                if (source, linked.id) in self.written and self.written[
-                    (source, linked.id)
-                ] is None:
-                    continue  # already deleted by an earlier cascade of this act
+                key = (source, linked.id)
+                if key in self.releasing or (key in self.written and self.written[key] is None):
+                    continue  # being deleted, or deleted already, by this very act
                 if rel.on_delete == "cascade":
-                    self.nested(action.name, id=linked.id, data=None, noun=source)
+                    if self.cascades >= MAX_CASCADE:
+                        raise Conflict(
+                            f"{noun.name} {entity_id!r}: deleting it cascades more than "
+                            f"{MAX_CASCADE} links deep (through {source}.{rel.name}); delete "
+                            "the far end of the chain first"
+                        )
+                    self.cascades += 1
+                    try:
+                        self.perform(target, action, linked.id, None)
+                    finally:
+                        self.cascades -= 1
                 else:
                     fresh = self.tx.get(source, linked.id, self.tenant)
                     if fresh is None:
@@ -556,19 +594,70 @@ class _Run:
     ) -> dict[str, Any]:
         """The values declared expressions read: the stored entity (dates as dates, its
         derived lists when they are read), or on a create the fields as given."""
+        into = self.schema.memo(
+            f"act.into:{noun.name}.{action.name}",
+            lambda: related_names(
+                noun, [*(r.expression for r in action.requires), *action.sets.values()]
+            ),
+        )
         if not current:
-            return dict(fields)
+            given = self._given(noun, fields)
+            if into:
+                return related_scope(self.schema, noun, given, into, self.tx, self.tenant)
+            return given
         derived = self.schema.derived_relationships(noun.name)
         reads, as_stored = self.schema.memo(
             f"act.reads:{noun.name}.{action.name}", lambda: _reads(noun, action, derived)
         )
         if as_stored:  # what they read is stored as its Python value: no model needed
             return dict(current)
-        if derived and not reads.isdisjoint(derived):
+        late = {n for n, p in noun.properties.items() if p.read_time}
+        if not reads.isdisjoint(derived) or not reads.isdisjoint(late):
+            # Derived lists and read-time values are read as any read reads them.
             entity = entities(self.schema, noun, [current], self.tx, self.tenant)[0]
         else:
             entity = self._validate(noun, current, entity_id)
-        return entity.model_dump(by_alias=True)
+        values = entity.model_dump(by_alias=True)
+        if into:
+            return related_scope(self.schema, noun, values, into, self.tx, self.tenant)
+        return values
+
+    def _after_scope(
+        self,
+        noun: NounDef,
+        action: ActionDef,
+        values: Mapping[str, Any],
+        transition: TransitionDef | None,
+    ) -> Mapping[str, Any]:
+        """The entity after the action, with the related entities its ``emit`` or ``to``
+        conditions read into (``org.status``), read in this transaction."""
+        conditions = (
+            [c for _, c in action.emit] if transition is None else [*(transition.conditions or ())]
+        )
+        reads = related_names(noun, conditions)
+        if not reads:
+            return values
+        return related_scope(self.schema, noun, values, reads, self.tx, self.tenant)
+
+    def _given(self, noun: NounDef, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """What a create's expressions read: the fields given, over the defaults, the
+        initial state and the tenant, dates read as dates (the entity is not whole yet,
+        so it cannot be validated before its set: fills it)."""
+        values: dict[str, Any] = {
+            name: prop.default
+            for name, prop in noun.properties.items()
+            if prop.has_default and prop.computed is None
+        }
+        if noun.lifecycle is not None:
+            values[noun.lifecycle.property] = noun.lifecycle.initial
+        if noun.tenant is not None and self.tenant is not None:
+            values[noun.tenant] = self.tenant
+        for name, value in fields.items():
+            prop = noun.properties.get(name)
+            if prop is not None and not prop.array and isinstance(value, str):
+                value = _temporal(prop.type, value)
+            values[name] = value
+        return values
 
     def _holds(
         self, noun: NounDef, expression: Any, scope: Mapping[str, Any], at: str, entity_id: str
@@ -633,7 +722,7 @@ class _Run:
                 name
                 for name in action.input
                 if name not in action.sets
-                and name not in ("id", lifecycle)
+                and name not in ("id", lifecycle, noun.tenant)
                 and (
                     (name in noun.properties and noun.properties[name].computed is None)
                     or (name in noun.relationships and name not in derived)
@@ -790,7 +879,8 @@ class _Run:
                 candidate[name] = _jsonable(values[name])
             if choose is not None:
                 assert noun.lifecycle is not None
-                state = self._choose(noun, action, choose, {**values, "input": inputs or {}},
+                scope = self._after_scope(noun, action, values, choose)
+                state = self._choose(noun, action, choose, {**scope, "input": inputs or {}},
                                      entity_id)  # fmt: skip
                 candidate[noun.lifecycle.property] = values[noun.lifecycle.property] = state
             if noun.computed_order or behaving or choose is not None:
@@ -799,9 +889,7 @@ class _Run:
             rules = [
                 (i, r) for i, r in enumerate(noun.rules) if r.applies(action.name, action.kind)
             ]
-            reads = frozenset().union(*(r.expression.names for _, r in rules)) & set(
-                noun.relationships
-            )
+            reads = related_names(noun, (r.expression for _, r in rules))
             # Rules reading related entities (customer.status) read them in this act's
             # transaction: what it and its nested acts wrote so far.
             scope = (
@@ -937,7 +1025,7 @@ class _Run:
         if action.emit and after is not None:
             # The action's own event first, then each declared one whose condition holds
             # over the entity after it, in declared order; then what the handler emitted.
-            scope = {**after, "input": inputs}
+            scope = {**self._after_scope(noun, action, after, None), "input": inputs}
             for event, condition in action.emit:
                 if self._holds(noun, condition, scope, f"{action.name}.emit.{event}", entity_id):
                     emitted.append((event, given, {}))
@@ -1020,6 +1108,19 @@ _AS_STORED = frozenset(
 )
 
 
+def _temporal(kind: str, text: str) -> Any:
+    """A date or datetime given as text, read as one (left as text when it is none)."""
+    try:
+        if kind == "date":
+            return date.fromisoformat(text)
+        if kind == "datetime":
+            moment = datetime.fromisoformat(text)
+            return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    except ValueError:
+        pass  # validation reports it, naming the field
+    return text
+
+
 def _reads(
     noun: NounDef, action: ActionDef, derived: Mapping[str, Any]
 ) -> tuple[frozenset[str], bool]:
@@ -1035,7 +1136,8 @@ def _reads(
         or (name in noun.relationships and name not in derived)
         or name == "input"
         for name in reads
-    )  # fmt: skip
+    ) and not related_names(noun, [*(r.expression for r in action.requires),
+                                   *action.sets.values()])  # fmt: skip
     return reads, plain
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +12,14 @@ if TYPE_CHECKING:
     from nounkit.language.spec import NounDef
     from nounkit.storage.base import Page, Query, Transaction
 
-__all__ = ["check_derived", "entities", "fill_read_time", "query_page", "related_scope"]
+__all__ = [
+    "check_derived",
+    "entities",
+    "fill_read_time",
+    "query_page",
+    "related_names",
+    "related_scope",
+]
 
 # How many ids one related read asks for at once: a long page is read in a few
 # statements, never one per entity, and no statement grows past what SQL takes.
@@ -157,6 +164,17 @@ def fill_read_time(
                 ) from exc
 
 
+def related_names(noun: NounDef, expressions: Iterable[Any]) -> frozenset[str]:
+    """The relationships ``expressions`` read into (``team.status``, ``sum(people.spend)``,
+    ``count(people, status == 'a')``): their related entities must be read for them. A
+    relationship read as itself (its id, its list of ids) needs nothing more."""
+    found: set[str] = set()
+    for expression in expressions:
+        found.update(path.split(".", 1)[0] for path in expression.paths if "." in path)
+        found.update(scope.items.split(".", 1)[0] for scope in expression.scopes)
+    return frozenset(found & set(noun.relationships))
+
+
 def related_scope(
     schema: Schema,
     noun: NounDef,
@@ -215,7 +233,9 @@ def _plan(
             link is not None
             and rel_name not in reads
             and all(
-                a.condition is not False and _numeric(schema.noun(link[0]), a.property)
+                a.condition is not False
+                and _numeric(schema.noun(link[0]), a.property)
+                and _pushable(schema.noun(link[0]), a.condition)
                 for _, a in wanted
             )
         ):
@@ -223,6 +243,36 @@ def _plan(
         else:
             reads.add(rel_name)
     return pushed, reads
+
+
+_LITERAL_KINDS = {
+    bool: {"boolean"},
+    str: {"string", "text", "markdown", "url", "email", "uuid"},
+    int: {"number", "integer"},
+    float: {"number", "integer"},
+}
+
+
+def _pushable(source: NounDef, where: Any) -> bool:
+    """Whether a condition's where means in storage what it means in an expression:
+    comparisons of scalar properties (no lists, no dates, no read-time values) with
+    literals of their own kind; anything else is worked out over the items here."""
+    if where is None:
+        return True
+    if not isinstance(where, Mapping):
+        return False
+    for key, value in where.items():
+        if key in ("$and", "$or"):
+            if not all(_pushable(source, part) for part in value):
+                return False
+            continue
+        prop = source.properties.get(key)
+        if prop is None or prop.array or prop.read_time or prop.is_value:
+            return False
+        literal = next(iter(value.values())) if isinstance(value, Mapping) else value
+        if prop.type not in _LITERAL_KINDS.get(type(literal), set()):
+            return False
+    return True
 
 
 def _numeric(source: NounDef, prop: str | None) -> bool:

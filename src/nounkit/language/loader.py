@@ -364,6 +364,7 @@ class _Checker:
         self._check_names(nouns)
         self._check_links(nouns)
         self._check_related_reads(nouns)
+        self._check_derived_sets(nouns)
         return nouns
 
     def _declare(self, document: YamlDocument) -> list[_Source]:
@@ -1208,6 +1209,9 @@ class _Checker:
             hint = "drop `set:`, or use requires: to refuse the delete"
         elif target == "id":
             problem, hint = "an id cannot change", "drop it from `set:`"
+        elif target == _get(src.data, "tenant"):
+            problem = f"{target!r} is the noun's tenant: it is always the caller's tenant"
+            hint = "drop it from `set:`; an act runs inside the caller's tenant"
         elif lifecycle is not None and target == lifecycle:
             problem = f"{target!r} is the lifecycle's property: it changes through `to:`"
             hint = "give the transition a `to:` mapping of states to conditions"
@@ -2200,6 +2204,28 @@ class _Checker:
                     continue  # external, or itself broken and reported already
                 self._check_backref(src, noun, rel, target)
 
+    def _check_derived_sets(self, nouns: Mapping[str, NounDef]) -> None:
+        """A derived to-many list is read from its inverse: an action cannot set it."""
+        derived = derived_relationships(nouns)
+        for noun in nouns.values():
+            src = self.declared.get(noun.name)
+            lists = derived.get(noun.name, {})
+            if src is None or not lists:
+                continue
+            for action in noun.actions.values():
+                for target in action.sets:
+                    if target in lists:
+                        source, inverse = lists[target]
+                        self.report(
+                            src,
+                            (*src.action_paths.get(action.name, ("actions", action.name)),
+                             "set", target),
+                            Code.BAD_SET,
+                            f"{target!r} is read from {source}.{inverse}: it cannot be set here",
+                            f"set {inverse} on each {source} instead",
+                            key=True,
+                        )  # fmt: skip
+
     def _check_related_reads(self, nouns: Mapping[str, NounDef]) -> None:
         """What a read-time value reads through a relationship: a to-one's target
         properties (``customer.status``), a to-many's items (``count(customers,
@@ -2225,6 +2251,8 @@ class _Checker:
                         did_you_mean(step, target.properties)
                         or f"{rel.target} has " + ", ".join(target.properties),
                     )
+                elif target.properties[step].read_time:
+                    self._related_read_time(src, at, rel.target, step)
             for scope in expr.scopes:
                 rel = links.get(scope.items)
                 if rel is None or rel.target not in nouns:
@@ -2232,7 +2260,9 @@ class _Checker:
                 target = nouns[rel.target]
                 for path in sorted(scope.paths):
                     step = path.split(".", 1)[0]
-                    if step not in target.properties:
+                    if step in target.properties and target.properties[step].read_time:
+                        self._related_read_time(src, at, rel.target, step)
+                    elif step not in target.properties:
                         self.report(
                             src,
                             at,
@@ -2242,6 +2272,15 @@ class _Checker:
                             did_you_mean(step, target.properties)
                             or f"{rel.target} has " + ", ".join(target.properties),
                         )
+
+    def _related_read_time(self, src: _Source, at: Path, noun: str, name: str) -> None:
+        self.report(
+            src,
+            at,
+            Code.STORED_READS_RELATED,
+            f"expression reads {noun}.{name}, which {noun} itself works out at read time",
+            f"read what {noun}.{name} is computed from instead",
+        )
 
     def _check_on_delete(
         self,
@@ -2261,6 +2300,12 @@ class _Checker:
                 f"{rel.target} changes nothing stored here"
             )
             hint = f"put onDelete on {'.'.join(derived[rel.name])} instead"
+        elif rel.on_delete == "cascade" and rel.many:
+            problem = (
+                f"{rel.name!r} is a list: deleting one of its {rel.target}s would delete the "
+                f"whole {noun.name}"
+            )
+            hint = "use onDelete: nullify to take the id out of the list, or restrict"
         elif rel.on_delete == "nullify" and rel.required:
             problem = f"{rel.name!r} is required: it cannot be cleared"
             hint = "declare `required: false`, or use onDelete: restrict or cascade"

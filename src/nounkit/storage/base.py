@@ -175,7 +175,8 @@ def finish(function: str, value: Any) -> Any:
 
 
 def plain(value: Any) -> Any:
-    """A number as JSON reads it: a Decimal (PostgreSQL's numeric) as an int or float."""
+    """A number as JSON reads it: a Decimal (PostgreSQL's numeric, over integers) as an
+    int, or a float when it has a fraction (an average)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value

@@ -680,6 +680,10 @@ class _PgTransaction(Transaction):
                 text, params = compile_where(cond, DIALECT)
                 only, column_params = f" FILTER (WHERE {text})", [*column_params, *params]
             target = "*" if prop is None else DIALECT.field(fields[prop])
+            if prop is not None and definition.properties[prop].type == "number":
+                # In floating point, as JSON numbers are added everywhere else: numeric
+                # would be exact, and disagree with the other backends (0.1 + 0.2).
+                target = f"({target})::float8"
             columns.append(f"{_SQL_AGGREGATES[function]}({target}){only}")
         for start in range(0, len(owners), IN_CHUNK):
             chunk = list(owners[start : start + IN_CHUNK])

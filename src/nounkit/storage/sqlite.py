@@ -593,11 +593,14 @@ class _SQLiteTransaction(Transaction):
             columns.append(f"{_SQL_AGGREGATES[function]}({target}){only}")
         for start in range(0, len(owners), IN_CHUNK):
             chunk = list(owners[start : start + IN_CHUNK])
-            rows = self.run(
-                f'SELECT {key}, {", ".join(columns)} FROM "{table}" WHERE tenant = ? AND '
-                f"{key} IN ({', '.join('?' * len(chunk))}) GROUP BY {key}",
-                [*column_params, tenant or "", *chunk],
-            )
+            try:
+                rows = self.run(
+                    f'SELECT {key}, {", ".join(columns)} FROM "{table}" WHERE tenant = ? AND '
+                    f"{key} IN ({', '.join('?' * len(chunk))}) GROUP BY {key}",
+                    [*column_params, tenant or "", *chunk],
+                ).fetchall()
+            except sqlite3.Error as exc:  # a sum past 64 bits, say
+                raise self.store._failure(exc) from exc
             for row in rows:
                 found[row[0]] = [
                     finish(function, value)
