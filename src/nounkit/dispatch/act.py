@@ -149,6 +149,8 @@ class _Run:
     # two nouns cascading into each other stop at the first entity met twice.
     releasing: set[tuple[str, str]] = field(default_factory=set)
     cascades: int = 0
+    # Conditions of a transition's `to` already read over an entity after its action.
+    held: dict[tuple[str, str, str], bool | None] = field(default_factory=dict)
 
     # -- reads inside the transaction ----------------------------------------------------------
 
@@ -631,10 +633,17 @@ class _Run:
     ) -> Mapping[str, Any]:
         """The entity after the action, with the related entities its ``emit`` or ``to``
         conditions read into (``org.status``), read in this transaction."""
-        conditions = (
-            [c for _, c in action.emit] if transition is None else [*(transition.conditions or ())]
-        )
-        reads = related_names(noun, conditions)
+        which = "emit" if transition is None else "to"
+
+        def find() -> frozenset[str]:
+            conditions = (
+                [c for _, c in action.emit]
+                if transition is None
+                else list(transition.conditions or ())
+            )
+            return related_names(noun, conditions)
+
+        reads = self.schema.memo(f"act.after:{noun.name}.{action.name}.{which}", find)
         if not reads:
             return values
         return related_scope(self.schema, noun, values, reads, self.tx, self.tenant)
@@ -742,7 +751,15 @@ class _Run:
         """The first target whose condition holds over the entity after the action."""
         assert transition.conditions is not None
         for state, condition in zip(transition.targets, transition.conditions, strict=True):
-            if self._holds(noun, condition, scope, f"{action.name}.to.{state}", entity_id):
+            held = self._holds(noun, condition, scope, f"{action.name}.to.{state}", entity_id)
+            # An emit with the very same condition (exhausted, say) reads the same entity
+            # after the action, unless it reads the state just chosen: kept for _events.
+            assert noun.lifecycle is not None
+            if noun.lifecycle.property not in condition.names and any(
+                c.source == condition.source for _, c in action.emit
+            ):  # read again in this act's _events, with nothing run in between
+                self.held[(noun.name, entity_id, condition.source)] = held
+            if held:
                 return state
         assert noun.lifecycle is not None
         tried = "; ".join(
@@ -889,7 +906,10 @@ class _Run:
             rules = [
                 (i, r) for i, r in enumerate(noun.rules) if r.applies(action.name, action.kind)
             ]
-            reads = related_names(noun, (r.expression for _, r in rules))
+            reads = self.schema.memo(
+                f"act.rules:{noun.name}.{action.name}",
+                lambda: related_names(noun, (r.expression for _, r in rules)),
+            )
             # Rules reading related entities (customer.status) read them in this act's
             # transaction: what it and its nested acts wrote so far.
             scope = (
@@ -1027,7 +1047,11 @@ class _Run:
             # over the entity after it, in declared order; then what the handler emitted.
             scope = {**self._after_scope(noun, action, after, None), "input": inputs}
             for event, condition in action.emit:
-                if self._holds(noun, condition, scope, f"{action.name}.emit.{event}", entity_id):
+                held = self.held.pop((noun.name, entity_id, condition.source), None)
+                if held is None:
+                    at = f"{action.name}.emit.{event}"
+                    held = self._holds(noun, condition, scope, at, entity_id)
+                if held:
                     emitted.append((event, given, {}))
         emitted += [(event, _jsonable(data), {}) for event, data in ctx.emitted]
         for event, data, diff in emitted:
