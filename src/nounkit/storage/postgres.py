@@ -79,6 +79,7 @@ from nounkit.storage.rules import (
 )
 from nounkit.storage.sqlnames import index_name, table_name
 from nounkit.storage.sqlwhere import (
+    aggregate_columns,
     checked_key,
     compile_order,
     compile_where,
@@ -136,10 +137,6 @@ def _typed(field: Field, text: str) -> str:
 
 def _array(node: str) -> str:
     return f"CASE jsonb_typeof({node}) WHEN 'array' THEN {node} ELSE '[]'::jsonb END"
-
-
-# The only aggregate words ever inlined into SQL.
-_SQL_AGGREGATES = {"count": "count", "sum": "sum", "avg": "avg", "min": "min", "max": "max"}
 
 
 class _Dialect:
@@ -670,21 +667,11 @@ class _PgTransaction(Transaction):
         if table is None or not owners:
             return found
         key = DIALECT.field(link_field(definition, by))
-        fields = fields_of(definition)
-        columns: list[str] = []
-        column_params: list[Any] = []
-        for function, prop, where in measures:
-            only = ""
-            cond = plan_count(definition, where) if where else None
-            if cond is not None:
-                text, params = compile_where(cond, DIALECT)
-                only, column_params = f" FILTER (WHERE {text})", [*column_params, *params]
-            target = "*" if prop is None else DIALECT.field(fields[prop])
-            if prop is not None and definition.properties[prop].type == "number":
-                # In floating point, as JSON numbers are added everywhere else: numeric
-                # would be exact, and disagree with the other backends (0.1 + 0.2).
-                target = f"({target})::float8"
-            columns.append(f"{_SQL_AGGREGATES[function]}({target}){only}")
+        # In floating point, as JSON numbers are added everywhere else: numeric would
+        # be exact, and disagree with the other backends (0.1 + 0.2).
+        columns, column_params = aggregate_columns(
+            definition, measures, DIALECT, lambda expr: f"({expr})::float8"
+        )
         for start in range(0, len(owners), IN_CHUNK):
             chunk = list(owners[start : start + IN_CHUNK])
             statement = sql.SQL(

@@ -47,7 +47,6 @@ from nounkit.storage.query import (
     Plan,
     datetime_fields,
     declared_indexes,
-    fields_of,
     indexed_fields,
     instant_keys,
     link_field,
@@ -66,6 +65,7 @@ from nounkit.storage.rules import (
 )
 from nounkit.storage.sqlnames import index_name, table_name
 from nounkit.storage.sqlwhere import (
+    aggregate_columns,
     checked_key,
     compile_order,
     compile_where,
@@ -100,10 +100,6 @@ _ENTITY_TABLE = (
     " PRIMARY KEY (tenant, id))"
 )
 _EVENT_COLUMNS = "seq, name, noun, entity_id, action, version, time, actor, tenant, input, changes"
-
-
-# The only aggregate words ever inlined into SQL.
-_SQL_AGGREGATES = {"count": "count", "sum": "sum", "avg": "avg", "min": "min", "max": "max"}
 
 
 def _json_path(names: Sequence[str]) -> str:
@@ -580,17 +576,7 @@ class _SQLiteTransaction(Transaction):
         if table is None or not owners:
             return found
         key = DIALECT.field(link_field(definition, by))
-        fields = fields_of(definition)
-        columns: list[str] = []
-        column_params: list[Any] = []
-        for function, prop, where in measures:
-            only = ""
-            cond = plan_count(definition, where) if where else None
-            if cond is not None:
-                text, params = compile_where(cond, DIALECT)
-                only, column_params = f" FILTER (WHERE {text})", [*column_params, *params]
-            target = "*" if prop is None else DIALECT.field(fields[prop])
-            columns.append(f"{_SQL_AGGREGATES[function]}({target}){only}")
+        columns, column_params = aggregate_columns(definition, measures, DIALECT)
         for start in range(0, len(owners), IN_CHUNK):
             chunk = list(owners[start : start + IN_CHUNK])
             try:

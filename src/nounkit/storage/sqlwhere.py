@@ -18,11 +18,23 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from nounkit.errors import QueryError
+from nounkit.language.spec import NounDef
 from nounkit.storage.base import IN_CHUNK
-from nounkit.storage.query import AllOf, AnyOf, Cond, ElemMatch, Field, Leaf, SortKey
+from nounkit.storage.query import (
+    AllOf,
+    AnyOf,
+    Cond,
+    ElemMatch,
+    Field,
+    Leaf,
+    SortKey,
+    fields_of,
+    plan_count,
+)
 
 __all__ = [
     "Dialect",
+    "aggregate_columns",
     "checked_key",
     "compile_order",
     "compile_where",
@@ -237,3 +249,34 @@ def read_related(
         for ids in by_owner.values():
             ids.sort()
     return found
+
+
+# The only aggregate words ever inlined into SQL.
+_AGGREGATES = frozenset({"count", "sum", "avg", "min", "max"})
+
+
+def aggregate_columns(
+    noun: NounDef,
+    measures: Sequence[tuple[str, str | None, Any]],
+    dialect: Dialect,
+    number: Callable[[str], str] = lambda expr: expr,
+) -> tuple[list[str], list[Any]]:
+    """The select-list terms of a grouped aggregate, one per measure (a condition as a
+    FILTER clause), and their parameters in order; ``number`` wraps a number field's
+    expression (PostgreSQL adds them as float8, as JSON numbers are added elsewhere)."""
+    fields = fields_of(noun)
+    columns: list[str] = []
+    params: list[Any] = []
+    for function, prop, where in measures:
+        if function not in _AGGREGATES:
+            raise QueryError(f"{function!r} is no aggregate storage works out")
+        only = ""
+        cond = plan_count(noun, where) if where else None
+        if cond is not None:
+            text, found = compile_where(cond, dialect)
+            only, params = f" FILTER (WHERE {text})", [*params, *found]
+        target = "*" if prop is None else dialect.field(fields[prop])
+        if prop is not None and noun.properties[prop].type == "number":
+            target = number(target)
+        columns.append(f"{function}({target}){only}")
+    return columns, params
