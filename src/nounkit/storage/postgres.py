@@ -43,7 +43,6 @@ from psycopg.types.json import Jsonb
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
-    IN_CHUNK,
     Event,
     Measure,
     NewEvent,
@@ -52,8 +51,6 @@ from nounkit.storage.base import (
     Record,
     Storage,
     Transaction,
-    finish,
-    fold,
 )
 from nounkit.storage.query import (
     Cond,
@@ -85,6 +82,7 @@ from nounkit.storage.sqlwhere import (
     compile_where,
     list_steps,
     path_names,
+    read_aggregates,
     read_related,
     sql_name,
 )
@@ -662,27 +660,22 @@ class _PgTransaction(Transaction):
     ) -> dict[str, list[Any]]:
         definition = noun_def(self.store.nouns, noun)
         table = self._table(noun)
-        empty = [fold(function, []) for function, _, _ in measures]
-        found: dict[str, list[Any]] = {owner: list(empty) for owner in owners}
-        if table is None or not owners:
-            return found
-        key = DIALECT.field(link_field(definition, by))
+        if table is None:  # no records of that noun yet
+            return read_aggregates(measures, owners, lambda chunk: ())
+        key = _sql(DIALECT.field(link_field(definition, by)))
         # In floating point, as JSON numbers are added everywhere else: numeric would
         # be exact, and disagree with the other backends (0.1 + 0.2).
         columns, column_params = aggregate_columns(
             definition, measures, DIALECT, lambda expr: f"({expr})::float8"
         )
-        for start in range(0, len(owners), IN_CHUNK):
-            chunk = list(owners[start : start + IN_CHUNK])
-            statement = sql.SQL(
-                "SELECT {}, {} FROM {} WHERE tenant = %s AND {} = ANY(%s) GROUP BY {}"
-            ).format(_sql(key), _sql(", ".join(columns)), table, _sql(key), _sql(key))
-            for row in self.run(statement, [*column_params, tenant or "", chunk]):
-                found[row[0]] = [
-                    finish(function, value)
-                    for (function, _, _), value in zip(measures, row[1:], strict=True)
-                ]
-        return found
+        statement = sql.SQL(
+            "SELECT {}, {} FROM {} WHERE tenant = %s AND {} = ANY(%s) GROUP BY {}"
+        ).format(key, _sql(", ".join(columns)), table, key, key)
+        return read_aggregates(
+            measures,
+            owners,
+            lambda chunk: self.run(statement, [*column_params, tenant or "", list(chunk)]),
+        )
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
         cond = plan_count(noun_def(self.store.nouns, noun), where)

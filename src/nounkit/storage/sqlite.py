@@ -30,7 +30,6 @@ from typing import Any
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
-    IN_CHUNK,
     Event,
     Measure,
     NewEvent,
@@ -39,8 +38,6 @@ from nounkit.storage.base import (
     Record,
     Storage,
     Transaction,
-    finish,
-    fold,
 )
 from nounkit.storage.query import (
     Field,
@@ -71,6 +68,7 @@ from nounkit.storage.sqlwhere import (
     compile_where,
     list_steps,
     path_names,
+    read_aggregates,
     read_related,
     sql_name,
 )
@@ -571,28 +569,22 @@ class _SQLiteTransaction(Transaction):
     ) -> dict[str, list[Any]]:
         definition = noun_def(self.store.nouns, noun)
         table = self._table(noun)
-        empty = [fold(function, []) for function, _, _ in measures]
-        found: dict[str, list[Any]] = {owner: list(empty) for owner in owners}
-        if table is None or not owners:
-            return found
+        if table is None:  # no records of that noun yet
+            return read_aggregates(measures, owners, lambda chunk: ())
         key = DIALECT.field(link_field(definition, by))
         columns, column_params = aggregate_columns(definition, measures, DIALECT)
-        for start in range(0, len(owners), IN_CHUNK):
-            chunk = list(owners[start : start + IN_CHUNK])
+
+        def run(chunk: Sequence[str]) -> list[Any]:
             try:
-                rows = self.run(
+                return self.run(
                     f'SELECT {key}, {", ".join(columns)} FROM "{table}" WHERE tenant = ? AND '
                     f"{key} IN ({', '.join('?' * len(chunk))}) GROUP BY {key}",
                     [*column_params, tenant or "", *chunk],
                 ).fetchall()
             except sqlite3.Error as exc:  # a sum past 64 bits, say
                 raise self.store._failure(exc) from exc
-            for row in rows:
-                found[row[0]] = [
-                    finish(function, value)
-                    for (function, _, _), value in zip(measures, row[1:], strict=True)
-                ]
-        return found
+
+        return read_aggregates(measures, owners, run)
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
         cond = plan_count(noun_def(self.store.nouns, noun), where)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from nounkit.errors import QueryError
 from nounkit.language.spec import NounDef
-from nounkit.storage.base import IN_CHUNK
+from nounkit.storage.base import IN_CHUNK, finish, fold
 from nounkit.storage.query import (
     AllOf,
     AnyOf,
@@ -40,6 +40,7 @@ __all__ = [
     "compile_where",
     "list_steps",
     "path_names",
+    "read_aggregates",
     "read_related",
     "sql_name",
 ]
@@ -280,3 +281,22 @@ def aggregate_columns(
             target = number(target)
         columns.append(f"{function}({target}){only}")
     return columns, params
+
+
+def read_aggregates(
+    measures: Sequence[tuple[str, str | None, Any]],
+    owners: Sequence[str],
+    run: Callable[[Sequence[str]], Iterable[Sequence[Any]]],
+) -> dict[str, list[Any]]:
+    """``Transaction.aggregate`` from one grouped statement per chunk of owners:
+    ``run(chunk)`` gives ``(owner, value, ...)`` rows, one value per measure; owners with
+    no records get the empty aggregates (0 counts and sums, null otherwise)."""
+    empty = [fold(function, []) for function, _, _ in measures]
+    found: dict[str, list[Any]] = {owner: list(empty) for owner in owners}
+    for start in range(0, len(owners), IN_CHUNK):
+        for row in run(owners[start : start + IN_CHUNK]):
+            found[row[0]] = [
+                finish(function, value)
+                for (function, _, _), value in zip(measures, row[1:], strict=True)
+            ]
+    return found
