@@ -683,17 +683,8 @@ class _Run:
         self, noun: NounDef, action: ActionDef, scope: Mapping[str, Any], entity_id: str
     ) -> None:
         broken: list[FieldError] = []
-        for index, rule in enumerate(action.requires):
-            at = f"{action.name}.requires[{index}]"
-            try:
-                holds = rule.expression.evaluate(
-                    scope, now=self.now, actor=self.actor, tenant=self.tenant
-                )
-            except EvaluationError as exc:
-                broken.append(FieldError(at, f"cannot check {rule.check!r}: {exc}"))
-                continue
-            if holds is False:  # None: a missing optional value, and it holds, as rules do
-                broken.append(FieldError(at, rule.message or f"requires {rule.check!r}"))
+        rules = list(enumerate(action.requires))
+        self._check(rules, scope, f"{action.name}.", broken, section="requires")
         if broken:
             raise ValidationError(noun.name, broken, id=entity_id or None)
 
@@ -983,17 +974,26 @@ class _Run:
         values: Mapping[str, Any],
         prefix: str,
         broken: list[FieldError],
+        section: str = "rules",
     ) -> None:
-        """Each ``(index, rule)`` over one holder's values; what breaks joins ``broken``."""
+        """Each ``(index, rule)`` over one holder's values (rules, or an action's
+        ``requires``: ``section``); what breaks joins ``broken``."""
         for index, rule in rules:
-            at = f"{prefix}rules[{index}]"
+            at = f"{prefix}{section}[{index}]"
             try:
-                holds = rule.expression.evaluate(values, now=self.now)
+                holds = rule.expression.evaluate(
+                    values, now=self.now, actor=self.actor, tenant=self.tenant
+                )
             except EvaluationError as exc:
                 broken.append(FieldError(at, f"cannot check {rule.check!r}: {exc}"))
                 continue
             if holds is False:  # None: a missing optional value, and the rule holds
-                broken.append(FieldError(at, rule.message or f"rule {rule.check!r} does not hold"))
+                default = (
+                    f"rule {rule.check!r} does not hold"
+                    if section == "rules"
+                    else f"requires {rule.check!r}"
+                )
+                broken.append(FieldError(at, rule.message or default))
 
     def _check_links(
         self, noun: NounDef, stored: Mapping[str, Any], current: Mapping[str, Any], entity_id: str
