@@ -23,9 +23,11 @@ from nounkit.dispatch.read import (
     check_derived,
     entities,
     fill_read_time,
+    jsonable,
     query_page,
     related_names,
     related_scope,
+    stamp,
 )
 from nounkit.dispatch.resolve import resolve_action
 from nounkit.errors import (
@@ -78,10 +80,6 @@ class _StaleVersion(Exception):
         self.conflict = conflict
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 # How deep an act's data may nest (mappings and lists): deeper than any model needs, and
 # shallow enough that every layer walking it (validation, storage, events) stays in reach.
 MAX_NESTING = 64
@@ -103,18 +101,6 @@ def _too_deep(data: Any) -> str | None:
             elif isinstance(item, list | tuple):
                 pending.extend((v, depth + 1) for v in item)
     return None
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return _stamp(value) if value.tzinfo is not None else _stamp(value.replace(tzinfo=UTC))
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -335,7 +321,7 @@ class _Run:
             self._set(noun, action, scope, candidate, entity_id)
         for name in self._writes_input(noun, action):
             if name in inputs and (candidate or kind == "create"):
-                candidate[name] = _jsonable(inputs[name])
+                candidate[name] = jsonable(inputs[name])
         ctx = ActionContext(self, noun, action, entity_id or None)
         chose = False  # whether the handler set the lifecycle's state itself
         if handler is not None:
@@ -413,7 +399,7 @@ class _Run:
         }
         changes.update({k: {"old": v, "new": None} for k, v in current.items() if k not in stored})
         version = record.version if record is not None else 0
-        now = _stamp(self.now)
+        now = stamp(self.now)
         if record is None:
             version = 1
             self.tx.insert(Record(noun.name, entity_id, self.tenant, 1, stored, now, now))
@@ -707,7 +693,7 @@ class _Run:
                     [FieldError(f"{action.name}.set.{name}", f"cannot compute: {exc}")],
                     id=entity_id or None,
                 ) from exc
-            candidate[name] = _jsonable(value)
+            candidate[name] = jsonable(value)
 
     def _writes_input(self, noun: NounDef, action: ActionDef) -> tuple[str, ...]:
         """The inputs named like a property (or a stored link) that ``set`` does not name:
@@ -835,7 +821,7 @@ class _Run:
                 ],
                 id=entity_id or None,
             )
-        candidate.update(_jsonable(dict(changes)))
+        candidate.update(jsonable(dict(changes)))
 
     def _validate(self, noun: NounDef, data: Mapping[str, Any], entity_id: str) -> Entity:
         model = self.schema.model(noun.name)
@@ -878,13 +864,13 @@ class _Run:
                 self._settle(noun, noun.properties, values, "", broken, entity_id)
                 for name in behaving:
                     if values.get(name) is not None:
-                        candidate[name] = _jsonable(values[name])
+                        candidate[name] = jsonable(values[name])
             order, late = self.schema.memo(f"act.order:{noun.name}", lambda: _orders(noun))
             self._compute(noun, noun.properties, order, values, "", entity_id)
             if late:  # read-time values: worked out here for the rules, never stored
                 fill_read_time(self.schema, noun, [values], self.tx, self.tenant, now=self.now)
             for name in noun.computed_order:
-                candidate[name] = _jsonable(values[name])
+                candidate[name] = jsonable(values[name])
             if choose is not None:
                 assert noun.lifecycle is not None
                 scope = self._after_scope(noun, action, values, choose)
@@ -1039,8 +1025,8 @@ class _Run:
         changes: dict[str, Any],
         after: Mapping[str, Any] | None = None,
     ) -> None:
-        time = _stamp(self.now)
-        given = _jsonable(dict(inputs))
+        time = stamp(self.now)
+        given = jsonable(dict(inputs))
         emitted = [(action.emits, given, changes)]
         if action.emit and after is not None:
             # The action's own event first, then each declared one whose condition holds
@@ -1053,7 +1039,7 @@ class _Run:
                     held = self._holds(noun, condition, scope, at, entity_id)
                 if held:
                     emitted.append((event, given, {}))
-        emitted += [(event, _jsonable(data), {}) for event, data in ctx.emitted]
+        emitted += [(event, jsonable(data), {}) for event, data in ctx.emitted]
         for event, data, diff in emitted:
             self.pending.append(
                 NewEvent(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,9 +17,11 @@ __all__ = [
     "check_derived",
     "entities",
     "fill_read_time",
+    "jsonable",
     "query_page",
     "related_names",
     "related_scope",
+    "stamp",
 ]
 
 # How many ids one related read asks for at once: a long page is read in a few
@@ -95,7 +98,7 @@ def entities(
         values = [e.model_dump(by_alias=True) for e in entities_]
         fill_read_time(schema, noun, values, tx, tenant)
         for data, worked in zip(filled, values, strict=True):
-            data.update({name: _stored_form(worked[name]) for name in late})
+            data.update({name: jsonable(worked[name]) for name in late})
     return [model.model_validate(data) for data in filled]
 
 
@@ -103,11 +106,21 @@ def _read_time(noun: NounDef) -> tuple[str, ...]:
     return tuple(n for n in noun.computed_order if noun.properties[n].read_time)
 
 
-def _stored_form(value: Any) -> Any:
-    from datetime import date, datetime
+def stamp(moment: datetime) -> str:
+    """An instant as storage writes it: ``2026-11-21T12:00:00.000000Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
-    if isinstance(value, datetime | date):
+
+def jsonable(value: Any) -> Any:
+    """Python values (dates, datetimes, nested) as they are stored; a naive datetime is UTC."""
+    if isinstance(value, datetime):
+        return stamp(value) if value.tzinfo is not None else stamp(value.replace(tzinfo=UTC))
+    if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -349,7 +362,7 @@ def query_page(
     values = [model.model_validate(dict(r.data)).model_dump(by_alias=True) for r in found]
     fill_read_time(schema, noun, values, tx, tenant)
     records = [
-        replace(r, data={**r.data, **{n: _stored_form(v[n]) for n in late if v[n] is not None}})
+        replace(r, data={**r.data, **{n: jsonable(v[n]) for n in late if v[n] is not None}})
         for r, v in zip(found, values, strict=True)
     ]
     return reference_query(records, plan)
