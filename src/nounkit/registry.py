@@ -318,16 +318,14 @@ class Registry:
         tenant: str | None = None,
     ) -> tuple[builtins.list[Entity], str | None]:
         """One page of entities and the cursor of the next (None at the end)."""
-        from nounkit.dispatch.read import check_derived, query_page
+        from nounkit.dispatch.read import check_derived, read_page
         from nounkit.storage.base import Query
 
         definition = self.noun(noun)
         check_derived(self.schema, definition, where, sort)
         query = Query(where=where, sort=sort, limit=limit, offset=offset, after=after)
         with self.storage.transaction(readonly=True) as tx:
-            found = query_page(self.schema, definition, query, tx, tenant)
-            entities = self.entities(definition, [r.data for r in found.records], tx, tenant)
-        return entities, found.cursor
+            return read_page(self.schema, definition, query, tx, tenant)
 
     def events(
         self,

@@ -24,7 +24,7 @@ from nounkit.dispatch.read import (
     entities,
     fill_read_time,
     jsonable,
-    query_page,
+    read_page,
     related_names,
     related_scope,
     stamp,
@@ -160,13 +160,9 @@ class _Run:
     ) -> list[Entity]:
         definition = self.schema.noun(noun)
         check_derived(self.schema, definition, where, sort)
-        page = query_page(
-            self.schema, definition, Query(where=where, sort=sort, limit=limit), self.tx,
-            self.tenant,
-        )  # fmt: skip
-        return entities(
-            self.schema, definition, [r.data for r in page.records], self.tx, self.tenant
-        )
+        query = Query(where=where, sort=sort, limit=limit)
+        found, _ = read_page(self.schema, definition, query, self.tx, self.tenant)
+        return found
 
     def _in_tenant(self) -> str:
         return f" in tenant {self.tenant!r}" if self.tenant is not None else ""

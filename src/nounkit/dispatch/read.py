@@ -1,32 +1,38 @@
-"""Stored records as entities: the compiled model, derived relationships filled in."""
+"""Stored records as entities: the compiled model, derived relationships and read-time
+values filled in.
+
+What an entity reads of other entities (its derived lists, the related entities and
+aggregates its read-time values read) is planned once per noun as storage
+:class:`~nounkit.storage.base.Extra` s, and read with the page that needs them:
+``Transaction.query_with`` gives the page and all of it in one statement on SQL storage.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from nounkit.storage.base import Extra, read_extras
 
 if TYPE_CHECKING:
     from nounkit.compiler.models import Entity
     from nounkit.compiler.schema import Schema
     from nounkit.language.spec import NounDef
-    from nounkit.storage.base import Page, Query, Transaction
+    from nounkit.storage.base import Query, Transaction
 
 __all__ = [
     "check_derived",
     "entities",
     "fill_read_time",
     "jsonable",
-    "query_page",
+    "read_page",
     "related_names",
     "related_scope",
     "stamp",
 ]
-
-# How many ids one related read asks for at once: a long page is read in a few
-# statements, never one per entity, and no statement grows past what SQL takes.
-_CHUNK = 500
 
 
 def check_derived(schema: Schema, noun: NounDef, where: Any, sort: Any) -> None:
@@ -72,6 +78,69 @@ def _refuse(
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Reads:
+    """What a noun's entities read of others, as extras, and where each answer goes."""
+
+    extras: tuple[Extra, ...]
+    lists: tuple[tuple[str, int], ...]  # a derived list: (its name, the extra of its ids)
+    related: tuple[tuple[str, int], ...]  # entities read: (relationship, the extra)
+    measures: tuple[tuple[str, int, int], ...]  # (value, aggregate key, the extra)
+    counts: tuple[tuple[str, int, int], ...]  # count(list): (value, key, the list's extra)
+    late: tuple[str, ...]  # the read-time values, in the order they are worked out
+
+
+def _reads(
+    schema: Schema, noun: NounDef, *, lists: bool, names: frozenset[str] | None = None
+) -> _Reads:
+    """The reads of ``noun``'s entities: its derived lists (``lists``) and what its
+    read-time values read, or (``names``) only the entities of those relationships."""
+    key = f"read.reads:{noun.name}:{lists}:{sorted(names) if names is not None else ''}"
+    return schema.memo(key, lambda: _plan_reads(schema, noun, lists, names))
+
+
+def _plan_reads(schema: Schema, noun: NounDef, lists: bool, names: frozenset[str] | None) -> _Reads:
+    derived = schema.derived_relationships(noun.name)
+    late = _read_time(noun) if names is None else ()
+    pushed, reads = _plan(schema, noun, late) if late else ({}, set())
+    if names is not None:
+        reads = set(names)
+    extras: list[Extra] = []
+    related: list[tuple[str, int]] = []
+    read_lists: dict[str, int] = {}
+    for name in sorted(reads & set(noun.relationships)):
+        rel = noun.relationships[name]
+        if name in derived:
+            source, inverse = derived[name]
+            read_lists[name] = len(extras)
+            extras.append(Extra("records", source, inverse))
+        else:
+            extras.append(Extra("targets" if rel.many else "target", rel.target, name))
+        related.append((name, len(extras) - 1))
+    list_extras: list[tuple[str, int]] = []
+    if lists:
+        for name, (source, inverse) in derived.items():
+            if name not in read_lists:
+                read_lists[name] = len(extras)
+                extras.append(Extra("ids", source, inverse))
+            list_extras.append((name, read_lists[name]))
+    measures: list[tuple[str, int, int]] = []
+    counts: list[tuple[str, int, int]] = []
+    for rel_name, wanted in pushed.items():
+        source, inverse = derived[rel_name]
+        for value, aggregate in wanted:
+            if aggregate.function == "count" and aggregate.condition is None and lists:
+                # The list is read anyway: its length is the count.
+                counts.append((value, aggregate.key, read_lists[rel_name]))
+                continue
+            measure = (aggregate.function, aggregate.property, aggregate.condition or None)
+            measures.append((value, aggregate.key, len(extras)))
+            extras.append(Extra("aggregate", source, inverse, measure))
+    return _Reads(
+        tuple(extras), tuple(list_extras), tuple(related), tuple(measures), tuple(counts), late
+    )
+
+
 def entities(
     schema: Schema,
     noun: NounDef,
@@ -79,27 +148,106 @@ def entities(
     tx: Transaction,
     tenant: str | None,
 ) -> list[Entity]:
-    """Stored records as models, derived relationships filled in: every derived list of
-    every record read at once (:meth:`Transaction.related`), not one per record."""
+    """Stored records as models, derived lists and read-time values filled in: what they
+    read of other entities read at once for every record (:func:`read_extras`), never
+    once per record."""
     model = schema.model(noun.name)
-    derived = schema.derived_relationships(noun.name)
-    late = _read_time(noun)
-    if not derived and not late:
+    reads = _reads(schema, noun, lists=True)
+    if not reads.extras and not reads.late:
         return [model.model_validate(dict(data)) for data in rows]
     filled = [dict(data) for data in rows]
-    if derived:
-        ids = [data["id"] for data in rows]
-        found = tx.related(list(derived.values()), ids, tenant)
-        lists = dict(zip(derived, found, strict=True))
-        for data in filled:
-            data.update({name: lists[name].get(data["id"], []) for name in derived})
-    if late:
-        entities_ = [model.model_validate(data) for data in filled]
-        values = [e.model_dump(by_alias=True) for e in entities_]
-        fill_read_time(schema, noun, values, tx, tenant)
-        for data, worked in zip(filled, values, strict=True):
-            data.update({name: jsonable(worked[name]) for name in late})
+    found = read_extras(tx, filled, reads.extras, tenant) if reads.extras else None
+    _fill(schema, noun, reads, filled, found)
     return [model.model_validate(data) for data in filled]
+
+
+def _fill(
+    schema: Schema,
+    noun: NounDef,
+    reads: _Reads,
+    filled: list[dict[str, Any]],
+    found: Sequence[Sequence[Any]] | None,
+) -> None:
+    """Stored data completed in place: derived lists, then read-time values (as stored)."""
+    extras = found if found is not None else [() for _ in filled]
+    for data, mine in zip(filled, extras, strict=True):
+        for name, index in reads.lists:
+            value = mine[index]
+            data[name] = (
+                [r["id"] for r in value] if reads.extras[index].kind == "records" else value
+            )
+    if reads.late:
+        model = schema.model(noun.name)
+        # Derived lists left out: an expression reads them as the related entities (or
+        # their aggregates), never as ids, and a long list is costly to validate twice.
+        lists = {name for name, _ in reads.lists}
+        values = [
+            model.model_validate(
+                {k: v for k, v in data.items() if k not in lists} if lists else data
+            ).model_dump(by_alias=True)
+            for data in filled
+        ]
+        _evaluate(schema, noun, reads, values, extras)
+        for data, worked in zip(filled, values, strict=True):
+            data.update({name: jsonable(worked[name]) for name in reads.late})
+
+
+def _evaluate(
+    schema: Schema,
+    noun: NounDef,
+    reads: _Reads,
+    values: list[dict[str, Any]],
+    found: Sequence[Sequence[Any]],
+    *,
+    now: Any = None,
+) -> None:
+    """Each read-time value of each of ``values`` (Python values), worked out in place
+    over what ``found`` read for it."""
+    from nounkit.errors import FieldError, ValidationError
+    from nounkit.language.expressions import EvaluationError
+
+    for entry, mine in zip(values, found, strict=True):
+        scope = _scope(schema, noun, reads, entry, mine)
+        given: dict[str, dict[int, Any]] = {}
+        for value, key, index in reads.measures:
+            given.setdefault(value, {})[key] = mine[index]
+        for value, key, index in reads.counts:
+            given.setdefault(value, {})[key] = len(mine[index])
+        for name in reads.late:
+            expression = noun.properties[name].computed
+            assert expression is not None
+            try:
+                entry[name] = scope[name] = expression.evaluate(
+                    scope, now=now, aggregates=given.get(name)
+                )
+            except EvaluationError as exc:
+                raise ValidationError(
+                    noun.name,
+                    [FieldError(name, f"cannot compute at read time: {exc}")],
+                    id=entry.get("id"),
+                ) from exc
+
+
+def _scope(
+    schema: Schema, noun: NounDef, reads: _Reads, entry: Mapping[str, Any], mine: Sequence[Any]
+) -> dict[str, Any]:
+    """``entry`` with each relationship read replaced by the related entities' values:
+    a to-one's entity (or None), a to-many's list."""
+    scope = dict(entry)
+    for name, index in reads.related:
+        extra, value = reads.extras[index], mine[index]
+        model = schema.model(extra.noun)
+
+        def dump(data: Mapping[str, Any], model: Any = model) -> dict[str, Any]:
+            return dict(model.model_validate(dict(data)).model_dump(by_alias=True))
+
+        if extra.kind == "records":
+            scope[name] = [dump(data) for data in value]
+        elif extra.kind == "targets":
+            scope[name] = [dump(value[i]) for i in entry.get(name) or [] if i in value]
+        else:
+            scope[name] = dump(value) if value is not None else None
+    return scope
 
 
 def _read_time(noun: NounDef) -> tuple[str, ...]:
@@ -134,47 +282,14 @@ def fill_read_time(
     now: Any = None,
 ) -> None:
     """Work out the read-time values (``stored: false``) of each of ``values`` (Python
-    values by property name), in place. What they read of related entities is read once
-    for the whole list: one read per relationship (in chunks of a few hundred ids), never
-    one per entity."""
-    late = _read_time(noun)
-    if not late or not values:
+    values by property name), in place, inside ``tx``. What they read of related
+    entities is read once for the whole list (:func:`read_extras`), never once per
+    entity."""
+    reads = _reads(schema, noun, lists=False)
+    if not reads.late or not values:
         return
-    from nounkit.errors import FieldError, ValidationError
-    from nounkit.language.expressions import EvaluationError
-
-    pushed, reads = schema.memo(f"read.plan:{noun.name}", lambda: _plan(schema, noun, late))
-    related = {
-        name: _related(schema, noun, name, values, tx, tenant)
-        for name in sorted(reads & set(noun.relationships))
-    }
-    # Aggregates storage works out itself, grouped: one statement per relationship (and
-    # chunk of owners), whatever the page's length.
-    given: list[dict[str, dict[int, Any]]] = [{} for _ in values]
-    owners = [e["id"] for e in values if e.get("id") is not None]
-    for rel_name, wanted in pushed.items():
-        source, inverse = schema.derived_relationships(noun.name)[rel_name]
-        measures = [(a.function, a.property, a.condition or None) for _, a in wanted]
-        found = tx.aggregate(source, inverse, owners, measures, tenant)
-        for entry, mine in zip(values, given, strict=True):
-            results = found.get(str(entry.get("id")), [])
-            for (name, aggregate), result in zip(wanted, results, strict=True):
-                mine.setdefault(name, {})[aggregate.key] = result
-    for entry, mine in zip(values, given, strict=True):
-        scope = _with_related(schema, noun, entry, related)
-        for name in late:
-            expression = noun.properties[name].computed
-            assert expression is not None
-            try:
-                entry[name] = scope[name] = expression.evaluate(
-                    scope, now=now, aggregates=mine.get(name)
-                )
-            except EvaluationError as exc:
-                raise ValidationError(
-                    noun.name,
-                    [FieldError(name, f"cannot compute at read time: {exc}")],
-                    id=entry.get("id"),
-                ) from exc
+    found = read_extras(tx, values, reads.extras, tenant)
+    _evaluate(schema, noun, reads, values, found, now=now)
 
 
 def related_names(noun: NounDef, expressions: Iterable[Any]) -> frozenset[str]:
@@ -199,29 +314,10 @@ def related_scope(
     """``values`` with each of its relationships among ``names`` replaced by the related
     entities' values (a to-one's entity, a to-many's list): what an expression reading
     ``customer.status`` or ``count(customers)`` reads, inside the caller's transaction."""
+    reads = _reads(schema, noun, lists=False, names=names & frozenset(noun.relationships))
     entry = dict(values)
-    related = {
-        name: _related(schema, noun, name, [entry], tx, tenant)
-        for name in sorted(names & set(noun.relationships))
-    }
-    return _with_related(schema, noun, entry, related)
-
-
-def _with_related(
-    schema: Schema, noun: NounDef, entry: Mapping[str, Any], related: Mapping[str, Any]
-) -> dict[str, Any]:
-    scope = dict(entry)
-    derived = schema.derived_relationships(noun.name)
-    for name, found in related.items():
-        rel = noun.relationships[name]
-        if name in derived:
-            scope[name] = found.get(entry.get("id"), [])
-        elif rel.many:
-            scope[name] = [found[i] for i in entry.get(name) or [] if i in found]
-        else:
-            linked = entry.get(name)
-            scope[name] = found.get(linked) if isinstance(linked, str) else None
-    return scope
+    (found,) = read_extras(tx, [entry], reads.extras, tenant)
+    return _scope(schema, noun, reads, entry, found)
 
 
 def _plan(
@@ -299,73 +395,119 @@ def _numeric(source: NounDef, prop: str | None) -> bool:
     )
 
 
-def _related(
-    schema: Schema,
-    noun: NounDef,
-    name: str,
-    values: list[dict[str, Any]],
-    tx: Transaction,
-    tenant: str | None,
-) -> dict[Any, Any]:
-    """One relationship's related entities, as Python values: by id (to-one, and lists of
-    ids), or by the owner's id (lists derived from their inverse)."""
-    from nounkit.storage.base import Query
-
-    rel = noun.relationships[name]
-    derived = schema.derived_relationships(noun.name)
-    if name in derived:
-        source, inverse = derived[name]
-        target, field = schema.noun(source), inverse
-        wanted = sorted({e["id"] for e in values if e.get("id") is not None})
-    else:
-        target, field = schema.noun(rel.target), "id"
-        ids: set[str] = set()
-        for entry in values:
-            linked = entry.get(name)
-            if isinstance(linked, list):
-                ids.update(i for i in linked if isinstance(i, str))
-            elif isinstance(linked, str):
-                ids.add(linked)
-        wanted = sorted(ids)
-    model = schema.model(target.name)
-    found: dict[Any, Any] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        page = tx.query(target.name, Query(where={field: {"$in": chunk}}), tenant)
-        for record in page.records:
-            item = model.model_validate(record.data).model_dump(by_alias=True)
-            if field == "id":
-                found[record.id] = item
-            else:
-                found.setdefault(record.data.get(field), []).append(item)
-    return found
-
-
-def query_page(
+def read_page(
     schema: Schema, noun: NounDef, query: Query, tx: Transaction, tenant: str | None
-) -> Page:
-    """One page of a list query. Storage answers it, unless its ``where`` or ``sort``
-    reads a read-time value: then storage answers the part that reads none, every
-    candidate's read-time values are worked out (a few statements for all of them,
-    never one per entity), and the rest of the query runs over them here, as the
-    reference evaluator every backend agrees with runs it."""
+) -> tuple[list[Entity], str | None]:
+    """One page of a list query as entities, and the cursor of the next.
+
+    Storage answers the query and reads what its entities read of others with it
+    (``Transaction.query_with``: one statement on SQL storage). When ``where`` or
+    ``sort`` reads a read-time value, storage answers the part that reads none with
+    what every candidate reads, their read-time values are worked out, and the rest of
+    the query runs over them here, as the reference evaluator every backend agrees with
+    runs it: still one statement, over every candidate instead of one page."""
     from nounkit.storage.base import Query as StorageQuery
     from nounkit.storage.query import plan_query, reference_query
 
-    late = set(_read_time(noun))
+    model = schema.model(noun.name)
+    reads = _reads(schema, noun, lists=True)
+    late = set(reads.late)
     if not late or not (_reads_late(query.where, late) or _sorts_late(query.sort, late)):
-        return tx.query(noun.name, query, tenant)
+        page = tx.query_with(noun.name, query, tenant, reads.extras)
+        filled = [dict(r.data) for r in page.records]
+        if reads.extras or reads.late:
+            _fill(schema, noun, reads, filled, page.extras if reads.extras else None)
+        return [model.model_validate(data) for data in filled], page.cursor
+    computed = _computed(schema, noun, query, late) if tx.computed_queries else None
+    if computed is not None:  # storage works them out in the query: one page read
+        page = tx.query_with(noun.name, query, tenant, reads.extras, computed)
+        filled = [dict(r.data) for r in page.records]
+        _fill(schema, noun, reads, filled, page.extras if reads.extras else None)
+        return [model.model_validate(data) for data in filled], page.cursor
     plan = plan_query(noun, query)  # checked whole first: a bad query fails as it would
     pushed = _without_late(query.where, late)
-    found = tx.query(noun.name, StorageQuery(where=pushed), tenant).records
-    model = schema.model(noun.name)
-    values = [model.model_validate(dict(r.data)).model_dump(by_alias=True) for r in found]
-    fill_read_time(schema, noun, values, tx, tenant)
+    candidates = tx.query_with(noun.name, StorageQuery(where=pushed), tenant, reads.extras)
+    filled = [dict(r.data) for r in candidates.records]
+    _fill(schema, noun, reads, filled, candidates.extras if reads.extras else None)
     records = [
-        replace(r, data={**r.data, **{n: jsonable(v[n]) for n in late if v[n] is not None}})
-        for r, v in zip(found, values, strict=True)
+        replace(r, data={k: v for k, v in data.items() if v is not None or k not in late})
+        for r, data in zip(candidates.records, filled, strict=True)
     ]
-    return reference_query(records, plan)
+    page = reference_query(records, plan)
+    return [model.model_validate(r.data) for r in page.records], page.cursor
+
+
+# The kinds of a path's value that SQL compares as the reference evaluator does.
+_SQL_PATH_TYPES = frozenset({"string", "text", "markdown", "url", "email", "uuid", "number",
+                             "integer", "date"})  # fmt: skip
+
+
+def _computed(
+    schema: Schema, noun: NounDef, query: Query, late: set[str]
+) -> dict[str, Extra] | None:
+    """The read-time values a query's where and sort read, each as the extra that works
+    it out in SQL, when every one is a bare aggregate over a derived list
+    (``count(customers)``, ``sum(customers.spend)``) or a bare to-one path
+    (``customer.status``); None when any is more (then it is worked out here)."""
+    keys: set[str] = set()
+    _late_keys(query.where, late, keys)
+    if isinstance(query.sort, Mapping):
+        keys.update(k for k in query.sort if isinstance(k, str) and k.split(".", 1)[0] in late)
+    found: dict[str, Extra] = {}
+    for key in sorted(keys):
+        extra = schema.memo(
+            f"read.computed:{noun.name}.{key}", partial(_sql_value, schema, noun, key)
+        )
+        if extra is None:
+            return None
+        found[key] = extra
+    return found
+
+
+def _sql_value(schema: Schema, noun: NounDef, name: str) -> Extra | None:
+    prop = noun.properties.get(name)
+    if prop is None or prop.computed is None or prop.array or prop.is_value:
+        return None  # a dotted key into a read-time value, a list: worked out here
+    sole = prop.computed.sole()
+    derived = schema.derived_relationships(noun.name)
+    if isinstance(sole, str):
+        rel_name, _, path = sole.partition(".")
+        rel = noun.relationships.get(rel_name)
+        if rel is None or rel.many or rel_name in derived or not path or "." in path:
+            return None
+        target = schema.noun(rel.target).properties.get(path)
+        if (
+            target is None
+            or target.array
+            or target.read_time
+            or target.is_value
+            or target.type not in _SQL_PATH_TYPES
+            or target.type != prop.type
+        ):
+            return None
+        return Extra("value", rel.target, rel_name, path=path)
+    if sole is None or sole.items not in derived or prop.type not in ("number", "integer"):
+        return None
+    source, inverse = derived[sole.items]
+    if (
+        sole.condition is False
+        or not _numeric(schema.noun(source), sole.property)
+        or not _pushable(schema.noun(source), sole.condition)
+    ):
+        return None
+    return Extra("aggregate", source, inverse, (sole.function, sole.property, sole.condition))
+
+
+def _late_keys(where: Any, late: set[str], keys: set[str]) -> None:
+    if isinstance(where, Mapping):
+        for key, value in where.items():
+            if key in ("$and", "$or", "$not"):
+                _late_keys(value, late, keys)
+            elif isinstance(key, str) and key.split(".", 1)[0] in late:
+                keys.add(key)
+    elif isinstance(where, list | tuple):
+        for item in where:
+            _late_keys(item, late, keys)
 
 
 def _reads_late(where: Any, late: set[str]) -> bool:

@@ -1318,6 +1318,14 @@ class Expression:
                         pending.extend(args)
         return tuple(sorted(found, key=lambda a: a.key)), frozenset(outside)
 
+    def sole(self) -> Aggregate | str | None:
+        """What the whole expression is, when it is one thing storage can work out: an
+        aggregate call (``count(customers)``), or a path (``customer.status``)."""
+        found = _aggregate_of(self._tree)
+        if found is not None:
+            return found
+        return self._tree.name if isinstance(self._tree, _Name) else None
+
     def result_kind(self, kinds: Callable[[str], str | None]) -> str | None:
         """What the expression gives, as far as its form and ``kinds`` (a name's kind:
         boolean, number, string, date, list, or None for unknown) tell: "boolean",

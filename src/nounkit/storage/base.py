@@ -24,13 +24,14 @@ Capabilities tell callers what a backend promises:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -42,6 +43,7 @@ from nounkit.language.spec import NounDef
 __all__ = [
     "CAPABILITIES",
     "Event",
+    "Extra",
     "Measure",
     "NewEvent",
     "Page",
@@ -49,9 +51,11 @@ __all__ = [
     "Record",
     "Storage",
     "Transaction",
+    "check_extras",
     "check_key",
     "finish",
     "fold",
+    "read_extras",
     "utc_now",
 ]
 
@@ -122,10 +126,13 @@ class Query:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of results; ``cursor`` continues after it, ``None`` at the end."""
+    """One page of results; ``cursor`` continues after it, ``None`` at the end.
+    ``extras`` holds, for each record, what :meth:`Transaction.query_with` was asked to
+    read with it (empty for a plain query)."""
 
     records: list[Record]
     cursor: str | None
+    extras: list[list[Any]] = dataclasses.field(default_factory=list)
 
 
 def utc_now() -> str:
@@ -150,6 +157,37 @@ def check_key(noun: str, id: str, tenant: str | None) -> None:
 # One aggregate over a related noun: (count | sum | avg | min | max, the property or None
 # for count, a where its records must match or None).
 Measure = tuple[str, str | None, Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Extra:
+    """Something read with each record of a page (:meth:`Transaction.query_with`), which
+    SQL storage reads in the page's own statement. By ``kind``:
+
+    ``ids``
+        the ids of ``noun``'s records whose to-one relationship ``by`` holds the
+        record's id (a derived list), in id order;
+    ``records``
+        those records' data, in id order;
+    ``aggregate``
+        ``measure`` over those records (see :meth:`Transaction.aggregate`);
+    ``target``
+        the data of the ``noun`` record the record's own to-one ``by`` names, or None;
+    ``targets``
+        the data of the ``noun`` records among the record's own list of ids ``by``,
+        by id (ids no record has are left out);
+    ``value``
+        the scalar property ``path`` of that to-one target (``customer.status``), or None.
+    """
+
+    kind: str
+    noun: str
+    by: str
+    measure: Measure | None = None
+    path: str | None = None
+
+
+EXTRA_KINDS = frozenset({"ids", "records", "aggregate", "target", "targets", "value"})
 
 
 def fold(function: str, values: Sequence[Any]) -> Any:
@@ -204,6 +242,36 @@ class Transaction(ABC):
     @abstractmethod
     def query(self, noun: str, query: Query, tenant: str | None) -> Page:
         """Records of the noun in the tenant matching the query, checked against the noun."""
+
+    # Whether query_with takes ``computed``: values worked out in the query itself, which
+    # its where and sort may read (SQL backends). Callers without it filter and sort such
+    # values themselves.
+    computed_queries = False
+
+    def query_with(
+        self,
+        noun: str,
+        query: Query,
+        tenant: str | None,
+        extras: Sequence[Extra],
+        computed: Mapping[str, Extra] | None = None,
+    ) -> Page:
+        """:meth:`query`, with each :class:`Extra` read for every record of the page
+        (``Page.extras``): how read-time values and derived lists are listed.
+
+        The answer here is the query and then a few reads for the whole page
+        (:func:`read_extras`); SQL backends give it in one statement. Where
+        :attr:`computed_queries` is true, ``computed`` names properties that are not
+        stored but are each worked out by an aggregate or a ``value`` extra: the query's
+        where and sort may read them, and each record's data holds them.
+        """
+        if computed:
+            raise StorageError(f"{type(self).__name__} cannot work out values in a query")
+        page = self.query(noun, query, tenant)
+        if not extras:
+            return page
+        rows = [record.data for record in page.records]
+        return replace(page, extras=read_extras(self, rows, extras, tenant))
 
     @abstractmethod
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
@@ -308,6 +376,96 @@ class Transaction(ABC):
                     by_owner.setdefault(record.data[field], []).append(record.id)
             found.append(by_owner)
         return found
+
+
+def check_extras(extras: Sequence[Extra]) -> None:
+    """Refuse an extra no backend reads, before anything is read."""
+    for extra in extras:
+        if extra.kind not in EXTRA_KINDS:
+            raise StorageError(f"{extra.kind!r} is not a kind of extra ({sorted(EXTRA_KINDS)})")
+        if (extra.kind == "aggregate") != (extra.measure is not None):
+            raise StorageError(
+                f"{extra.kind} of {extra.noun}.{extra.by}: only an aggregate has a measure"
+            )
+        if (extra.kind == "value") != (extra.path is not None):
+            raise StorageError(f"{extra.kind} of {extra.noun}.{extra.by}: only a value has a path")
+
+
+def read_extras(
+    tx: Transaction,
+    rows: Sequence[Mapping[str, Any]],
+    extras: Sequence[Extra],
+    tenant: str | None,
+) -> list[list[Any]]:
+    """Each of ``extras`` for each of ``rows`` (records' data, or entities' values: only
+    their ids and links are read), made of ``tx``'s own reads: one per extra and chunk of
+    a few hundred rows, never one per row."""
+    check_extras(extras)
+    found: list[list[Any]] = [[] for _ in rows]
+    owners = [row["id"] for row in rows if isinstance(row.get("id"), str)]
+    # Every derived list at once: SQL storage reads them in one statement.
+    links = [(extra.noun, extra.by) for extra in extras if extra.kind == "ids"]
+    lists = iter(tx.related(links, owners, tenant) if links else ())
+    # And every aggregate over one relationship at once: one grouped statement.
+    groups: dict[tuple[str, str], list[Measure]] = {}
+    place: list[int] = []  # each aggregate's place among its relationship's measures
+    for extra in extras:
+        if extra.measure is not None:
+            group = groups.setdefault((extra.noun, extra.by), [])
+            place.append(len(group))
+            group.append(extra.measure)
+    measured = {
+        group: tx.aggregate(*group, owners, measures, tenant) for group, measures in groups.items()
+    }
+    places = iter(place)
+    for extra in extras:
+        column: list[Any]
+        if extra.kind == "ids":
+            by_owner_ids = next(lists)
+            column = [list(by_owner_ids.get(str(row.get("id")), [])) for row in rows]
+        elif extra.kind == "aggregate":
+            assert extra.measure is not None
+            results, at = measured[(extra.noun, extra.by)], next(places)
+            empty = fold(extra.measure[0], [])
+            column = [results[row["id"]][at] if row.get("id") in results else empty for row in rows]
+        elif extra.kind == "records":
+            by_owner: dict[Any, list[dict[str, Any]]] = {}
+            for record in _among(tx, extra.noun, extra.by, owners, tenant):
+                by_owner.setdefault(record.data.get(extra.by), []).append(record.data)
+            column = [by_owner.get(row.get("id"), []) for row in rows]
+        else:
+            wanted: set[str] = set()
+            for row in rows:
+                linked = row.get(extra.by)
+                if extra.kind == "targets" and isinstance(linked, list):
+                    wanted.update(i for i in linked if isinstance(i, str))
+                elif isinstance(linked, str):
+                    wanted.add(linked)
+            by_id = {r.id: r.data for r in _among(tx, extra.noun, "id", sorted(wanted), tenant)}
+            column = []
+            for row in rows:
+                linked = row.get(extra.by)
+                if extra.kind == "targets":
+                    items = linked if isinstance(linked, list) else ()
+                    column.append({i: by_id[i] for i in items if i in by_id})
+                else:
+                    target = by_id.get(linked) if isinstance(linked, str) else None
+                    if extra.path is not None:
+                        target = target.get(extra.path) if target is not None else None
+                    column.append(target)
+        for values_, value in zip(found, column, strict=True):
+            values_.append(value)
+    return found
+
+
+def _among(
+    tx: Transaction, noun: str, key: str, values: Sequence[str], tenant: str | None
+) -> Iterator[Record]:
+    """The noun's records whose ``key`` is among ``values``, in id order within each
+    chunk of a few hundred values."""
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = list(values[start : start + IN_CHUNK])
+        yield from tx.query(noun, Query(where={key: {"$in": chunk}}), tenant).records
 
 
 class Storage(ABC):

@@ -44,6 +44,7 @@ from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
     Event,
+    Extra,
     Measure,
     NewEvent,
     Page,
@@ -51,6 +52,7 @@ from nounkit.storage.base import (
     Record,
     Storage,
     Transaction,
+    check_extras,
 )
 from nounkit.storage.query import (
     Cond,
@@ -76,10 +78,12 @@ from nounkit.storage.rules import (
 )
 from nounkit.storage.sqlnames import index_name, table_name
 from nounkit.storage.sqlwhere import (
+    Computed,
     aggregate_columns,
     checked_key,
     compile_order,
     compile_where,
+    decode_extras,
     list_steps,
     path_names,
     read_aggregates,
@@ -628,6 +632,122 @@ class _PgTransaction(Transaction):
         rows = self.run(statement, [tenant or "", *params, limit, plan.offset])
         records = [Record(noun, r[0], tenant, r[1], r[2], r[3], r[4]) for r in rows]
         return make_page(records, plan)
+
+    computed_queries = True
+
+    def query_with(
+        self,
+        noun: str,
+        query: Query,
+        tenant: str | None,
+        extras: Sequence[Extra],
+        computed: Mapping[str, Extra] | None = None,
+    ) -> Page:
+        """The page and its extras in one statement: each extra a correlated subquery
+        over the related noun's relationship index, for the page's rows only. Computed
+        values are columns of a derived table that the where and sort read."""
+        if not extras and not computed:
+            return self.query(noun, query, tenant)
+        every = [*extras, *(computed or {}).values()]
+        check_extras(every)
+        plan = plan_query(noun_def(self.store.nouns, noun), query)
+        table = self._table(noun)
+        if table is None:
+            return Page([], None)
+        columns: list[sql.Composable] = []
+        params: list[Any] = []
+        for extra in every:
+            column, found = self._extra(extra, tenant)
+            columns.append(column)
+            params.extend(found)
+        names = list(computed or {})
+        dialect: Any = DIALECT
+        source: sql.Composable = sql.SQL("{} AS t").format(table)
+        if computed:
+            inner = sql.SQL(", ").join(
+                sql.SQL("{} AS {}").format(c, sql.Identifier(f"x{i}"))
+                for i, c in enumerate(columns)
+            )
+            columns = [sql.Identifier(f"x{i}") for i in range(len(columns))]
+            aliases = {name: f'"x{len(extras) + i}"' for i, name in enumerate(names)}
+            dialect = Computed(DIALECT, aliases)
+            source = sql.SQL(
+                "(SELECT tenant, id, version, data, keys, created_at, updated_at, {} "
+                "FROM {} AS t) AS p"
+            ).format(inner, table)
+        where: sql.Composable = sql.SQL("")
+        where_params: list[Any] = []
+        if plan.where is not None:
+            text, where_params = compile_where(plan.where, dialect)
+            where = _sql(f" AND {text}")
+        statement = sql.SQL(
+            "SELECT id, version, data, created_at, updated_at, {} FROM {} "
+            "WHERE tenant = %s{} ORDER BY {} LIMIT %s OFFSET %s"
+        ).format(
+            sql.SQL(", ").join(columns),
+            source,
+            where,
+            _sql(compile_order(plan.sort, dialect, "id")),
+        )
+        limit = None if plan.limit is None else plan.limit + 1
+        rows = self.run(statement, [*params, tenant or "", *where_params, limit, plan.offset])
+        records, values = [], []
+        for r in rows.fetchall():
+            found = decode_extras(every, r[5:])
+            data = r[2]
+            # The values where and sort read, as the page's cursor must encode them.
+            data.update(
+                (n, v) for n, v in zip(names, found[len(extras) :], strict=True) if v is not None
+            )
+            records.append(Record(noun, r[0], tenant, r[1], data, r[3], r[4]))
+            values.append(found[: len(extras)])
+        page = make_page(records, plan)
+        return Page(page.records, page.cursor, values[: len(page.records)])
+
+    def _extra(self, extra: Extra, tenant: str | None) -> tuple[sql.Composable, list[Any]]:
+        """One extra as a correlated subquery of the page's row ``t``, and its parameters.
+        Compiled text is joined, never formatted: JSON paths hold braces."""
+        table = self._table(extra.noun)
+        if table is None:  # no records of that noun yet
+            return _sql("'[]'::jsonb" if extra.kind in ("ids", "records") else "NULL"), []
+        related = noun_def(self.store.nouns, extra.noun)
+        tenant_param: list[Any] = [tenant or ""]
+        if extra.kind in ("target", "value"):
+            own = f"(t.data->>'{sql_name(extra.by)}')"
+            column = "data"
+            if extra.path is not None:
+                column = DIALECT.field(fields_of(related)[extra.path])
+            return (
+                _sql(f"(SELECT {column} FROM ")
+                + table
+                + _sql(f" WHERE tenant = %s AND id = {own})"),
+                tenant_param,
+            )
+        if extra.kind == "targets":
+            node = f"(t.data->'{sql_name(extra.by)}')"
+            items = f"CASE jsonb_typeof({node}) WHEN 'array' THEN {node} END"
+            return (
+                _sql(f"(SELECT jsonb_object_agg(r.id, r.data) FROM jsonb_array_elements_text("
+                     f"{items}) AS j(v) JOIN ")
+                + table
+                + _sql(" AS r ON r.tenant = %s AND r.id = j.v)"),
+                tenant_param,
+            )  # fmt: skip
+        link = DIALECT.field(link_field(related, extra.by))
+        of = _sql(f" WHERE tenant = %s AND {link} = t.id)")
+        params = tenant_param
+        if extra.kind == "ids":  # text[]: cheaper to build and to decode than JSON
+            return _sql("ARRAY(SELECT id FROM ") + table + of, params
+        if extra.kind == "records":
+            column = "coalesce(jsonb_agg(data), '[]'::jsonb)"
+        else:
+            assert extra.measure is not None
+            # In floating point, as JSON numbers are added everywhere else (see aggregate).
+            (column,), column_params = aggregate_columns(
+                related, [extra.measure], DIALECT, lambda expr: f"({expr})::float8"
+            )
+            params = [*column_params, *tenant_param]
+        return _sql(f"(SELECT {column} FROM ") + table + of, params
 
     def related(
         self, links: Sequence[tuple[str, str]], owners: Sequence[str], tenant: str | None

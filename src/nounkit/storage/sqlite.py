@@ -31,6 +31,7 @@ from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
     Event,
+    Extra,
     Measure,
     NewEvent,
     Page,
@@ -38,12 +39,14 @@ from nounkit.storage.base import (
     Record,
     Storage,
     Transaction,
+    check_extras,
 )
 from nounkit.storage.query import (
     Field,
     Plan,
     datetime_fields,
     declared_indexes,
+    fields_of,
     indexed_fields,
     instant_keys,
     link_field,
@@ -62,10 +65,12 @@ from nounkit.storage.rules import (
 )
 from nounkit.storage.sqlnames import index_name, table_name
 from nounkit.storage.sqlwhere import (
+    Computed,
     aggregate_columns,
     checked_key,
     compile_order,
     compile_where,
+    decode_extras,
     list_steps,
     path_names,
     read_aggregates,
@@ -540,6 +545,108 @@ class _SQLiteTransaction(Transaction):
         rows = self.run(f"{sql} LIMIT ? OFFSET ?", [tenant or "", *params, limit, plan.offset])
         records = [Record(noun, r[0], tenant, r[1], json.loads(r[2]), r[3], r[4]) for r in rows]
         return make_page(records, plan)
+
+    computed_queries = True
+
+    def query_with(
+        self,
+        noun: str,
+        query: Query,
+        tenant: str | None,
+        extras: Sequence[Extra],
+        computed: Mapping[str, Extra] | None = None,
+    ) -> Page:
+        """The page and its extras in one statement: each extra a correlated subquery
+        over the related noun's relationship index, for the page's rows only. Computed
+        values are columns of a derived table that the where and sort read."""
+        if not extras and not computed:
+            return self.query(noun, query, tenant)
+        check_extras([*extras, *(computed or {}).values()])
+        plan: Plan = plan_query(noun_def(self.store.nouns, noun), query)
+        table = self._table(noun)
+        if table is None:
+            return Page([], None)
+        columns: list[str] = []
+        params: list[Any] = []
+        for extra in [*extras, *(computed or {}).values()]:
+            column, found = self._extra(extra, tenant)
+            columns.append(column)
+            params.extend(found)
+        names = list(computed or {})
+        dialect: Any = DIALECT
+        if computed:
+            inner = ", ".join(f"{c} AS x{i}" for i, c in enumerate(columns))
+            columns = [f"x{i}" for i in range(len(columns))]
+            dialect = Computed(DIALECT, dict(zip(names, columns[len(extras) :], strict=True)))
+            source = (
+                "(SELECT tenant, id, version, data, keys, created_at, updated_at, "
+                f'{inner} FROM "{table}" AS t) AS p'
+            )
+        else:
+            source = f'"{table}" AS t'
+        where = ""
+        where_params: list[Any] = []
+        if plan.where is not None:
+            text, where_params = compile_where(plan.where, dialect)
+            where = f" AND {text}"
+        sql = (
+            f"SELECT id, version, data, created_at, updated_at, {', '.join(columns)} "
+            f"FROM {source} WHERE tenant = ?{where} "
+            f"ORDER BY {compile_order(plan.sort, dialect, 'id')} LIMIT ? OFFSET ?"
+        )
+        limit = -1 if plan.limit is None else plan.limit + 1
+        try:
+            rows = self.run(sql, [*params, tenant or "", *where_params, limit, plan.offset])
+            fetched = rows.fetchall()
+        except sqlite3.Error as exc:  # a sum past 64 bits, say
+            raise self.store._failure(exc) from exc
+        every = [*extras, *(computed or {}).values()]
+        records, values = [], []
+        for r in fetched:
+            found = decode_extras(every, r[5:])
+            data = json.loads(r[2])
+            # The values where and sort read, as the page's cursor must encode them.
+            data.update(
+                (n, v) for n, v in zip(names, found[len(extras) :], strict=True) if v is not None
+            )
+            records.append(Record(noun, r[0], tenant, r[1], data, r[3], r[4]))
+            values.append(found[: len(extras)])
+        page = make_page(records, plan)
+        return Page(page.records, page.cursor, values[: len(page.records)])
+
+    def _extra(self, extra: Extra, tenant: str | None) -> tuple[str, list[Any]]:
+        """One extra as a correlated subquery of the page's row ``t``, and its parameters.
+
+        ``+t.id`` strips the column's affinity: compared with it, the relationship's
+        JSON expression keeps none, so SQLite can search the expression's index."""
+        table = self._table(extra.noun)
+        if table is None:  # no records of that noun yet
+            return ("'[]'" if extra.kind in ("ids", "records") else "NULL"), []
+        related = noun_def(self.store.nouns, extra.noun)
+        if extra.kind in ("target", "targets", "value"):
+            own = f"json_extract(t.data, {_json_path([extra.by])})"
+            if extra.kind != "targets":
+                column = "data"
+                if extra.path is not None:
+                    column = DIALECT.field(fields_of(related)[extra.path])
+                return f'(SELECT {column} FROM "{table}" WHERE tenant = ? AND id = {own})', [
+                    tenant or ""
+                ]
+            return (
+                f"(SELECT json_group_object(r.id, json(r.data)) FROM json_each(t.data, "
+                f'{_json_path([extra.by])}) AS j JOIN "{table}" AS r '
+                "ON r.tenant = ? AND r.id = j.value)",
+                [tenant or ""],
+            )
+        link = DIALECT.field(link_field(related, extra.by))
+        of = f'FROM "{table}" WHERE tenant = ? AND {link} = +t.id'
+        if extra.kind == "ids":
+            return f"(SELECT json_group_array(id) {of})", [tenant or ""]
+        if extra.kind == "records":
+            return f"(SELECT json_group_array(json(data)) {of})", [tenant or ""]
+        assert extra.measure is not None
+        (column,), column_params = aggregate_columns(related, [extra.measure], DIALECT)
+        return f"(SELECT {column} {of})", [*column_params, tenant or ""]
 
     def related(
         self, links: Sequence[tuple[str, str]], owners: Sequence[str], tenant: str | None

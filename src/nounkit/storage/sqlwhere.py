@@ -13,13 +13,14 @@ inlined, but only names that passed both the noun language's rule and
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from nounkit.errors import QueryError
 from nounkit.language.spec import NounDef
-from nounkit.storage.base import IN_CHUNK, finish, fold
+from nounkit.storage.base import IN_CHUNK, Extra, finish, fold, plain
 from nounkit.storage.query import (
     AllOf,
     AnyOf,
@@ -33,11 +34,13 @@ from nounkit.storage.query import (
 )
 
 __all__ = [
+    "Computed",
     "Dialect",
     "aggregate_columns",
     "checked_key",
     "compile_order",
     "compile_where",
+    "decode_extras",
     "list_steps",
     "path_names",
     "read_aggregates",
@@ -300,3 +303,61 @@ def read_aggregates(
                 for (function, _, _), value in zip(measures, row[1:], strict=True)
             ]
     return found
+
+
+def decode_extras(extras: Sequence[Extra], row: Sequence[Any]) -> list[Any]:
+    """A page row's extra columns as ``Transaction.query_with`` gives them: JSON text
+    (SQLite) or decoded JSON and arrays (PostgreSQL) made lists, records and mappings;
+    lists in id order, as the backends' ``id`` columns order them (code points)."""
+    found: list[Any] = []
+    for extra, value in zip(extras, row, strict=True):
+        if isinstance(value, str) and extra.kind != "value":  # a value is plain SQL
+            value = json.loads(value)
+        if extra.kind == "ids":
+            found.append(sorted(value or ()))
+        elif extra.kind == "records":
+            found.append(sorted(value or (), key=lambda data: str(data.get("id"))))
+        elif extra.kind == "aggregate":
+            assert extra.measure is not None
+            found.append(finish(extra.measure[0], value))
+        elif extra.kind == "targets":
+            found.append(value or {})
+        elif extra.kind == "value":
+            found.append(plain(value))
+        else:
+            found.append(value)
+    return found
+
+
+class Computed:
+    """A dialect in which some top-level fields are columns of a derived table (``c0``,
+    ``c1``, ...): values worked out in the query, which where and sort then read."""
+
+    def __init__(self, dialect: Dialect, columns: dict[str, str]) -> None:
+        self.dialect, self.columns = dialect, columns
+
+    def field(self, field: Field) -> str:
+        if field.within is None and not field.steps and field.name in self.columns:
+            return self.columns[field.name]
+        return self.dialect.field(field)
+
+    def param(self, field: Field, value: Any) -> tuple[str, Any]:
+        return self.dialect.param(field, value)
+
+    def has_item(self, field: Field, item: Any) -> tuple[str, Any]:
+        return self.dialect.has_item(field, item)
+
+    def substring(self, expr: str, placeholder: str) -> str:
+        return self.dialect.substring(expr, placeholder)
+
+    def elements(self, field: Field) -> tuple[str, str]:
+        return self.dialect.elements(field)
+
+    def size(self, field: Field) -> str:
+        return self.dialect.size(field)
+
+    def elem_match(self, field: Field, inner: str) -> str:
+        return self.dialect.elem_match(field, inner)
+
+    def order(self, expr: str, direction: int) -> str:
+        return self.dialect.order(expr, direction)

@@ -14,6 +14,7 @@ import pytest
 
 from nounkit.errors import Conflict, QueryError, StorageError
 from nounkit.storage import CAPABILITIES, Query, Record, Storage, Transaction, open_storage
+from nounkit.storage.base import Extra
 from nounkit.testing.probe import NOUNS, make_event, make_record
 
 __all__ = ["FunctionalContract"]
@@ -458,6 +459,64 @@ class FunctionalContract:
             assert found["o2"] == [1, 0, 1, -1, 0, -1, -1, 1]
             assert found["nobody"] == [0, 0, 0, 0, 0, None, None, None]
             assert tx.aggregate("Probe", "owner", ["o1"], measures[:1], "acme") == {"o1": [1]}
+
+    def test_query_with_reads_each_extra_as_the_reference_does(self, storage: Storage) -> None:
+        """A page with what its records read of others (derived lists, related records,
+        aggregates, to-one and list targets): a backend's own answer is the generic one
+        (the query, then a few reads), page by page, tenants apart."""
+        extras = [
+            Extra("ids", "Probe", "owner"),
+            Extra("records", "Probe", "owner"),
+            Extra("aggregate", "Probe", "owner", ("count", None, None)),
+            Extra("aggregate", "Probe", "owner", ("sum", "score", {"name": "a"})),
+            Extra("aggregate", "Probe", "owner", ("max", "count", None)),
+            Extra("target", "Probe", "owner"),
+            Extra("targets", "Probe", "members"),
+        ]
+        with storage.transaction(readonly=True) as tx:
+            assert tx.query_with("Probe", Query(), None, extras).records == []
+        self.insert(
+            storage,
+            make_record("o1", {"name": "top", "members": ["c2", "ghost", "o2", "c2"]}),
+            make_record("o2", {"name": "b", "owner": "o1", "score": 4}),
+            *(
+                make_record(f"c{n}", {"owner": f"o{n % 2 + 1}", "name": "a", "score": n,
+                                      "count": n})
+                for n in (3, 1, 2, 4)
+            ),
+            make_record("c9", {"owner": "o1", "name": "a", "score": 50}, tenant="acme"),
+        )  # fmt: skip
+        want_o1 = [
+            ["c2", "c4", "o2"],
+            ["c2", "c4", "o2"],
+            3,
+            6,
+            4,
+            None,
+            {"c2": "c2", "o2": "o2"},
+        ]
+        with storage.transaction(readonly=True) as tx:
+            for tenant in (None, "acme"):
+                for query in (
+                    Query(),
+                    Query(sort={"score": -1}, limit=2),
+                    Query(where={"name": "a"}),
+                ):
+                    page = tx.query_with("Probe", query, tenant, extras)
+                    reference = Transaction.query_with(tx, "Probe", query, tenant, extras)
+                    assert page == reference
+                    assert len(page.extras) == len(page.records)
+            mine = tx.query_with("Probe", Query(where={"id": "o1"}), None, extras).extras[0]
+            assert mine[0] == want_o1[0]
+            assert [r["id"] for r in mine[1]] == want_o1[1]
+            assert mine[2:6] == want_o1[2:6]
+            assert {k: v["id"] for k, v in mine[6].items()} == want_o1[6]
+            page = tx.query_with("Probe", Query(sort={"id": 1}, limit=1), None, extras[:1])
+            assert page.cursor is not None and len(page.extras) == 1
+            child = tx.query_with("Probe", Query(where={"id": "o2"}), None, extras[5:6])
+            assert child.extras[0][0]["name"] == "top"
+            with pytest.raises(StorageError, match="kind of extra"):
+                tx.query_with("Probe", Query(), None, [Extra("nothing", "Probe", "owner")])
 
     # -- whole-store reads ---------------------------------------------------
 
