@@ -212,6 +212,40 @@ def test_a_page_and_all_it_reads_is_one_statement(
         assert len(seen) == 1
 
 
+def test_where_sort_and_paging_read_empty_and_integer_aggregates_as_values(
+    teams: Registry,
+) -> None:
+    """An empty sum is 0 and an average of integers a float wherever it is read: in the
+    entity, in a where, in a sort and in the cursor that pages by it."""
+    for team in ("t1", "t2", "t3", "t4"):
+        teams.act("Team.create", data={"id": team, "name": team})
+    for index, (team, spend, hours) in enumerate(
+        [("t1", 3, 0), ("t1", None, 0), ("t1", None, 1), ("t3", None, 1), ("t4", 5, 1)]
+    ):
+        data: dict[str, Any] = {"name": f"p{index}", "team": team, "hours": hours}
+        if spend is not None:
+            data["spend"] = spend
+        teams.act("Person.create", data=data)
+
+    def ids(**query: Any) -> list[str]:
+        return [t.id for t in teams.list("Team", **query)]
+
+    assert ids(where={"spend": 0}) == ["t2", "t3"]  # no people; people with no spend
+    assert ids(where={"spend": {"$lt": 1}}) == ["t2", "t3"]
+    assert ids(where={"$not": {"spend": {"$lte": 4}}}) == ["t4"]
+    assert ids(where={"avgHours": 1 / 3}) == ["t1"]
+    assert ids(where={"avgHours": {"$gt": 0.5}}) == ["t3", "t4"]
+    assert ids(where={"avgHours": {"$exists": False}}) == ["t2"]
+    for sort in ({"spend": 1}, {"spend": -1}, {"avgHours": 1}, {"avgHours": -1}):
+        paged, cursor = [], None
+        for _ in range(10):  # a cursor that does not move would page for ever
+            found, cursor = teams.page("Team", sort=sort, limit=1, after=cursor)
+            paged.extend(t.id for t in found)
+            if cursor is None:
+                break
+        assert paged == ids(sort=sort) and len(paged) == 4, sort
+
+
 def test_storage_aggregates_agree_with_the_reference(teams: Registry) -> None:
     """Each backend's own grouped aggregates give what the portable ones (queries and
     Python, as memory and TinyDB answer) give: conditions, nulls, empty groups."""

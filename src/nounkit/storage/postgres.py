@@ -219,6 +219,19 @@ def _sql(text: str) -> sql.SQL:
     return sql.SQL(text)
 
 
+def _nothing(related: NounDef, extra: Extra) -> str:
+    """An extra over a noun with no table yet, typed as its subquery would be, so a
+    where reading it compares as it would: empty lists, a 0 count or sum, else null."""
+    if extra.kind in ("ids", "records"):
+        return "'[]'::jsonb"
+    if extra.kind in ("target", "targets"):
+        return "NULL::jsonb"
+    if extra.measure is not None:
+        return "0" if extra.measure[0] in ("count", "sum") else "NULL::float8"
+    assert extra.path is not None
+    return _typed(fields_of(related)[extra.path], "NULL::text")
+
+
 def open_postgres(url: str) -> PostgresStorage:
     return PostgresStorage(url)
 
@@ -708,9 +721,9 @@ class _PgTransaction(Transaction):
         """One extra as a correlated subquery of the page's row ``t``, and its parameters.
         Compiled text is joined, never formatted: JSON paths hold braces."""
         table = self._table(extra.noun)
-        if table is None:  # no records of that noun yet
-            return _sql("'[]'::jsonb" if extra.kind in ("ids", "records") else "NULL"), []
         related = noun_def(self.store.nouns, extra.noun)
+        if table is None:  # no records of that noun yet: what no records give, typed
+            return _sql(_nothing(related, extra)), []
         tenant_param: list[Any] = [tenant or ""]
         if extra.kind in ("target", "value"):
             own = f"(t.data->>'{sql_name(extra.by)}')"

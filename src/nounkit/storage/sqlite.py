@@ -171,6 +171,15 @@ class _Dialect:
 DIALECT = _Dialect()
 
 
+def _nothing(extra: Extra) -> str:
+    """An extra over a noun with no table yet: empty lists, a 0 count or sum, else null."""
+    if extra.kind in ("ids", "records"):
+        return "'[]'"
+    if extra.measure is not None and extra.measure[0] in ("count", "sum"):
+        return "0"
+    return "NULL"
+
+
 def open_sqlite(url: str) -> SQLiteStorage:
     parsed = parse_file_url(url, allow_memory=True)
     options = dict(parsed.options)
@@ -620,8 +629,8 @@ class _SQLiteTransaction(Transaction):
         ``+t.id`` strips the column's affinity: compared with it, the relationship's
         JSON expression keeps none, so SQLite can search the expression's index."""
         table = self._table(extra.noun)
-        if table is None:  # no records of that noun yet
-            return ("'[]'" if extra.kind in ("ids", "records") else "NULL"), []
+        if table is None:  # no records of that noun yet: what no records give
+            return _nothing(extra), []
         related = noun_def(self.store.nouns, extra.noun)
         if extra.kind in ("target", "targets", "value"):
             own = f"json_extract(t.data, {_json_path([extra.by])})"

@@ -267,7 +267,9 @@ def aggregate_columns(
 ) -> tuple[list[str], list[Any]]:
     """The select-list terms of a grouped aggregate, one per measure (a condition as a
     FILTER clause), and their parameters in order; ``number`` wraps a number field's
-    expression (PostgreSQL adds them as float8, as JSON numbers are added elsewhere)."""
+    expression, and an average's (PostgreSQL adds them as float8, as JSON numbers are
+    added elsewhere, and an average is a float there). An empty sum is 0, as it is in
+    an expression, so that a where or sort reading it agrees."""
     fields = fields_of(noun)
     columns: list[str] = []
     params: list[Any] = []
@@ -280,9 +282,10 @@ def aggregate_columns(
             text, found = compile_where(cond, dialect)
             only, params = f" FILTER (WHERE {text})", [*params, *found]
         target = "*" if prop is None else dialect.field(fields[prop])
-        if prop is not None and noun.properties[prop].type == "number":
+        if prop is not None and (noun.properties[prop].type == "number" or function == "avg"):
             target = number(target)
-        columns.append(f"{function}({target}){only}")
+        column = f"{function}({target}){only}"
+        columns.append(f"coalesce({column}, 0)" if function == "sum" else column)
     return columns, params
 
 
