@@ -83,8 +83,8 @@ from nounkit.storage.sqlwhere import (
     checked_key,
     compile_order,
     compile_where,
-    decode_extras,
     list_steps,
+    page_with,
     path_names,
     read_aggregates,
     read_related,
@@ -704,18 +704,8 @@ class _PgTransaction(Transaction):
         )
         limit = None if plan.limit is None else plan.limit + 1
         rows = self.run(statement, [*params, tenant or "", *where_params, limit, plan.offset])
-        records, values = [], []
-        for r in rows.fetchall():
-            found = decode_extras(every, r[5:])
-            data = r[2]
-            # The values where and sort read, as the page's cursor must encode them.
-            data.update(
-                (n, v) for n, v in zip(names, found[len(extras) :], strict=True) if v is not None
-            )
-            records.append(Record(noun, r[0], tenant, r[1], data, r[3], r[4]))
-            values.append(found[: len(extras)])
-        page = make_page(records, plan)
-        return Page(page.records, page.cursor, values[: len(page.records)])
+        pairs = list((computed or {}).items())
+        return page_with(noun, tenant, rows.fetchall(), extras, pairs, plan, dict)
 
     def _extra(self, extra: Extra, tenant: str | None) -> tuple[sql.Composable, list[Any]]:
         """One extra as a correlated subquery of the page's row ``t``, and its parameters.

@@ -70,8 +70,8 @@ from nounkit.storage.sqlwhere import (
     checked_key,
     compile_order,
     compile_where,
-    decode_extras,
     list_steps,
+    page_with,
     path_names,
     read_aggregates,
     read_related,
@@ -609,19 +609,9 @@ class _SQLiteTransaction(Transaction):
             fetched = rows.fetchall()
         except sqlite3.Error as exc:  # a sum past 64 bits, say
             raise self.store._failure(exc) from exc
-        every = [*extras, *(computed or {}).values()]
-        records, values = [], []
-        for r in fetched:
-            found = decode_extras(every, r[5:])
-            data = json.loads(r[2])
-            # The values where and sort read, as the page's cursor must encode them.
-            data.update(
-                (n, v) for n, v in zip(names, found[len(extras) :], strict=True) if v is not None
-            )
-            records.append(Record(noun, r[0], tenant, r[1], data, r[3], r[4]))
-            values.append(found[: len(extras)])
-        page = make_page(records, plan)
-        return Page(page.records, page.cursor, values[: len(page.records)])
+        return page_with(
+            noun, tenant, fetched, extras, list((computed or {}).items()), plan, json.loads
+        )
 
     def _extra(self, extra: Extra, tenant: str | None) -> tuple[str, list[Any]]:
         """One extra as a correlated subquery of the page's row ``t``, and its parameters.

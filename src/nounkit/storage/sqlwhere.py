@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from nounkit.errors import QueryError
 from nounkit.language.spec import NounDef
-from nounkit.storage.base import IN_CHUNK, Extra, finish, fold, plain
+from nounkit.storage.base import IN_CHUNK, Extra, Page, Record, finish, fold, plain
 from nounkit.storage.query import (
     AllOf,
     AnyOf,
@@ -28,8 +28,10 @@ from nounkit.storage.query import (
     ElemMatch,
     Field,
     Leaf,
+    Plan,
     SortKey,
     fields_of,
+    make_page,
     plan_count,
 )
 
@@ -42,6 +44,7 @@ __all__ = [
     "compile_where",
     "decode_extras",
     "list_steps",
+    "page_with",
     "path_names",
     "read_aggregates",
     "read_related",
@@ -306,6 +309,35 @@ def read_aggregates(
                 for (function, _, _), value in zip(measures, row[1:], strict=True)
             ]
     return found
+
+
+def page_with(
+    noun: str,
+    tenant: str | None,
+    rows: Iterable[Sequence[Any]],
+    extras: Sequence[Extra],
+    computed: Sequence[tuple[str, Extra]],
+    plan: Plan,
+    load: Callable[[Any], dict[str, Any]],
+) -> Page:
+    """``Transaction.query_with``'s page from rows of ``(id, version, data, created_at,
+    updated_at, extra..., computed...)`` fetched with ``limit + 1``; ``load`` makes a
+    row's data a dict. Computed values go into the records' data: the cursor encodes
+    what the sort read."""
+    every = [*extras, *(extra for _, extra in computed)]
+    records, values = [], []
+    for row in rows:
+        found = decode_extras(every, row[5:])
+        data = load(row[2])
+        data.update(
+            (name, value)
+            for (name, _), value in zip(computed, found[len(extras) :], strict=True)
+            if value is not None
+        )
+        records.append(Record(noun, row[0], tenant, row[1], data, row[3], row[4]))
+        values.append(found[: len(extras)])
+    page = make_page(records, plan)
+    return Page(page.records, page.cursor, values[: len(page.records)])
 
 
 def decode_extras(extras: Sequence[Extra], row: Sequence[Any]) -> list[Any]:
