@@ -7,6 +7,7 @@ that storage and the event log are exactly as they were.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -591,6 +592,16 @@ def test_the_empty_tenant_is_refused(kit: Registry, acme: Acme) -> None:
         StorageError,
         "the tenant must be None or a non-empty string",
     )
+    # Reads too: on SQL storage '' is how records of no tenant are stored.
+    kit.act("Tag.create", data={"id": "untenanted", "slug": "u"})
+    reads: list[Callable[[], object]] = [
+        lambda: kit.get("Tag", "untenanted", tenant=""),
+        lambda: kit.list("Tag", tenant=""),
+        lambda: kit.page("Tag", tenant=""),
+        lambda: kit.events(tenant=""),
+    ]
+    for read in reads:
+        assert_unchanged(kit, read, StorageError, "cannot read in tenant ''")
 
 
 def test_roles_are_checked(kit: Registry, acme: Acme) -> None:

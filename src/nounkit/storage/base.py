@@ -53,6 +53,7 @@ __all__ = [
     "Transaction",
     "check_extras",
     "check_key",
+    "check_tenant",
     "finish",
     "fold",
     "read_extras",
@@ -151,6 +152,15 @@ def check_key(noun: str, id: str, tenant: str | None) -> None:
     if tenant is not None and (not isinstance(tenant, str) or not tenant):
         raise StorageError(
             f"{noun} {id!r}: the tenant must be None or a non-empty string, not {tenant!r}"
+        )
+
+
+def check_tenant(tenant: str | None, what: str = "read") -> None:
+    """Refuse a tenant no backend stores: the empty string would read (on SQL storage,
+    where None is stored as '') the records that belong to no tenant."""
+    if tenant is not None and (not isinstance(tenant, str) or not tenant):
+        raise StorageError(
+            f"cannot {what} in tenant {tenant!r}: the tenant must be None or a non-empty string"
         )
 
 

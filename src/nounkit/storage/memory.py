@@ -20,7 +20,16 @@ from typing import Any
 
 from nounkit.errors import StorageError
 from nounkit.language.spec import NounDef
-from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
+from nounkit.storage.base import (
+    Event,
+    NewEvent,
+    Page,
+    Query,
+    Record,
+    Storage,
+    Transaction,
+    check_tenant,
+)
 from nounkit.storage.query import (
     AllOf,
     Cond,
@@ -176,6 +185,7 @@ class _MemoryTransaction(Transaction):
         self._undo.append(restore)
 
     def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
+        check_tenant(tenant)
         record = self._table(noun, tenant).get(id)
         return None if record is None else clone(record)
 
@@ -226,6 +236,7 @@ class _MemoryTransaction(Transaction):
         return table.values()
 
     def query(self, noun: str, query: Query, tenant: str | None) -> Page:
+        check_tenant(tenant)
         plan = plan_query(noun_def(self.store.nouns, noun), query)  # checked even when empty
         if not self._table(noun, tenant):
             return Page([], None)  # derived lists of nouns never written: most of them
@@ -235,6 +246,7 @@ class _MemoryTransaction(Transaction):
         return Page([clone(r) for r in page.records], page.cursor)
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
+        check_tenant(tenant)
         cond = plan_count(noun_def(self.store.nouns, noun), where)
         test = compile_matcher(cond)
         return sum(1 for r in self._candidates(noun, tenant, cond) if test(r.id, r.data))
@@ -257,6 +269,7 @@ class _MemoryTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
+        check_tenant(tenant)
         named = None if name is None else name_pattern(name)
         found: list[Event] = []
         for event in self.store._events[max(since, 0) :]:

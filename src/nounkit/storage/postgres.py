@@ -53,6 +53,7 @@ from nounkit.storage.base import (
     Storage,
     Transaction,
     check_extras,
+    check_tenant,
 )
 from nounkit.storage.query import (
     Cond,
@@ -520,6 +521,7 @@ class _PgTransaction(Transaction):
     # Records
 
     def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
+        check_tenant(tenant)
         table = self._table(noun)
         if table is None:
             return None
@@ -632,6 +634,7 @@ class _PgTransaction(Transaction):
         return _sql(f" AND {text}"), params
 
     def query(self, noun: str, query: Query, tenant: str | None) -> Page:
+        check_tenant(tenant)
         plan = plan_query(noun_def(self.store.nouns, noun), query)
         table = self._table(noun)
         if table is None:
@@ -659,6 +662,7 @@ class _PgTransaction(Transaction):
         """The page and its extras in one statement: each extra a correlated subquery
         over the related noun's relationship index, for the page's rows only. Computed
         values are columns of a derived table that the where and sort read."""
+        check_tenant(tenant)
         if not extras and not computed:
             return self.query(noun, query, tenant)
         every = [*extras, *(computed or {}).values()]
@@ -755,6 +759,7 @@ class _PgTransaction(Transaction):
     def related(
         self, links: Sequence[tuple[str, str]], owners: Sequence[str], tenant: str | None
     ) -> list[dict[str, list[str]]]:
+        check_tenant(tenant)
         terms = []
         for index, (noun, name) in enumerate(links):
             table = self._table(noun)
@@ -781,6 +786,7 @@ class _PgTransaction(Transaction):
         measures: Sequence[Measure],
         tenant: str | None,
     ) -> dict[str, list[Any]]:
+        check_tenant(tenant)
         definition = noun_def(self.store.nouns, noun)
         table = self._table(noun)
         if table is None:  # no records of that noun yet
@@ -801,6 +807,7 @@ class _PgTransaction(Transaction):
         )
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
+        check_tenant(tenant)
         cond = plan_count(noun_def(self.store.nouns, noun), where)
         table = self._table(noun)
         if table is None:
@@ -864,6 +871,7 @@ class _PgTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
+        check_tenant(tenant)
         text = "SELECT " + _EVENT_COLUMNS + " FROM nk_events WHERE seq > %s"
         params: list[Any] = [since]
         if noun is not None:

@@ -40,6 +40,7 @@ from nounkit.storage.base import (
     Storage,
     Transaction,
     check_extras,
+    check_tenant,
 )
 from nounkit.storage.query import (
     Field,
@@ -431,6 +432,7 @@ class _SQLiteTransaction(Transaction):
     # Records
 
     def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
+        check_tenant(tenant)
         table = self._table(noun)
         if table is None:
             return None
@@ -541,6 +543,7 @@ class _SQLiteTransaction(Transaction):
         return f" AND {sql}", params
 
     def query(self, noun: str, query: Query, tenant: str | None) -> Page:
+        check_tenant(tenant)
         plan: Plan = plan_query(noun_def(self.store.nouns, noun), query)
         table = self._table(noun)
         if table is None:
@@ -568,6 +571,7 @@ class _SQLiteTransaction(Transaction):
         """The page and its extras in one statement: each extra a correlated subquery
         over the related noun's relationship index, for the page's rows only. Computed
         values are columns of a derived table that the where and sort read."""
+        check_tenant(tenant)
         if not extras and not computed:
             return self.query(noun, query, tenant)
         check_extras([*extras, *(computed or {}).values()])
@@ -650,6 +654,7 @@ class _SQLiteTransaction(Transaction):
     def related(
         self, links: Sequence[tuple[str, str]], owners: Sequence[str], tenant: str | None
     ) -> list[dict[str, list[str]]]:
+        check_tenant(tenant)
         terms = []
         for index, (noun, name) in enumerate(links):
             table = self._table(noun)
@@ -673,6 +678,7 @@ class _SQLiteTransaction(Transaction):
         measures: Sequence[Measure],
         tenant: str | None,
     ) -> dict[str, list[Any]]:
+        check_tenant(tenant)
         definition = noun_def(self.store.nouns, noun)
         table = self._table(noun)
         if table is None:  # no records of that noun yet
@@ -693,6 +699,7 @@ class _SQLiteTransaction(Transaction):
         return read_aggregates(measures, owners, run)
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
+        check_tenant(tenant)
         cond = plan_count(noun_def(self.store.nouns, noun), where)
         table = self._table(noun)
         if table is None:
@@ -739,6 +746,7 @@ class _SQLiteTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
+        check_tenant(tenant)
         sql = f"SELECT {_EVENT_COLUMNS} FROM nk_events WHERE seq > ?"
         params: list[Any] = [since]
         if noun is not None:

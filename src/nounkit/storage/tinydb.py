@@ -49,7 +49,16 @@ from tinydb.storages import Storage as TinyStorage
 from tinydb.table import Document, Table
 
 from nounkit.errors import StorageError
-from nounkit.storage.base import Event, NewEvent, Page, Query, Record, Storage, Transaction
+from nounkit.storage.base import (
+    Event,
+    NewEvent,
+    Page,
+    Query,
+    Record,
+    Storage,
+    Transaction,
+    check_tenant,
+)
 from nounkit.storage.query import (
     Cond,
     compile_matcher,
@@ -482,6 +491,7 @@ class _TinyTransaction(Transaction):
     # Records
 
     def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
+        check_tenant(tenant)
         doc = self._raw(_table_name(noun, tenant)).get(id)
         return None if doc is None else _record(noun, tenant, doc)
 
@@ -525,10 +535,12 @@ class _TinyTransaction(Transaction):
             unique_clash(noun, record, ((key, doc["data"]) for key, doc in raw.items()))
 
     def query(self, noun: str, query: Query, tenant: str | None) -> Page:
+        check_tenant(tenant)
         plan = plan_query(noun_def(self.store.nouns, noun), query)
         return order_and_page(self._search(noun, tenant, plan.where), plan)
 
     def count(self, noun: str, where: Mapping[str, Any] | None, tenant: str | None) -> int:
+        check_tenant(tenant)
         cond = plan_count(noun_def(self.store.nouns, noun), where)
         name = _table_name(noun, tenant)
         if cond is None:
@@ -568,6 +580,7 @@ class _TinyTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
+        check_tenant(tenant)
         raw = self._raw(EVENTS)
         named = None if name is None else name_pattern(name)
         found: list[Event] = []

@@ -140,6 +140,25 @@ class FunctionalContract:
         self.insert(storage, make_record("p1", {"name": "again"}))  # the id is free again
         assert storage.count("Probe") == 1
 
+    def test_the_empty_tenant_is_refused_on_reads_as_on_writes(self, storage: Storage) -> None:
+        """'' is no tenant: SQL storage keeps untenanted records under it, so a read in
+        it would see them."""
+        self.insert(storage, make_record("p1", {"owner": "p1"}))
+        link = Extra("ids", "Probe", "owner")
+        with storage.transaction(readonly=True) as tx:
+            reads: list[Callable[[], object]] = [
+                lambda: tx.get("Probe", "p1", ""),
+                lambda: tx.query("Probe", Query(), ""),
+                lambda: tx.count("Probe", None, ""),
+                lambda: tx.events(0, tenant=""),
+                lambda: tx.related([("Probe", "owner")], ["p1"], ""),
+                lambda: tx.aggregate("Probe", "owner", ["p1"], [("count", None, None)], ""),
+                lambda: tx.query_with("Probe", Query(), "", [link]),
+            ]
+            for read in reads:
+                with pytest.raises(StorageError, match="cannot read in tenant ''"):
+                    read()
+
     def test_bad_keys_are_refused(self, storage: Storage) -> None:
         with pytest.raises(StorageError, match="tenant"):
             self.insert(storage, make_record("p1", tenant=""))
