@@ -7,6 +7,7 @@ that storage and the event log are exactly as they were.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from nounkit.errors import (
     ValidationError,
 )
 
-from .helpers import assert_unchanged, field_errors, names
+from .helpers import assert_unchanged, field_errors, load_kit, names
 
 
 @dataclass
@@ -39,8 +40,7 @@ class Acme:
     other: str
 
 
-@pytest.fixture
-def acme(kit: Registry) -> Acme:
+def make_acme(kit: Registry) -> Acme:
     member = kit.act("enroll", data={"name": "Ann"}, tenant="acme").id
     account = kit.act(
         "open",
@@ -51,6 +51,11 @@ def acme(kit: Registry) -> Acme:
         "open", data={"id": "acc-2", "email": "bob@example.org", "handle": "bob"}, tenant="acme"
     ).id
     return Acme(member, account, other)
+
+
+@pytest.fixture
+def acme(kit: Registry) -> Acme:
+    return make_acme(kit)
 
 
 def act_acme(kit: Registry, action: str, **kwargs: Any) -> Any:
@@ -317,6 +322,68 @@ def test_a_broken_rule_after_a_nested_write_rolls_everything_back(
     assert kit.get("Account", acme.other, tenant="acme").balance == 5
     assert done.entity.balance == -5
     assert done.entity.available == 5
+
+
+def test_a_failed_nested_act_leaves_nothing_of_itself_when_caught(
+    kit: Registry, acme: Acme
+) -> None:
+    """A handler that catches a nested act's error goes on, and the act commits only what
+    did not fail: none of the failed act's own nested writes, nor its events."""
+    caught: list[str] = []
+
+    @kit.handles("Account.audit")
+    def audit(ctx: Any, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
+        for action, target, given in [
+            # deposits into acc-1 (a nested write of its own), then acc-2's rule breaks
+            ("Account.transfer", acme.other, {"to": acme.account, "amount": 5}),
+            # updates acc-1 and emits an event, then its handler raises
+            ("Account.sabotage", acme.other, {"other": acme.account}),
+        ]:
+            try:
+                ctx.act(action, id=target, data=given)
+            except Exception as exc:  # its handler's own error reaches ours as it is
+                caught.append(type(exc).__name__)
+        ctx.act("Account.update", id=acme.other, data={"handle": "audited"})
+        return {}
+
+    before = kit.storage.dump()
+    last = kit.events()[-1].seq
+    act_acme(kit, "audit", id=acme.account)
+    assert caught == ["ValidationError", "RuntimeError"]
+    assert names(kit.events(last)) == ["Account.updated", "Account.audited"]
+    after = kit.storage.dump()
+    changed = [r for r in after["records"] if r not in before["records"]]
+    assert [(r["id"], r["data"].get("handle")) for r in changed] == [(acme.other, "audited")]
+    one = kit.get("Account", acme.account, tenant="acme")
+    assert (one.balance, one.handle) == (0, None)
+
+
+def test_without_savepoints_a_caught_nested_failure_fails_the_whole_act(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A backend that cannot undo a nested act alone (no ``savepoints``) never commits
+    what that act wrote: the whole act fails, and says why."""
+    from nounkit.storage.base import Transaction
+    from nounkit.storage.memory import _MemoryTransaction
+
+    monkeypatch.setattr(_MemoryTransaction, "savepoints", False)
+    monkeypatch.setattr(_MemoryTransaction, "savepoint", Transaction.savepoint)
+    with load_kit("memory://") as kit:
+        made = make_acme(kit)
+
+        @kit.handles("Account.audit")
+        def audit(ctx: Any, entity: Any, data: dict[str, Any]) -> dict[str, Any]:
+            with contextlib.suppress(ValidationError):
+                ctx.act("Account.transfer", id=made.other, data={"to": made.account, "amount": 5})
+            return {}
+
+        assert_unchanged(
+            kit,
+            lambda: act_acme(kit, "audit", id=made.account),
+            StorageError,
+            "Account.audit: a nested act failed",
+            "has no savepoints",
+        )
 
 
 def test_nested_acts_that_loop_are_stopped(kit: Registry, acme: Acme) -> None:

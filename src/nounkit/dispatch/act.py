@@ -37,6 +37,7 @@ from nounkit.errors import (
     HandlerError,
     HandlerMissing,
     NotFound,
+    StorageError,
     TransitionNotAllowed,
     ValidationError,
 )
@@ -137,6 +138,9 @@ class _Run:
     cascades: int = 0
     # Conditions of a transition's `to` already read over an entity after its action.
     held: dict[tuple[str, str, str], bool | None] = field(default_factory=dict)
+    # False once a nested act failed on storage without savepoints: its writes could not
+    # be undone alone, so the act cannot commit.
+    undone: bool = True
 
     # -- reads inside the transaction ----------------------------------------------------------
 
@@ -180,9 +184,26 @@ class _Run:
                 ],
             )
         noun_def, action_def = resolve_action(self.schema.nouns, action, noun)
+        # A nested act that fails leaves nothing of itself, whether or not its caller
+        # catches the error: storage undoes its writes to a savepoint, and the run
+        # forgets its events and what it wrote.
+        pending, written = len(self.pending), dict(self.written)
+        releasing, cascades, held = set(self.releasing), self.cascades, dict(self.held)
         self.depth += 1
         try:
-            entity, _, _ = self.perform(noun_def, action_def, id, data)
+            with self.tx.savepoint():
+                entity, _, _ = self.perform(noun_def, action_def, id, data)
+        except BaseException:
+            del self.pending[pending:]
+            self.written, self.releasing, self.cascades, self.held = (
+                written,
+                releasing,
+                cascades,
+                held,
+            )
+            if not self.tx.savepoints:  # its writes stay: the whole act must fail
+                self.undone = False
+            raise
         finally:
             self.depth -= 1
         return entity
@@ -1081,7 +1102,19 @@ def run_act(
             with storage.transaction() as tx:
                 run = _Run(dispatcher, tx, actor, tenant, roles)
                 run.expected_version = expected_version
-                entity, entity_id, version = run.perform(noun_def, action_def, id, data)
+                try:
+                    entity, entity_id, version = run.perform(noun_def, action_def, id, data)
+                except _StaleVersion:
+                    if run.undone:
+                        raise
+                    entity = None  # the failed nested act's writes: not another writer's
+                if not run.undone:
+                    raise StorageError(
+                        f"{noun_def.name}.{action_def.name}: a nested act failed and "
+                        f"{type(storage).__name__} has no savepoints to undo it alone, so "
+                        "the whole act is undone; let the nested act's error reach the act, "
+                        "or use a backend with savepoints"
+                    )
                 # The derived lists as of this act's own commit, read in its transaction
                 # (no second one) and before the events are appended, which on PostgreSQL
                 # holds the log's lock until commit. A new entity that no nested act

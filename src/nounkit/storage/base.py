@@ -30,7 +30,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -252,6 +252,18 @@ class Transaction(ABC):
     @abstractmethod
     def query(self, noun: str, query: Query, tenant: str | None) -> Page:
         """Records of the noun in the tenant matching the query, checked against the noun."""
+
+    # Whether savepoint() undoes a failed block alone. A backend without it still runs
+    # nested acts, but a failed nested act then fails its whole act.
+    savepoints = False
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A unit inside this transaction: when the block raises, what it wrote (records
+        and events) is undone and the error goes on; the rest of the transaction stands.
+        This is how a nested act that fails leaves nothing of itself, even when its
+        caller catches the error. Backends with :attr:`savepoints` undo it here."""
+        yield
 
     # Whether query_with takes ``computed``: values worked out in the query itself, which
     # its where and sort may read (SQL backends). Callers without it filter and sort such

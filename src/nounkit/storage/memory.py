@@ -148,10 +148,22 @@ class _MemoryTransaction(Transaction):
         self.done = False
         self._undo: list[Callable[[], None]] = []
 
-    def undo(self) -> None:
-        for step in reversed(self._undo):
-            step()
-        self._undo.clear()
+    def undo(self, mark: int = 0) -> None:
+        """Undo what was written since ``mark`` (a length of the undo list): all of it
+        by default."""
+        while len(self._undo) > mark:
+            self._undo.pop()()
+
+    savepoints = True
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        mark = len(self._undo)
+        try:
+            yield
+        except BaseException:
+            self.undo(mark)
+            raise
 
     def _writable(self) -> None:
         if self.done:

@@ -397,6 +397,7 @@ class _PgTransaction(Transaction):
         self.readonly = readonly
         self.done = False
         self.created: dict[str, tuple[str, KeySpec]] = {}
+        self.depth = 0  # savepoints open
 
     def run(self, query: sql.SQL | sql.Composed, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
         return self.conn.execute(query, params)
@@ -517,6 +518,30 @@ class _PgTransaction(Transaction):
             (json.dumps(list(spec)), noun),
         )
         self.created[noun] = (table, spec)
+
+    savepoints = True
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """SAVEPOINT, and ROLLBACK TO it when the block raises (which also lifts the
+        error state a failed statement leaves): tables the block created are
+        forgotten with it."""
+        self._writable()
+        self.depth += 1
+        mark, created = sql.Identifier(f"nk_{self.depth}"), dict(self.created)
+        self.run(sql.SQL("SAVEPOINT {}").format(mark))
+        try:
+            yield
+        except BaseException:
+            with self.store._errors():
+                self.run(sql.SQL("ROLLBACK TO SAVEPOINT {}").format(mark))
+                self.run(sql.SQL("RELEASE SAVEPOINT {}").format(mark))
+            self.created = created
+            raise
+        else:
+            self.run(sql.SQL("RELEASE SAVEPOINT {}").format(mark))
+        finally:
+            self.depth -= 1
 
     # Records
 

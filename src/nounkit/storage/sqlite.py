@@ -335,6 +335,7 @@ class _SQLiteTransaction(Transaction):
         self.readonly = readonly
         self.done = False
         self.created: dict[str, tuple[str, KeySpec]] = {}
+        self.depth = 0  # savepoints open
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -428,6 +429,29 @@ class _SQLiteTransaction(Transaction):
         )
         self.run("UPDATE nk_nouns SET keyspec = ? WHERE noun = ?", (json.dumps(list(spec)), noun))
         self.created[noun] = (table, spec)
+
+    savepoints = True
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """SAVEPOINT, and ROLLBACK TO it when the block raises: tables the block
+        created are forgotten with it."""
+        self._writable()
+        self.depth += 1
+        mark, created = f"nk_{self.depth}", dict(self.created)
+        self.run(f"SAVEPOINT {mark}")
+        try:
+            yield
+        except BaseException:
+            with self.store._errors():
+                self.run(f"ROLLBACK TO {mark}")
+                self.run(f"RELEASE {mark}")
+            self.created = created
+            raise
+        else:
+            self.run(f"RELEASE {mark}")
+        finally:
+            self.depth -= 1
 
     # Records
 

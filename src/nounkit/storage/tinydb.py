@@ -477,16 +477,29 @@ class _TinyTransaction(Transaction):
         old = self._raw(name).get(key)
         self._undo.append((name, key, None if old is None else dict(old)))
 
-    def undo(self) -> None:
+    def undo(self, mark: int = 0) -> None:
+        """Undo what was written since ``mark`` (a length of the undo list): all of it
+        by default."""
         tables = self.store._file.read()
-        for name, key, old in reversed(self._undo):
+        while len(self._undo) > mark:
+            name, key, old = self._undo.pop()
             table = tables.setdefault(name, {})
             if old is None:
                 table.pop(key, None)
             else:
                 table[key] = old
             self.store._file.forget(name, key)
-        self._undo.clear()
+
+    savepoints = True
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        mark = len(self._undo)
+        try:
+            yield
+        except BaseException:
+            self.undo(mark)
+            raise
 
     # Records
 

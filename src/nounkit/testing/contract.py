@@ -6,6 +6,7 @@ provide a ``storage_url`` fixture; see :mod:`nounkit.testing`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -139,6 +140,40 @@ class FunctionalContract:
             tx.delete("Probe", "p1", None, expected_version=1)
         self.insert(storage, make_record("p1", {"name": "again"}))  # the id is free again
         assert storage.count("Probe") == 1
+
+    def test_a_savepoint_undoes_a_failed_block_alone(self, storage: Storage) -> None:
+        """What a block wrote (inserts, updates, deletes, events, a savepoint inside it)
+        is undone when it raises; what came before it and what a finished savepoint
+        wrote stay, and the transaction commits them."""
+        self.insert(storage, make_record("keep", {"name": "a"}), make_record("gone", {"n": 1}))
+        kept = storage.get("Probe", "keep")
+        gone = storage.get("Probe", "gone")
+        assert kept is not None and gone is not None
+
+        class Boom(Exception):
+            pass
+
+        with storage.transaction() as tx:
+            assert tx.savepoints, f"{type(tx).__name__} must undo a failed block alone"
+            tx.insert(make_record("before"))
+            with tx.savepoint():
+                tx.insert(make_record("inner"))
+            with pytest.raises(Boom), tx.savepoint():
+                tx.insert(make_record("new", tenant="acme"))
+                tx.update(_bump(kept, name="changed"), expected_version=1)
+                tx.delete("Probe", "gone", None, expected_version=1)
+                tx.append([make_event(kept)])
+                with contextlib.suppress(Boom), tx.savepoint():
+                    tx.insert(make_record("deeper"))
+                    raise Boom
+                tx.insert(make_record("deep"))
+                raise Boom
+            assert tx.get("Probe", "keep", None) == kept
+            assert tx.get("Probe", "new", "acme") is None
+            tx.append([make_event(kept)])
+        assert _ids(storage.query("Probe", Query()).records) == ["before", "gone", "inner", "keep"]
+        assert storage.query("Probe", Query(), "acme").records == []
+        assert [e.seq for e in storage.events()] == [1]
 
     def test_the_empty_tenant_is_refused_on_reads_as_on_writes(self, storage: Storage) -> None:
         """'' is no tenant: SQL storage keeps untenanted records under it, so a read in
