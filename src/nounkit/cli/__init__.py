@@ -12,6 +12,8 @@ names and actions complete from the configuration's nouns.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gc
 import os
 import sys
@@ -99,6 +101,10 @@ cli.add_command(demo)
 cli.add_command(completion)
 
 
+# Writing the output failed: no space, an I/O error, a closed or read-only descriptor.
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
@@ -127,6 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BrokenPipeError, _ReaderGone):
         _reader_gone()
         return EXIT_PIPE
+    except OSError as exc:
+        if exc.errno in _OUTPUT_ERRORS:
+            _output_lost(exc)
+        else:  # a file the command reads or writes: name it
+            at = f" {exc.filename!r}:" if exc.filename else ""
+            print(f"nounkit: cannot use{at} {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:
         if os.environ.get("NOUNKIT_DEBUG"):
             raise
@@ -147,13 +160,26 @@ def entry() -> NoReturn:
     again is wasted work. Collections still run, a thousand times less often.
     """
     gc.set_threshold(70_000, 50, 1000)
+    if sys.stdout is None:  # started with standard output closed: nowhere to answer
+        sys.exit(EXIT_PIPE)
     code = main()
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         _reader_gone()
         code = EXIT_PIPE
+    except OSError as exc:  # a full disk, say: what was printed is lost
+        _output_lost(exc)
+        code = EXIT_INPUT
     sys.exit(code)
+
+
+def _output_lost(exc: OSError) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(f"nounkit: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+    # What is still buffered would fail again at exit, loudly.
+    with contextlib.suppress(OSError, ValueError):
+        _reader_gone()
 
 
 def _reader_gone() -> None:

@@ -87,9 +87,16 @@ def build(nouns: tuple[str, ...], out: str, check_only: bool) -> int:
     folder = Path(out)
     files = artifacts(compiled)
     with Progress("comparing" if check_only else "writing", len(files), least=200) as bar:
-        report = (check if check_only else build)(
-            compiled, folder, files=files, progress=bar.advance
-        )
+        try:
+            report = (check if check_only else build)(
+                compiled, folder, files=files, progress=bar.advance
+            )
+        except OSError as exc:  # --out names a file, a folder we may not write, a full disk
+            at = f" ({exc.filename})" if exc.filename else ""
+            raise UsageError(
+                f"--out: cannot {'read' if check_only else 'write'} {str(folder)!r}{at}: "
+                f"{exc.strerror or exc}; give a folder nounkit may write"
+            ) from exc
     if check_only:
         for label, names in (
             ("stale", report.stale),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
+from nounkit._limits import MAX_DEPTH, document_problem
 from nounkit.errors import NounkitError
 
 if TYPE_CHECKING:
@@ -185,16 +186,52 @@ def json_argument(text: str | None, what: str) -> Any:
     if text.startswith("@"):
         name = text[1:]
         try:
-            source = sys.stdin.read() if name == "-" else Path(name).read_text("utf-8")
+            raw = sys.stdin.buffer.read(MAX_INPUT + 1) if name == "-" else _read(Path(name))
         except OSError as exc:
             raise UsageError(f"{what}: cannot read {name!r}: {exc.strerror or exc}") from exc
+        if len(raw) > MAX_INPUT:
+            raise UsageError(f"{what}: {name!r} is larger than {MAX_INPUT >> 20} MiB")
+        try:
+            source = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"{what}: {name!r} is not UTF-8 text (byte {exc.start}); give a JSON file"
+            ) from exc
     try:
-        return json.loads(source)
+        found = json.loads(source, parse_int=_whole)
     except json.JSONDecodeError as exc:
         raise UsageError(
             f"{what} is not JSON: {exc.msg} at line {exc.lineno}, column "
             f"{exc.colno}; write it like '{{\"amount\": 5}}' or @file.json"
         ) from exc
+    except UsageError as exc:  # an integer too long to read
+        raise UsageError(f"{what}: {exc}") from None
+    except RecursionError:  # the decoder's own depth guard: far past any limit below
+        raise UsageError(f"{what}: nested more than {MAX_DEPTH} levels deep") from None
+    problem = document_problem(found, what)
+    if problem is not None:
+        raise UsageError(f"{problem[0]}: {problem[1]}")
+    return found
+
+
+# The most a JSON argument may hold: far more than any entity, and a file of this
+# size still reads and checks in well under a second.
+MAX_INPUT = 64 << 20
+
+
+def _read(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(MAX_INPUT + 1)
+
+
+def _whole(text: str) -> int | str:
+    """A JSON integer, refused when too long to be a 64-bit number before Python reads
+    it (it refuses integers past 4,300 digits, with an error of its own)."""
+    if len(text) > 4_000:
+        raise UsageError(
+            f"the integer {text[:12]}… has {len(text.lstrip('-'))} digits: numbers must fit 64 bits"
+        )
+    return int(text)
 
 
 def mapping_argument(text: str | None, what: str) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from nounkit._limits import document_problem, text_problem
 from nounkit.compiler.models import Entity
 from nounkit.dispatch.context import ActionContext, Handler
 from nounkit.dispatch.ids import new_id
@@ -79,29 +80,6 @@ class _StaleVersion(Exception):
     def __init__(self, conflict: Conflict) -> None:
         super().__init__(str(conflict))
         self.conflict = conflict
-
-
-# How deep an act's data may nest (mappings and lists): deeper than any model needs, and
-# shallow enough that every layer walking it (validation, storage, events) stays in reach.
-MAX_NESTING = 64
-
-
-def _too_deep(data: Any) -> str | None:
-    """The top-level field under which ``data`` nests past MAX_NESTING, if any (walked
-    without recursion, so a hostile document cannot exhaust the stack here)."""
-    if not isinstance(data, dict):
-        return None
-    for key, value in data.items():
-        pending: list[tuple[Any, int]] = [(value, 1)]
-        while pending:
-            item, depth = pending.pop()
-            if depth > MAX_NESTING:
-                return str(key)
-            if isinstance(item, dict):
-                pending.extend((v, depth + 1) for v in item.values())
-            elif isinstance(item, list | tuple):
-                pending.extend((v, depth + 1) for v in item)
-    return None
 
 
 @dataclass(frozen=True)
@@ -231,12 +209,16 @@ class _Run:
                 ],
                 id=id if isinstance(id, str) else None,
             )
-        deep = _too_deep(data)
-        if deep is not None:
+        # What no backend can store, refused here with its path, before any reads it.
+        problem = document_problem(data) if data else None
+        if problem is None and isinstance(id, str):
+            found = text_problem(id)
+            problem = None if found is None else ("id", found)
+        if problem is not None:
             raise ValidationError(
                 noun.name,
-                [FieldError(deep, f"nested more than {MAX_NESTING} levels deep")],
-                id=id if isinstance(id, str) else None,
+                [FieldError(problem[0], problem[1])],
+                id=id if isinstance(id, str) and problem[0] != "id" else None,
             )
         handler = self.dispatcher.handlers.get((noun.name, action.name))
         transition = (
@@ -1093,6 +1075,10 @@ def run_act(
             [FieldError("expected_version", "expected a whole number", expected_version)],
             id=id if isinstance(id, str) else None,
         )
+    for name, text in (("actor", actor), ("tenant", tenant)):
+        found = text_problem(text) if isinstance(text, str) else None
+        if found is not None:
+            raise ValidationError(action, [FieldError(name, found)])
     schema = dispatcher.schema
     noun_def, action_def = resolve_action(schema.nouns, action, noun)
     storage = dispatcher.storage()

@@ -37,7 +37,8 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
-from nounkit.errors import StorageError
+from nounkit._limits import INT64, MAX_QUERY_ITEMS, text_problem
+from nounkit.errors import QueryError, StorageError
 from nounkit.language.spec import NounDef
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "Record",
     "Storage",
     "Transaction",
+    "check_events",
     "check_extras",
     "check_key",
     "check_tenant",
@@ -69,7 +71,7 @@ NOUN_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 # Owners per statement when reading derived relationships. SQL backends bind one
 # parameter per owner and link, so they share these among the links: older SQLite
 # builds allow 999 parameters.
-IN_CHUNK = 500
+IN_CHUNK = MAX_QUERY_ITEMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,10 @@ def check_key(noun: str, id: str, tenant: str | None) -> None:
         raise StorageError(
             f"{noun} {id!r}: the tenant must be None or a non-empty string, not {tenant!r}"
         )
+    for name, text in (("id", id), ("tenant", tenant)):
+        problem = text_problem(text) if text is not None else None
+        if problem is not None:
+            raise StorageError(f"{noun} {id!r}: the {name} {problem}")
 
 
 def check_tenant(tenant: str | None, what: str = "read") -> None:
@@ -162,6 +168,19 @@ def check_tenant(tenant: str | None, what: str = "read") -> None:
         raise StorageError(
             f"cannot {what} in tenant {tenant!r}: the tenant must be None or a non-empty string"
         )
+
+
+def check_events(since: Any, limit: Any, tenant: str | None) -> None:
+    """Refuse an events read no backend answers alike: a tenant of '', a ``since`` or
+    ``limit`` that is not a whole number inside 64 bits (``limit`` at least 0)."""
+    check_tenant(tenant)
+    for name, value, least in (("since", since, None), ("limit", limit, 0)):
+        if name == "limit" and value is None:
+            continue
+        if type(value) is not int or (least is not None and value < least):
+            raise QueryError(f"events: {name} must be a whole number, not {value!r}")
+        if abs(value) > INT64:
+            raise QueryError(f"events: {name} must fit 64 bits, not {value}")
 
 
 # One aggregate over a related noun: (count | sum | avg | min | max, the property or None

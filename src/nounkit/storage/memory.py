@@ -28,6 +28,7 @@ from nounkit.storage.base import (
     Record,
     Storage,
     Transaction,
+    check_events,
     check_tenant,
 )
 from nounkit.storage.query import (
@@ -281,7 +282,7 @@ class _MemoryTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
-        check_tenant(tenant)
+        check_events(since, limit, tenant)
         named = None if name is None else name_pattern(name)
         found: list[Event] = []
         for event in self.store._events[max(since, 0) :]:

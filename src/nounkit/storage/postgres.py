@@ -40,6 +40,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
 
+from nounkit._limits import text_problem
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
@@ -52,6 +53,7 @@ from nounkit.storage.base import (
     Record,
     Storage,
     Transaction,
+    check_events,
     check_extras,
     check_tenant,
 )
@@ -400,7 +402,20 @@ class _PgTransaction(Transaction):
         self.depth = 0  # savepoints open
 
     def run(self, query: sql.SQL | sql.Composed, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        return self.conn.execute(query, params)
+        with self.binding():
+            return self.conn.execute(query, params)
+
+    @contextmanager
+    def binding(self) -> Iterator[None]:
+        """A parameter psycopg cannot adapt (a lone surrogate, an integer too long to
+        write out) is a StorageError; psycopg raises plain Python errors for them."""
+        try:
+            yield
+        except (OverflowError, UnicodeEncodeError, ValueError) as exc:
+            raise StorageError(
+                f"{redact(self.store.url)}: PostgreSQL cannot take a value: {exc}; integers "
+                "must fit 64 bits and text must be valid Unicode"
+            ) from exc
 
     def ddl_lock(self) -> None:
         self.run(sql.SQL("SELECT pg_advisory_xact_lock(%s)"), (_DDL_LOCK,))
@@ -508,7 +523,7 @@ class _PgTransaction(Transaction):
     def _rekey(self, noun: str, table: str, spec: KeySpec) -> None:
         ident = sql.Identifier(table)
         rows = self.run(sql.SQL("SELECT tenant, id, data FROM {}").format(ident)).fetchall()
-        with self.conn.cursor() as cur:
+        with self.binding(), self.conn.cursor() as cur:
             cur.executemany(
                 sql.SQL("UPDATE {} SET keys = %s WHERE tenant = %s AND id = %s").format(ident),
                 [(Jsonb(instant_keys(spec, data)), tenant, id) for tenant, id, data in rows],
@@ -547,6 +562,8 @@ class _PgTransaction(Transaction):
 
     def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
         check_tenant(tenant)
+        if isinstance(id, str) and text_problem(id) is not None:
+            return None  # no write stores such an id, and the driver cannot send it
         table = self._table(noun)
         if table is None:
             return None
@@ -861,7 +878,7 @@ class _PgTransaction(Transaction):
         assert row is not None
         first = int(row[0]) - len(events) + 1
         stored = [e.with_seq(first + i) for i, e in enumerate(events)]
-        with self.conn.cursor() as cur:
+        with self.binding(), self.conn.cursor() as cur:
             cur.executemany(
                 sql.SQL(
                     "INSERT INTO nk_events (" + _EVENT_COLUMNS + ") "
@@ -896,7 +913,7 @@ class _PgTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
-        check_tenant(tenant)
+        check_events(since, limit, tenant)
         text = "SELECT " + _EVENT_COLUMNS + " FROM nk_events WHERE seq > %s"
         params: list[Any] = [since]
         if noun is not None:

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeAlias
 
+from nounkit._limits import INT64, document_problem, query_problem
 from nounkit.errors import QueryError
 from nounkit.language.spec import NounDef, PropertyDef, ValueDef
 from nounkit.language.types import DATE_RE, DATETIME_RE
@@ -117,7 +118,7 @@ OPERATORS = (
 _OPERATOR_SET = frozenset(OPERATORS)
 LOGICAL = ("$and", "$or", "$not")
 _ORDERED: frozenset[Kind] = frozenset({"string", "number", "date", "datetime"})
-_INT64 = 2**63 - 1
+_INT64 = INT64
 
 
 Steps = tuple[tuple[str, bool], ...]
@@ -835,6 +836,12 @@ def _check_sort_items(noun: NounDef, fields: Mapping[str, Field], sort: Any) -> 
 def check_query(noun: NounDef, where: Any, sort: Any = None) -> CheckedQuery:
     """Check ``where`` and ``sort`` against the noun; QueryError names the path of any fault."""
     fields = fields_of(noun)
+    # Limits first, without recursion: a hostile where never reaches a backend (nor
+    # this module's own recursive checks) to fail there in its own way.
+    problem = query_problem(where) if where is not None else None
+    problem = problem or (document_problem(sort, "sort") if sort is not None else None)
+    if problem is not None:
+        raise QueryError(f"{problem[0]}: {problem[1]}")
     cond = None if where is None else _check_where(noun, fields, where, "where")
     return CheckedQuery(cond, _check_sort(noun, fields, sort))
 
@@ -844,6 +851,8 @@ def _check_count(value: Any, name: str, *, optional: bool) -> None:
         return
     if type(value) is not int or value < 0:
         raise QueryError(f"{name}: expected a whole number of at least 0, got {value!r}")
+    if value > _INT64:
+        raise QueryError(f"{name}: at most {_INT64} (64 bits), got {value}")
 
 
 def plan_query(noun: NounDef, query: Query) -> Plan:

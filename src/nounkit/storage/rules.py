@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, overload
 
+from nounkit._limits import document_problem
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import Event, Record, check_key
@@ -49,6 +50,9 @@ def _check_record(record: Record) -> None:
         raise StorageError(f"{who}: versions start at 1, not {record.version}")
     if not isinstance(record.data, dict):
         raise StorageError(f"{who}: data must be a dict of JSON values, not {record.data!r}")
+    problem = document_problem(record.data)
+    if problem is not None:
+        raise StorageError(f"{who}: data.{problem[0]} {problem[1]}")
 
 
 def check_insert(record: Record, exists: bool) -> None:

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from nounkit._limits import text_problem
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
@@ -39,6 +40,7 @@ from nounkit.storage.base import (
     Record,
     Storage,
     Transaction,
+    check_events,
     check_extras,
     check_tenant,
 )
@@ -256,8 +258,10 @@ class SQLiteStorage(Storage):
                 with self._errors():
                     self._conn.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
                 try:
-                    yield tx
+                    # Every statement of the body, not only BEGIN and COMMIT: what the
+                    # transaction's own methods do not convert is converted here.
                     with self._errors():
+                        yield tx
                         self._conn.execute("COMMIT")
                 except BaseException:
                     if self._conn.in_transaction:
@@ -338,7 +342,20 @@ class _SQLiteTransaction(Transaction):
         self.depth = 0  # savepoints open
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
+        with self.binding():
+            return self.conn.execute(sql, params)
+
+    @contextmanager
+    def binding(self) -> Iterator[None]:
+        """A parameter SQLite cannot take (past 64 bits, a lone surrogate) is a
+        StorageError; sqlite3 raises plain Python errors binding them."""
+        try:
+            yield
+        except (OverflowError, UnicodeEncodeError) as exc:
+            raise StorageError(
+                f"{redact(self.store.url)}: SQLite cannot take a value: {exc}; integers "
+                "must fit 64 bits and text must be valid Unicode"
+            ) from exc
 
     def _writable(self) -> None:
         if self.done:
@@ -423,10 +440,14 @@ class _SQLiteTransaction(Transaction):
 
     def _rekey(self, noun: str, table: str, spec: KeySpec) -> None:
         rows = self.run(f'SELECT rowid, data FROM "{table}"').fetchall()
-        self.conn.executemany(
-            f'UPDATE "{table}" SET keys = ? WHERE rowid = ?',
-            ((_dumps(instant_keys(spec, json.loads(data)), noun), rowid) for rowid, data in rows),
-        )
+        with self.binding():
+            self.conn.executemany(
+                f'UPDATE "{table}" SET keys = ? WHERE rowid = ?',
+                (
+                    (_dumps(instant_keys(spec, json.loads(data)), noun), rowid)
+                    for rowid, data in rows
+                ),
+            )
         self.run("UPDATE nk_nouns SET keyspec = ? WHERE noun = ?", (json.dumps(list(spec)), noun))
         self.created[noun] = (table, spec)
 
@@ -457,6 +478,8 @@ class _SQLiteTransaction(Transaction):
 
     def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
         check_tenant(tenant)
+        if isinstance(id, str) and text_problem(id) is not None:
+            return None  # no write stores such an id, and the driver cannot send it
         table = self._table(noun)
         if table is None:
             return None
@@ -740,25 +763,26 @@ class _SQLiteTransaction(Transaction):
         self._writable()
         last = int(self.run("SELECT coalesce(max(seq), 0) FROM nk_events").fetchone()[0])
         stored = [e.with_seq(last + i + 1) for i, e in enumerate(events)]
-        self.conn.executemany(
-            f"INSERT INTO nk_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e.seq,
-                    e.name,
-                    e.noun,
-                    e.entity_id,
-                    e.action,
-                    e.version,
-                    e.time,
-                    e.actor,
-                    e.tenant,
-                    _dumps(e.input, e.name),
-                    _dumps(e.changes, e.name),
-                )
-                for e in stored
-            ],
-        )
+        with self.binding():
+            self.conn.executemany(
+                f"INSERT INTO nk_events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 11)})",
+                [
+                    (
+                        e.seq,
+                        e.name,
+                        e.noun,
+                        e.entity_id,
+                        e.action,
+                        e.version,
+                        e.time,
+                        e.actor,
+                        e.tenant,
+                        _dumps(e.input, e.name),
+                        _dumps(e.changes, e.name),
+                    )
+                    for e in stored
+                ],
+            )
         return stored
 
     def events(
@@ -770,7 +794,7 @@ class _SQLiteTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
-        check_tenant(tenant)
+        check_events(since, limit, tenant)
         sql = f"SELECT {_EVENT_COLUMNS} FROM nk_events WHERE seq > ?"
         params: list[Any] = [since]
         if noun is not None:

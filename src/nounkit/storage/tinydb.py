@@ -57,6 +57,7 @@ from nounkit.storage.base import (
     Record,
     Storage,
     Transaction,
+    check_events,
     check_tenant,
 )
 from nounkit.storage.query import (
@@ -593,7 +594,7 @@ class _TinyTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
-        check_tenant(tenant)
+        check_events(since, limit, tenant)
         raw = self._raw(EVENTS)
         named = None if name is None else name_pattern(name)
         found: list[Event] = []

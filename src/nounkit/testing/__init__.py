@@ -17,7 +17,8 @@ store's ``capabilities``: persistence and crash safety need ``durable``,
 sharing and concurrency need ``multiprocess``; the rest applies to every
 backend. Class attributes tune the cost: ``crash_rounds`` (50 SIGKILLs),
 ``writers``/``increments`` (4 processes x 250), ``query_examples`` (60
-Hypothesis examples). Needs the ``test`` extra (pytest, hypothesis).
+Hypothesis examples), ``hostile_examples`` (100 of each hostile-input test).
+Needs the ``test`` extra (pytest, hypothesis).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 from nounkit.testing.contract import FunctionalContract
 from nounkit.testing.durability import DurabilityContract
 from nounkit.testing.equivalence import QueryEquivalenceContract
+from nounkit.testing.hostile import HostileInputContract
 from nounkit.testing.probe import COUNTER, NOUNS, PROBE, make_event, make_record
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "PROBE",
     "DurabilityContract",
     "FunctionalContract",
+    "HostileInputContract",
     "QueryEquivalenceContract",
     "StorageContract",
     "make_event",
@@ -40,5 +43,7 @@ __all__ = [
 ]
 
 
-class StorageContract(FunctionalContract, DurabilityContract, QueryEquivalenceContract):
+class StorageContract(
+    FunctionalContract, DurabilityContract, QueryEquivalenceContract, HostileInputContract
+):
     """Every test a storage backend must pass. Provide a ``storage_url`` fixture."""
