@@ -7,6 +7,7 @@ import json
 import random
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import filelock
 import pytest
@@ -57,10 +58,70 @@ def test_another_process_writes_are_seen(tmp_path: Path) -> None:
         assert reader.get("Probe", "p1") is not None
 
 
-def test_an_empty_file_is_an_empty_store(tmp_path: Path) -> None:
-    (tmp_path / "db.json").write_text("", "utf-8")
-    with open_storage(f"tinydb:///{tmp_path}/db.json", NOUNS) as storage:
-        assert storage.dump()["records"] == []
+def test_an_empty_file_is_refused_not_an_empty_store(tmp_path: Path) -> None:
+    for text in ("", "  \n"):
+        (tmp_path / "db.json").write_text(text, "utf-8")
+        with pytest.raises(StorageError, match=r"db\.json is empty"):
+            open_storage(f"tinydb:///{tmp_path}/db.json", NOUNS)
+
+
+def _store(tmp_path: Path) -> Path:
+    """A small store, as nounkit writes it: two records (one in a tenant), two events,
+    a checkpoint."""
+    url = f"tinydb:///{tmp_path}/db.json"
+    with open_storage(url, NOUNS) as storage, storage.transaction() as tx:
+        one = make_record("p1", {"name": "a", "tags": ["x"]})
+        tx.insert(one)
+        tx.insert(make_record("p2", {"name": "b"}, tenant="acme"))
+        tx.append([make_event(one), make_event(one)])
+        tx.set_checkpoint("s", 1)
+    return tmp_path / "db.json"
+
+
+@pytest.mark.parametrize(
+    ("spoil", "named"),
+    [
+        (lambda d: [], "the top level is list"),
+        (lambda d: {**d, "Probe": []}, "table 'Probe' is list"),
+        (lambda d: {**d, "Probe": {"p1": "x"}}, "Probe 'p1' is str"),
+        (lambda d: {**d, "Probe": {"p1": {**d["Probe"]["p1"], "version": "1"}}}, "version"),
+        (lambda d: {**d, "Probe": {"p1": {**d["Probe"]["p1"], "version": 0}}}, "version 0"),
+        (lambda d: {**d, "Probe": {"p1": {**d["Probe"]["p1"], "id": "p9"}}}, "holds the id"),
+        (lambda d: {**d, "Probe": {"p1": {**d["Probe"]["p1"], "data": [1]}}}, "data"),
+        (lambda d: {**d, "Probe": {"p1": {"id": "p1"}}}, "has no 'version'"),
+        (lambda d: {**d, "$events": {"1": d["$events"]["1"], "3": d["$events"]["2"]}}, "gap"),
+        (lambda d: {**d, "$events": {"1": {**d["$events"]["1"], "input": None}}}, "input"),
+        (lambda d: {**d, "$checkpoints": {"s": {"seq": "1"}}}, "checkpoint 's'"),
+        (lambda d: {**d, "not a noun": {}}, "names no noun"),
+    ],
+)
+def test_a_damaged_store_is_refused_naming_what_is_wrong(
+    tmp_path: Path, spoil: Any, named: str
+) -> None:
+    path = _store(tmp_path)
+    path.write_text(json.dumps(spoil(json.loads(path.read_text("utf-8")))), "utf-8")
+    with pytest.raises(StorageError, match="is not a nounkit store") as caught:
+        open_storage(f"tinydb:///{path}", NOUNS)
+    assert named in str(caught.value)
+
+
+def test_flipped_bits_open_as_a_store_or_are_refused(tmp_path: Path) -> None:
+    """300 single-bit flips of a store: each opens and answers every read, or is a
+    StorageError; no other error."""
+    path = _store(tmp_path)
+    good = path.read_bytes()
+    chance = random.Random(7)
+    for _ in range(300):
+        spoiled = bytearray(good)
+        at = chance.randrange(len(spoiled))
+        spoiled[at] ^= 1 << chance.randrange(8)
+        path.write_bytes(bytes(spoiled))
+        try:
+            with open_storage(f"tinydb:///{path}", NOUNS) as storage:
+                storage.dump()  # every record, event and checkpoint
+                storage.events()
+        except StorageError:
+            pass
 
 
 def test_a_commit_past_the_ceiling_is_refused_and_undone(tmp_path: Path) -> None:

@@ -80,7 +80,9 @@ def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match=r"junk\.json is not a readable JSON file"):
         open_storage(f"tinydb:///{tmp_path}/junk.json")
     (tmp_path / "list.json").write_text("[1, 2]", "utf-8")
-    with pytest.raises(StorageError, match="not a TinyDB database"):
+    with pytest.raises(
+        StorageError, match=r"list\.json is not a nounkit store: the top level is list"
+    ):
         open_storage(f"tinydb:///{tmp_path}/list.json")
 
 

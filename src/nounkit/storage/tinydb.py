@@ -50,6 +50,7 @@ from tinydb.table import Document, Table
 
 from nounkit.errors import StorageError
 from nounkit.storage.base import (
+    NOUN_NAME,
     Event,
     NewEvent,
     Page,
@@ -145,20 +146,23 @@ class DurableJSONStorage(TinyStorage):
             raise StorageError(f"cannot read {self.path}: {exc.strerror}") from exc
         else:
             stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+            if not raw.strip():  # what a crash mid-write on another tool leaves, not a store
+                raise StorageError(
+                    f"{self.path} is empty ({len(raw)} bytes): no nounkit store writes an "
+                    "empty file; restore it from a backup, or remove it to start a new store"
+                )
             try:
-                data = json.loads(raw) if raw.strip() else {}
-            except (ValueError, UnicodeDecodeError) as exc:
+                data = json.loads(raw)
+            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
                 raise StorageError(
                     f"{self.path} is not a readable JSON file ({exc}); restore it from a "
                     "backup, or move it away to start an empty store"
                 ) from exc
-        if not isinstance(data, dict) or not all(
-            isinstance(t, dict) and all(isinstance(d, dict) for d in t.values())
-            for t in data.values()
-        ):
+        problem = _shape_problem(data)
+        if problem is not None:
             raise StorageError(
-                f"{self.path} is JSON but not a TinyDB database (tables of documents); "
-                "point the URL at another file"
+                f"{self.path} is not a nounkit store: {problem}; restore it from a backup, "
+                "or point the URL at another file"
             )
         data.setdefault(META, dict(FORMAT))
         self._data = data
@@ -412,6 +416,71 @@ class TinyDBStorage(Storage):
         with self._lock:
             self._closed = True
             self._db.close()
+
+
+_EVENT_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,), "noun": (str,), "entity_id": (str,), "action": (str,), "version": (int,),
+    "time": (str,), "actor": (str, type(None)), "tenant": (str, type(None)),
+    "input": (dict,), "changes": (dict,),
+}  # fmt: skip
+_RECORD_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,), "version": (int,), "data": (dict,), "created_at": (str,),
+    "updated_at": (str,),
+}  # fmt: skip
+
+
+def _fields_problem(doc: Any, types: Mapping[str, tuple[type, ...]], at: str) -> str | None:
+    if not isinstance(doc, dict):
+        return f"{at} is {type(doc).__name__}, not a document"
+    for name, allowed in types.items():
+        if name not in doc:
+            return f"{at} has no {name!r}"
+        value = doc[name]
+        if not isinstance(value, allowed) or (allowed == (int,) and isinstance(value, bool)):
+            return f"{at}.{name} is {value!r}, not {' or '.join(t.__name__ for t in allowed)}"
+    return None
+
+
+def _shape_problem(data: Any) -> str | None:
+    """What makes ``data`` not a store nounkit wrote, or None: tables of documents, each
+    record and event with its fields of their types, events numbered 1, 2, ... with no
+    gap, checkpoints that are whole numbers."""
+    if not isinstance(data, dict):
+        return f"the top level is {type(data).__name__}, not a mapping of tables"
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            return f"table {name!r} is {type(table).__name__}, not a mapping of documents"
+        if name == META:
+            continue
+        if name == EVENTS:
+            for seq, key in enumerate(sorted(table, key=_seq_order), 1):
+                if key != str(seq):
+                    return f"the events jump from {seq - 1} to {key!r}: the log has a gap"
+                found = _fields_problem(table[key], _EVENT_TYPES, f"event {key}")
+                if found is not None:
+                    return found
+        elif name == CHECKPOINTS:
+            for key, doc in table.items():
+                mark = doc.get("seq") if isinstance(doc, dict) else None
+                if type(mark) is not int or mark < 0:
+                    return f"checkpoint {key!r} is {doc!r}, not {{'seq': <whole number>}}"
+        else:
+            noun, _, tenant = name.partition("@")
+            if not NOUN_NAME.fullmatch(noun) or (name.count("@") and not tenant):
+                return f"table {name!r} names no noun (and tenant)"
+            for key, doc in table.items():
+                found = _fields_problem(doc, _RECORD_TYPES, f"{name} {key!r}")
+                if found is None and doc["id"] != key:
+                    found = f"{name} {key!r} holds the id {doc['id']!r}"
+                if found is None and doc["version"] < 1:
+                    found = f"{name} {key!r} has version {doc['version']}"
+                if found is not None:
+                    return found
+    return None
+
+
+def _seq_order(key: str) -> tuple[int, int | str]:
+    return (0, int(key)) if key.isdigit() else (1, key)
 
 
 def _table_name(noun: str, tenant: str | None) -> str:
