@@ -63,11 +63,14 @@ from nounkit.storage.base import (
 )
 from nounkit.storage.query import (
     Cond,
+    Field,
     compile_matcher,
     name_pattern,
     order_and_page,
     plan_count,
     plan_query,
+    sort_value,
+    unique_fields,
 )
 from nounkit.storage.rules import (
     check_delete,
@@ -75,7 +78,7 @@ from nounkit.storage.rules import (
     check_update,
     copy_json,
     noun_def,
-    unique_clash,
+    unique_conflict,
 )
 from nounkit.storage.urls import no_more_options, option_float, parse_file_url, redact
 
@@ -112,6 +115,10 @@ class DurableJSONStorage(TinyStorage):
         # a commit joins them once.
         self._bodies: dict[str, list[str]] = {}
         self._warned = False
+        # Per table, each unique field's values and who holds them (built on first use,
+        # kept in step by writes, dropped when the file is read again or writes undone):
+        # a unique check is a lookup, not a pass over the table.
+        self.uniques: dict[str, _Index] = {}
 
     # The TinyDB Storage interface.
 
@@ -169,6 +176,7 @@ class DurableJSONStorage(TinyStorage):
         self._stamp = stamp
         self._lines.clear()
         self._bodies.clear()
+        self.uniques.clear()
 
     def forget(self, table: str, key: str) -> None:
         """A document changed: drop its cached encoding."""
@@ -483,6 +491,34 @@ def _seq_order(key: str) -> tuple[int, int | str]:
     return (0, int(key)) if key.isdigit() else (1, key)
 
 
+# A table's unique values: by field name, the field and each value's holder (by key).
+_Index = dict[str, tuple[Field, dict[Any, str]]]
+
+
+def _unique_key(field: Field, data: Mapping[str, Any]) -> Any:
+    """A unique field's value as an index key (its sort key; lists as tuples), or None."""
+    value = sort_value(field, data.get(field.name))
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _hold(
+    index: _Index | None,
+    id: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> None:
+    """Keep a table's unique index in step with one record written (or removed)."""
+    if index is None:
+        return
+    for field, holders in index.values():
+        old = None if before is None else _unique_key(field, before)
+        if old is not None and holders.get(old) == id:
+            del holders[old]
+        new = None if after is None else _unique_key(field, after)
+        if new is not None:
+            holders.setdefault(new, id)
+
+
 def _table_name(noun: str, tenant: str | None) -> str:
     return noun if tenant is None else f"{noun}@{tenant}"
 
@@ -559,6 +595,7 @@ class _TinyTransaction(Transaction):
             else:
                 table[key] = old
             self.store._file.forget(name, key)
+            self.store._file.uniques.pop(name, None)
 
     savepoints = True
 
@@ -583,10 +620,11 @@ class _TinyTransaction(Transaction):
         name = _table_name(record.noun, record.tenant)
         raw = self._raw(name)
         check_insert(record, record.id in raw)
-        self._unique(record, raw)
+        index = self._unique(record, raw)
         self._remember(name, record.id)
         self._table(name).insert(Document(_document(record), doc_id=record.id))  # type: ignore[arg-type]
         self.store._file.appended(name, record.id)
+        _hold(index, record.id, None, record.data)
 
     def update(self, record: Record, expected_version: int) -> None:
         self._writable()
@@ -594,12 +632,14 @@ class _TinyTransaction(Transaction):
         raw = self._raw(name)
         stored = raw.get(record.id)
         check_update(record, expected_version, None if stored is None else stored["version"])
-        self._unique(record, raw)
+        index = self._unique(record, raw)
+        before = None if stored is None else dict(stored["data"])
         self._remember(name, record.id)
         # TinyDB updates the stored dict in place; _remember kept a shallow copy,
         # and every field is replaced by a new object, so the copy stays intact.
         self._table(name).update(_document(record), doc_ids=[record.id])  # type: ignore[list-item]
         self.store._file.forget(name, record.id)
+        _hold(index, record.id, before, record.data)
 
     def delete(self, noun: str, id: str, tenant: str | None, expected_version: int) -> None:
         self._writable()
@@ -611,11 +651,29 @@ class _TinyTransaction(Transaction):
         self._remember(name, id)
         self._table(name).remove(doc_ids=[id])  # type: ignore[list-item]
         self.store._file.forget(name, id)
+        if stored is not None:
+            _hold(self.store._file.uniques.get(name), id, stored["data"], None)
 
-    def _unique(self, record: Record, raw: Mapping[str, Any]) -> None:
+    def _unique(self, record: Record, raw: Mapping[str, Any]) -> _Index | None:
+        """Conflict when another record of the table holds one of the record's unique
+        values; the table's index of them, to keep in step with the write."""
         noun = self.store.nouns.get(record.noun)
-        if noun is not None:
-            unique_clash(noun, record, ((key, doc["data"]) for key, doc in raw.items()))
+        fields = unique_fields(noun) if noun is not None else []
+        if not fields:
+            return None
+        name = _table_name(record.noun, record.tenant)
+        uniques = self.store._file.uniques
+        index = uniques.get(name)
+        if index is None:
+            index = uniques[name] = {field.name: (field, {}) for field in fields}
+            for key, doc in raw.items():
+                _hold(index, key, None, doc["data"])
+        for field, holders in index.values():
+            value = _unique_key(field, record.data)
+            holder = None if value is None else holders.get(value)
+            if holder is not None and holder != record.id:
+                raise unique_conflict(record, field.name, holder)
+        return index
 
     def query(self, noun: str, query: Query, tenant: str | None) -> Page:
         check_tenant(tenant)
