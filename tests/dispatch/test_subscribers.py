@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +16,7 @@ import pytest
 from nounkit import Registry
 from nounkit.errors import UnknownEvent, ValidationError
 
-from .helpers import load_catalog, load_kit, names
+from .helpers import CATALOG, ROOT, load_catalog, load_kit, names
 
 
 def new_customer(registry: Registry, id: str) -> None:
@@ -275,3 +279,67 @@ def test_a_pattern_that_matches_no_event_is_refused(registry: Registry) -> None:
         registry.on("Custmer.*")
     with pytest.raises(UnknownEvent):
         registry.on("")
+
+
+_WORKER = """
+import os, sys
+from nounkit import Registry
+url, log, tag = sys.argv[1], sys.argv[2], sys.argv[3]
+with Registry.load({nouns!r}, storage=url, handlers=[]) as reg:
+    def record(event):
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{{tag}} {{event.seq}}\\n")
+    reg.on("*", durable="audit")(record)
+    for n in range({acts}):
+        data = {{"id": f"{{tag}}-{{n}}", "name": "x", "type": "smb"}}
+        reg.act("ServiceCustomer.create", data=data)
+    reg.catch_up()
+"""
+
+
+def test_one_durable_name_is_held_by_one_process_at_a_time(
+    lasting_url: str, tmp_path: Path
+) -> None:
+    """Two processes with a durable subscriber of one name, both acting at once: every
+    event is handled exactly once (the name is held while events are handled)."""
+    acts = 25
+    log = tmp_path / "handled.log"
+    code = _WORKER.format(nouns=str(CATALOG), acts=acts)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with load_catalog(lasting_url):  # the store made, so both workers open the same one
+        pass
+    workers = [
+        subprocess.Popen([sys.executable, "-c", code, lasting_url, str(log), tag], env=env)
+        for tag in ("a", "b")
+    ]
+    for worker in workers:
+        assert worker.wait(timeout=300) == 0
+    with load_catalog(lasting_url) as reg:  # whatever both left behind, handled here
+        reg.on("*", durable="audit")(
+            lambda e: log.open("a", encoding="utf-8").write(f"main {e.seq}\n")
+        )
+        total = len(reg.events())
+    seqs = Counter(int(line.split()[1]) for line in log.read_text("utf-8").splitlines())
+    twice = sorted(seq for seq, n in seqs.items() if n > 1)
+    assert twice == [], f"handled more than once: {twice}"
+    assert sorted(seqs) == list(range(1, total + 1)) and total == 2 * acts
+
+
+def test_a_held_name_is_not_held_again_by_its_own_handler(storage_url: str) -> None:
+    """A durable handler that catches up (or a second registry on the same store, in
+    another thread) finds the name held and handles nothing twice."""
+    handled: list[int] = []
+    with load_catalog(storage_url) as reg:
+
+        def record(event: Any) -> None:
+            handled.append(event.seq)
+            reg.catch_up()  # the name is held by this very delivery: nothing more runs
+
+        reg.on("*", durable="audit")(record)
+        new_customer(reg, "c1")
+        new_customer(reg, "c2")
+        with reg.storage.hold("subscription:audit") as held:
+            assert held
+            with reg.storage.hold("subscription:audit") as again:
+                assert not again
+    assert handled == [1, 2]

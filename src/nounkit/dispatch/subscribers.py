@@ -125,6 +125,14 @@ class Subscribers:
         return handled
 
     def _durable(self, subscriber: Subscriber, events: Sequence[Event]) -> int:
+        """Handle ``events`` past the checkpoint, holding the subscription's name: while
+        another process holds it, that process handles them (from the checkpoint, on its
+        next delivery or catch_up) and this one handles none, so none is handled twice."""
+        assert subscriber.name is not None
+        with self._storage().hold(f"subscription:{subscriber.name}") as held:
+            return self._hand(subscriber, events) if held else 0
+
+    def _hand(self, subscriber: Subscriber, events: Sequence[Event]) -> int:
         assert subscriber.name is not None
         storage = self._storage()
         with storage.transaction(readonly=True) as tx:

@@ -56,6 +56,7 @@ __all__ = [
     "check_extras",
     "check_key",
     "check_tenant",
+    "file_hold",
     "finish",
     "fold",
     "read_extras",
@@ -419,6 +420,38 @@ class Transaction(ABC):
         return found
 
 
+@contextmanager
+def file_hold(path: str, name: str, here: AbstractContextManager[bool]) -> Iterator[bool]:
+    """:meth:`Storage.hold` for a store in a file: ``here`` (the handle's own hold of
+    the name, among its threads), then an OS file lock beside the file, one per name
+    (taken without waiting; the OS releases it if the process dies)."""
+    with here as held:
+        if not held:
+            yield False
+            return
+        with _file_lock(path, name) as locked:
+            yield locked
+
+
+@contextmanager
+def _file_lock(path: str, name: str) -> Iterator[bool]:
+    import hashlib
+
+    import filelock
+
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    lock = filelock.FileLock(f"{path}.hold-{digest}.lock", thread_local=False)
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
+
+
 def check_extras(extras: Sequence[Extra]) -> None:
     """Refuse an extra no backend reads, before anything is read."""
     for extra in extras:
@@ -519,6 +552,7 @@ class Storage(ABC):
         self.url = url
         self._nouns: dict[str, NounDef] = {}
         self._nouns_lock = threading.Lock()
+        self._held: dict[str, threading.Lock] = {}
 
     @property
     def nouns(self) -> Mapping[str, NounDef]:
@@ -546,6 +580,28 @@ class Storage(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release files, connections and locks. Safe to repeat."""
+
+    def hold(self, name: str) -> AbstractContextManager[bool]:
+        """Hold ``name`` among everyone sharing this store, without waiting: the block
+        gets True when this caller holds it (until the block ends), False when another
+        does. A durable subscription holds its name while it handles events, so two
+        processes never handle one event twice.
+
+        Here the name is held among this handle's threads, which is all a store private
+        to one handle needs; backends shared by processes hold it across them."""
+        return self._hold_here(name)
+
+    @contextmanager
+    def _hold_here(self, name: str) -> Iterator[bool]:
+        with self._nouns_lock:
+            lock = self._held.setdefault(name, threading.Lock())
+        if not lock.acquire(blocking=False):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
 
     # Conveniences for callers that need one read; each is one transaction.
 

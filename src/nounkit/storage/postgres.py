@@ -27,11 +27,12 @@ in one database.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from typing import Any, LiteralString
 
@@ -251,6 +252,8 @@ class PostgresStorage(Storage):
         self._meta: dict[str, tuple[str, KeySpec]] = {}
         self._conn: psycopg.Connection[Any] | None = None
         self._listener: psycopg.Connection[Any] | None = None
+        self._holder: psycopg.Connection[Any] | None = None  # for hold(): session locks
+        self._hold_lock = threading.Lock()
         try:
             params = conninfo_to_dict(url)
             # A dead host should fail in seconds, not hang: unless the URL says otherwise.
@@ -386,10 +389,48 @@ class PostgresStorage(Storage):
 
     def close(self) -> None:
         with self._lock:
-            for conn in (self._conn, self._listener):
+            for conn in (self._conn, self._listener, self._holder):
                 if conn is not None:
                     conn.close()
-            self._conn = self._listener = None
+            self._conn = self._listener = self._holder = None
+
+    def hold(self, name: str) -> AbstractContextManager[bool]:
+        return self._advisory(name)
+
+    @contextmanager
+    def _advisory(self, name: str) -> Iterator[bool]:
+        """:meth:`hold`: a session advisory lock, on a connection of its own: held across every
+        process on the server, released by the server if this process dies."""
+        with self._hold_here(name) as here:  # a session's advisory locks are reentrant
+            if not here:
+                yield False
+                return
+            with self._advisory_lock(name) as held:
+                yield held
+
+    @contextmanager
+    def _advisory_lock(self, name: str) -> Iterator[bool]:
+        key = int.from_bytes(
+            hashlib.sha256(f"nounkit:{name}".encode("utf-8", "surrogatepass")).digest()[:8],
+            "big",
+            signed=True,
+        )
+        with self._hold_lock:  # the holder connection, one statement at a time
+            try:
+                if self._holder is None or self._holder.closed or self._holder.broken:
+                    self._holder = self._connect()
+                holder = self._holder
+                row = holder.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+            except psycopg.Error as exc:
+                raise StorageError(f"{redact(self.url)}: cannot take a lock: {exc}") from exc
+        if not (row and row[0]):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with self._hold_lock, contextlib.suppress(psycopg.Error):
+                holder.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
 
 class _PgTransaction(Transaction):

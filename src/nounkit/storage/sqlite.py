@@ -23,7 +23,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from nounkit.storage.base import (
     check_events,
     check_extras,
     check_tenant,
+    file_hold,
 )
 from nounkit.storage.query import (
     Field,
@@ -240,6 +241,12 @@ class SQLiteStorage(Storage):
                 "  hint: check that the path names a SQLite file (or a new one) in a "
                 "writable folder"
             ) from exc
+
+    def hold(self, name: str) -> AbstractContextManager[bool]:
+        """An OS file lock beside the database (an in-memory one is this handle's)."""
+        if self.path is None:
+            return super().hold(name)
+        return file_hold(str(self.path), name, self._hold_here(name))
 
     def _prepare(self, nouns: Mapping[str, NounDef]) -> None:
         with self.transaction() as tx:

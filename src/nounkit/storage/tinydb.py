@@ -38,7 +38,7 @@ import stat
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -60,6 +60,7 @@ from nounkit.storage.base import (
     Transaction,
     check_events,
     check_tenant,
+    file_hold,
 )
 from nounkit.storage.query import (
     Cond,
@@ -415,6 +416,10 @@ class TinyDBStorage(Storage):
             yield
         finally:
             self._filelock.release()
+
+    def hold(self, name: str) -> AbstractContextManager[bool]:
+        """An OS file lock beside the store's file."""
+        return file_hold(str(self.path), name, self._hold_here(name))
 
     def _refresh(self) -> None:
         if self._file.changed_on_disk():
