@@ -4,6 +4,7 @@ standard output ends quietly."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -65,15 +66,32 @@ def test_every_hostile_input_is_one_line_and_exit_1_2_or_6(
         ([*listing, "--where", json.dumps({"name": {"$in": list(range(5_000))}})], "items"),
         ([*listing, "--where", '{"name": "\\udfff"}'], "lone surrogate"),
         ([*listing, "--limit", str(2**63)], "64 bits"),
+        ([*listing[:4], "--storage", f"sqlite:///{tmp_path}/x.sqlite?timeout=1e999"], "timeout"),
+        ([*listing[:4], "--storage", f"tinydb:///{tmp_path}/x.json?max_mb=inf"], "max_mb"),
+        ([*listing[:4], "--storage", "postgresql://a\udcff@localhost/db"], "lone surrogate"),
         (["codegen", "python", "-n", str(CATALOG), "-o", str(tmp_path)], "cannot write"),
         (["build", "-n", str(CATALOG), "--out", str(made["binary"])], "cannot write"),
     ]
     for argv, message in cases:
         code, err = refused(argv, capsys)
+        # One line names the problem; only a hint may follow it.
         lines = [line for line in err.splitlines() if line.strip()]
         assert code in (1, 2, 6), (argv[:3], code, err)
-        assert len(lines) == 1 and message in lines[0], (argv[:3], err)
+        assert message in lines[0], (argv[:3], err)
+        assert all(line.startswith("  hint: ") for line in lines[1:]), (argv[:3], err)
         assert "internal error" not in err and "Traceback" not in err
+
+
+def test_json_from_standard_input_reads_text_streams_and_refuses_a_closed_one(
+    tmp_path: Path, store: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listing = ["list", "ServiceCustomer", "-n", str(CATALOG), "--storage", store]
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"name": "x"}'))  # no bytes beneath
+    assert main([*listing, "--where", "@-"]) == 0
+    capsys.readouterr()
+    closed = _entry([*listing, "--where", "@-"], tmp_path, " <&-")
+    assert closed.returncode == 2, closed.stderr
+    assert closed.stderr.strip().endswith("standard input is closed")
 
 
 def _entry(args: list[str], tmp_path: Path, shell: str) -> subprocess.CompletedProcess[str]:

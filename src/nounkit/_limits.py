@@ -20,6 +20,7 @@ __all__ = [
     "MAX_QUERY_TERMS",
     "MAX_VALUES",
     "document_problem",
+    "fits",
     "query_problem",
     "text_problem",
 ]
@@ -33,17 +34,24 @@ MAX_QUERY_DEPTH = 32  # levels of $and, $or, $not and $elemMatch in one where
 MAX_QUERY_TERMS = 600  # comparisons in one where (each item of $in, $nin, $contains)
 MAX_QUERY_ITEMS = 500  # items of one $in, $nin or $contains (storage's own reads too)
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _LOGICAL = frozenset({"$and", "$or", "$nor", "$not", "$elemMatch"})
 _ITEMS = frozenset({"$in", "$nin", "$contains"})
 
 
+def fits(value: int) -> bool:
+    """Whether an integer fits 64 bits (two's complement: one more below than above)."""
+    return -INT64 - 1 <= value <= INT64
+
+
 def text_problem(text: str) -> str | None:
     """What makes ``text`` unstorable, or None: a lone surrogate, which no UTF-8 store
-    (SQLite, PostgreSQL, a JSON file) can hold."""
-    found = _SURROGATE.search(text)
+    (SQLite, PostgreSQL, a JSON file) can hold, or a NUL, which PostgreSQL refuses."""
+    found = _UNSTORABLE.search(text)
     if found is None:
         return None
+    if found.group() == "\x00":
+        return f"holds a NUL character (U+0000) at position {found.start()}: text may not"
     return (
         f"holds a lone surrogate (U+{ord(found.group()):04X}) at position {found.start()}: "
         "text must be valid Unicode"
@@ -53,10 +61,10 @@ def text_problem(text: str) -> str | None:
 def _scalar_problem(value: Any) -> str | None:
     if isinstance(value, str):
         return text_problem(value)
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT64:
+    if isinstance(value, int) and not isinstance(value, bool) and not fits(value):
         return (
             f"{_short(value)} is beyond the 64-bit range every backend stores "
-            f"(-{INT64} to {INT64}); store it as text or a number with a fraction"
+            f"(-{INT64 + 1} to {INT64}); store it as text or a number with a fraction"
         )
     return None
 

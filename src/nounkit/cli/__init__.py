@@ -107,6 +107,7 @@ _OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    _LOST.clear()
     try:
         code = cli.main(
             args=list(argv) if argv is not None else None,
@@ -170,16 +171,22 @@ def entry() -> NoReturn:
         code = EXIT_PIPE
     except OSError as exc:  # a full disk, say: what was printed is lost
         _output_lost(exc)
+        # What is still buffered would fail again at exit, loudly.
+        with contextlib.suppress(OSError, ValueError):
+            _reader_gone()
         code = EXIT_INPUT
     sys.exit(code)
 
 
+_LOST: list[OSError] = []  # the output's loss, said once (main and the last flush)
+
+
 def _output_lost(exc: OSError) -> None:
+    if _LOST:
+        return
+    _LOST.append(exc)
     with contextlib.suppress(OSError, ValueError):
         print(f"nounkit: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
-    # What is still buffered would fail again at exit, loudly.
-    with contextlib.suppress(OSError, ValueError):
-        _reader_gone()
 
 
 def _reader_gone() -> None:

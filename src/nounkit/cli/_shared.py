@@ -186,7 +186,7 @@ def json_argument(text: str | None, what: str) -> Any:
     if text.startswith("@"):
         name = text[1:]
         try:
-            raw = sys.stdin.buffer.read(MAX_INPUT + 1) if name == "-" else _read(Path(name))
+            raw = _stdin() if name == "-" else _read(Path(name))
         except OSError as exc:
             raise UsageError(f"{what}: cannot read {name!r}: {exc.strerror or exc}") from exc
         if len(raw) > MAX_INPUT:
@@ -217,6 +217,16 @@ def json_argument(text: str | None, what: str) -> Any:
 # The most a JSON argument may hold: far more than any entity, and a file of this
 # size still reads and checks in well under a second.
 MAX_INPUT = 64 << 20
+
+
+def _stdin() -> bytes:
+    """Standard input as bytes (text when it has no bytes beneath, as in a test)."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise OSError(0, "standard input is closed")
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return bytes(buffer.read(MAX_INPUT + 1))
+    return sys.stdin.read(MAX_INPUT + 1).encode("utf-8", "surrogateescape")
 
 
 def _read(path: Path) -> bytes:

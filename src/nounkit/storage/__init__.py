@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from importlib import import_module
 from importlib.metadata import entry_points
 
+from nounkit._limits import text_problem
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
     CAPABILITIES,
@@ -104,6 +105,9 @@ def open_storage(url: str, nouns: Mapping[str, NounDef] | None = None) -> Storag
     """
     if not isinstance(url, str) or "://" not in url:
         raise bad_url(str(url), "not a storage URL", f"use {EXAMPLES}")
+    problem = text_problem(url)
+    if problem is not None:  # no driver or file system takes it
+        raise bad_url(url.encode("utf-8", "replace").decode(), f"the URL {problem}", EXAMPLES)
     scheme = url.split("://", 1)[0].lower()
     storage = _opener(url, scheme)(url)
     if nouns:

@@ -37,7 +37,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
-from nounkit._limits import INT64, MAX_QUERY_ITEMS, text_problem
+from nounkit._limits import MAX_QUERY_ITEMS, fits, text_problem
 from nounkit.errors import QueryError, StorageError
 from nounkit.language.spec import NounDef
 
@@ -169,18 +169,30 @@ def check_tenant(tenant: str | None, what: str = "read") -> None:
         raise StorageError(
             f"cannot {what} in tenant {tenant!r}: the tenant must be None or a non-empty string"
         )
+    problem = text_problem(tenant) if tenant is not None else None
+    if problem is not None:
+        raise StorageError(f"cannot {what} in tenant {tenant!r}: the tenant {problem}")
 
 
-def check_events(since: Any, limit: Any, tenant: str | None) -> None:
+def check_events(
+    since: Any, limit: Any, tenant: str | None, noun: Any = None, name: Any = None
+) -> None:
     """Refuse an events read no backend answers alike: a tenant of '', a ``since`` or
-    ``limit`` that is not a whole number inside 64 bits (``limit`` at least 0)."""
+    ``limit`` that is not a whole number inside 64 bits (``limit`` at least 0), a noun
+    or name that is not storable text."""
     check_tenant(tenant)
+    for label, text in (("noun", noun), ("name", name)):
+        if text is None:
+            continue
+        problem = text_problem(text) if isinstance(text, str) else "is not text"
+        if problem is not None:
+            raise QueryError(f"events: the {label} {text!r} {problem}")
     for name, value, least in (("since", since, None), ("limit", limit, 0)):
         if name == "limit" and value is None:
             continue
         if type(value) is not int or (least is not None and value < least):
             raise QueryError(f"events: {name} must be a whole number, not {value!r}")
-        if abs(value) > INT64:
+        if not fits(value):
             raise QueryError(f"events: {name} must fit 64 bits, not {value}")
 
 

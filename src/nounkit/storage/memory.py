@@ -282,7 +282,7 @@ class _MemoryTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
-        check_events(since, limit, tenant)
+        check_events(since, limit, tenant, noun, name)
         named = None if name is None else name_pattern(name)
         found: list[Event] = []
         for event in self.store._events[max(since, 0) :]:

@@ -41,7 +41,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
 
-from nounkit._limits import text_problem
+from nounkit._limits import INT64, text_problem
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
@@ -603,7 +603,7 @@ class _PgTransaction(Transaction):
 
     def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
         check_tenant(tenant)
-        if isinstance(id, str) and text_problem(id) is not None:
+        if not isinstance(id, str) or text_problem(id) is not None:
             return None  # no write stores such an id, and the driver cannot send it
         table = self._table(noun)
         if table is None:
@@ -727,7 +727,7 @@ class _PgTransaction(Transaction):
             "SELECT id, version, data, created_at, updated_at FROM {} WHERE tenant = %s{} "
             "ORDER BY {} LIMIT %s OFFSET %s"
         ).format(table, where, _sql(compile_order(plan.sort, DIALECT, "id")))
-        limit = None if plan.limit is None else plan.limit + 1
+        limit = None if plan.limit is None or plan.limit >= INT64 else plan.limit + 1
         rows = self.run(statement, [tenant or "", *params, limit, plan.offset])
         records = [Record(noun, r[0], tenant, r[1], r[2], r[3], r[4]) for r in rows]
         return make_page(records, plan)
@@ -789,7 +789,7 @@ class _PgTransaction(Transaction):
             where,
             _sql(compile_order(plan.sort, dialect, "id")),
         )
-        limit = None if plan.limit is None else plan.limit + 1
+        limit = None if plan.limit is None or plan.limit >= INT64 else plan.limit + 1
         rows = self.run(statement, [*params, tenant or "", *where_params, limit, plan.offset])
         pairs = list((computed or {}).items())
         return page_with(noun, tenant, rows.fetchall(), extras, pairs, plan, dict)
@@ -954,7 +954,7 @@ class _PgTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
-        check_events(since, limit, tenant)
+        check_events(since, limit, tenant, noun, name)
         text = "SELECT " + _EVENT_COLUMNS + " FROM nk_events WHERE seq > %s"
         params: list[Any] = [since]
         if noun is not None:

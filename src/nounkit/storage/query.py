@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeAlias
 
-from nounkit._limits import INT64, document_problem, query_problem
+from nounkit._limits import INT64, document_problem, fits, query_problem
 from nounkit.errors import QueryError
 from nounkit.language.spec import NounDef, PropertyDef, ValueDef
 from nounkit.language.types import DATE_RE, DATETIME_RE
@@ -611,7 +611,7 @@ def _item(field: Field, value: Any, path: str) -> Any:
     if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
             raise QueryError(f"{path}: expected a finite number, got {value!r}")
-        if isinstance(value, int) and abs(value) > _INT64:
+        if isinstance(value, int) and not fits(value):
             raise QueryError(f"{path}: {value} is beyond the 64-bit range storage compares")
         return value
     if kind == "boolean" and isinstance(value, bool):

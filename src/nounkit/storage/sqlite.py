@@ -27,7 +27,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from nounkit._limits import text_problem
+from nounkit._limits import INT64, text_problem
 from nounkit.errors import Conflict, StorageError
 from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
@@ -485,7 +485,7 @@ class _SQLiteTransaction(Transaction):
 
     def get(self, noun: str, id: str, tenant: str | None) -> Record | None:
         check_tenant(tenant)
-        if isinstance(id, str) and text_problem(id) is not None:
+        if not isinstance(id, str) or text_problem(id) is not None:
             return None  # no write stores such an id, and the driver cannot send it
         table = self._table(noun)
         if table is None:
@@ -607,7 +607,7 @@ class _SQLiteTransaction(Transaction):
             f'SELECT id, version, data, created_at, updated_at FROM "{table}" '
             f"WHERE tenant = ?{where} ORDER BY {compile_order(plan.sort, DIALECT, 'id')}"
         )
-        limit = -1 if plan.limit is None else plan.limit + 1
+        limit = -1 if plan.limit is None or plan.limit >= INT64 else plan.limit + 1
         rows = self.run(f"{sql} LIMIT ? OFFSET ?", [tenant or "", *params, limit, plan.offset])
         records = [Record(noun, r[0], tenant, r[1], json.loads(r[2]), r[3], r[4]) for r in rows]
         return make_page(records, plan)
@@ -661,7 +661,7 @@ class _SQLiteTransaction(Transaction):
             f"FROM {source} WHERE tenant = ?{where} "
             f"ORDER BY {compile_order(plan.sort, dialect, 'id')} LIMIT ? OFFSET ?"
         )
-        limit = -1 if plan.limit is None else plan.limit + 1
+        limit = -1 if plan.limit is None or plan.limit >= INT64 else plan.limit + 1
         try:
             rows = self.run(sql, [*params, tenant or "", *where_params, limit, plan.offset])
             fetched = rows.fetchall()
@@ -801,7 +801,7 @@ class _SQLiteTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
-        check_events(since, limit, tenant)
+        check_events(since, limit, tenant, noun, name)
         sql = f"SELECT {_EVENT_COLUMNS} FROM nk_events WHERE seq > ?"
         params: list[Any] = [since]
         if noun is not None:

@@ -726,7 +726,7 @@ class _TinyTransaction(Transaction):
         name: str | None = None,
         tenant: str | None = None,
     ) -> list[Event]:
-        check_events(since, limit, tenant)
+        check_events(since, limit, tenant, noun, name)
         raw = self._raw(EVENTS)
         named = None if name is None else name_pattern(name)
         found: list[Event] = []

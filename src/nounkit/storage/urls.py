@@ -90,8 +90,10 @@ def option_float(url: str, options: dict[str, str], key: str, default: float) ->
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not value > 0:
-        raise bad_url(url, f"option {key}={raw!r} must be a positive number", f"e.g. {key}=10")
+    if not 0 < value < 1e9:  # infinity and NaN too: no timeout or size is that large
+        raise bad_url(
+            url, f"option {key}={raw!r} must be a positive number below a billion", f"e.g. {key}=10"
+        )
     return value
 
 

@@ -198,6 +198,11 @@ class HostileInputContract:
         ]
         for where in inside:
             storage.query("Probe", Query(where=where))
+        # The ends of 64 bits: the largest limit and offset, the smallest integer.
+        assert [r.id for r in storage.query("Probe", Query(limit=INT64)).records] == ["r1"]
+        assert storage.query("Probe", Query(offset=INT64)).records == []
+        storage.query("Probe", Query(where={"count": {"$gt": -INT64 - 1}}))
+        assert storage.get("Probe", 5) is None  # type: ignore[arg-type]  # no such id
         past: list[tuple[Any, str]] = [
             (nested("$not", MAX_QUERY_DEPTH + 1), f"more than {MAX_QUERY_DEPTH} deep"),
             (nested("$and", 1_000), "deep"),
@@ -226,10 +231,21 @@ class HostileInputContract:
                 storage.query("Probe", bad)
         with pytest.raises(QueryError, match="64 bits"):
             storage.events(10**30)
+        with pytest.raises(QueryError, match="lone surrogate"):
+            storage.events(0, noun="P\ud800")
+        for read in (
+            lambda: storage.get("Probe", "r1", "t\ud800"),
+            lambda: storage.query("Probe", Query(), "t\ud800"),
+            lambda: storage.count("Probe", None, "t\x00"),
+        ):
+            with pytest.raises(StorageError, match="the tenant holds"):
+                read()
         cases: list[tuple[dict[str, Any], str]] = [
             ({"count": INT64 + 1}, "64-bit"),
             ({"score": 10**5000}, "64-bit"),
             ({"name": "a\ud800"}, "lone surrogate"),
+            ({"name": "a\x00b"}, "NUL"),
+            ({"count": -INT64 - 2}, "64-bit"),
             ({"doc": nested("list", 100_000)}, "levels deep"),
         ]
         for data, message in cases:
@@ -238,7 +254,12 @@ class HostileInputContract:
         with pytest.raises(StorageError, match="lone surrogate"), storage.transaction() as tx:
             tx.insert(make_record("r\ud800"))
         assert storage.get("Probe", "r\ud800") is None
-        assert [r.id for r in storage.query("Probe", Query()).records] == ["r1"]
+        with storage.transaction() as tx:
+            tx.insert(make_record("low", {"count": -INT64 - 1}))
+        assert [r.id for r in storage.query("Probe", Query(sort={"count": 1})).records] == [
+            "r1",
+            "low",
+        ]
 
 
 class _Undo(Exception):
