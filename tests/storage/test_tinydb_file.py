@@ -105,6 +105,67 @@ def test_a_damaged_store_is_refused_naming_what_is_wrong(
     assert named in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("spoil", "named"),
+    [
+        (lambda d: {**d, "$events": {"²": d["$events"]["1"]}}, "the events jump"),
+        (lambda d: {**d, "Probe": {"p1": {**d["Probe"]["p1"], "data": {"doc": DEEP}}}}, "deep"),
+        (lambda d: {**d, "Probe": {"p1": {**d["Probe"]["p1"], "data": {"name": "\ud800"}}}},
+         "lone surrogate"),
+        (lambda d: {**d, "$events": {"1": {**d["$events"]["1"], "actor": "\udfff"}}},
+         "lone surrogate"),
+    ],
+)  # fmt: skip
+def test_what_nounkit_never_writes_is_refused_on_open(
+    tmp_path: Path, spoil: Any, named: str
+) -> None:
+    """A file no write of nounkit's makes (text it could not send on, nesting past the
+    limits) is refused on open, not left to fail on a later read."""
+    path = _store(tmp_path)
+    path.write_text(json.dumps(spoil(json.loads(path.read_text("utf-8")))), "utf-8")
+    with pytest.raises(StorageError, match="is not a nounkit store") as caught:
+        open_storage(f"tinydb:///{path}", NOUNS)
+    assert named in str(caught.value)
+
+
+DEEP: Any = 0
+for _ in range(300):
+    DEEP = [DEEP]
+
+
+def test_the_unique_index_follows_the_nouns_and_every_holder(tmp_path: Path) -> None:
+    """Unique values are indexed, never compared with every record; the index follows
+    a change of which properties are unique, and values a file already repeats."""
+    url = f"tinydb:///{tmp_path}/db.json"
+    probe = NOUNS["Probe"]
+    swapped = {
+        **probe.properties,
+        "email": probe.properties["email"].replace(unique=False),
+        "name": probe.properties["name"].replace(unique=True),
+    }
+    plain = {**NOUNS, "Probe": probe.replace(properties=swapped)}
+    with open_storage(url, NOUNS) as storage:
+        with storage.transaction() as tx:
+            tx.insert(make_record("a", {"email": "x@x.org", "name": "n"}))
+        storage.open(plain)  # email no longer unique, name now is
+        with storage.transaction() as tx:
+            tx.insert(make_record("b", {"email": "x@x.org", "name": "m"}))
+        with pytest.raises(Conflict, match="name"), storage.transaction() as tx:
+            tx.insert(make_record("c", {"name": "n"}))
+    with open_storage(url, NOUNS) as storage:  # email unique again: a and b repeat it
+        with pytest.raises(Conflict, match="email"), storage.transaction() as tx:
+            tx.insert(make_record("c", {"email": "x@x.org"}))
+        with storage.transaction() as tx:
+            tx.delete("Probe", "a", None, expected_version=1)
+        with pytest.raises(Conflict, match="email"), storage.transaction() as tx:
+            tx.insert(make_record("d", {"email": "x@x.org"}))  # b still holds it
+        with storage.transaction() as tx:
+            tx.update(replace(make_record("b", {"email": "y@x.org"}), version=2), 1)
+            tx.insert(make_record("d", {"email": "x@x.org"}))
+        with pytest.raises(Conflict, match="email"), storage.transaction() as tx:
+            tx.insert(make_record("e", {"email": "y@x.org"}))
+
+
 def test_flipped_bits_open_as_a_store_or_are_refused(tmp_path: Path) -> None:
     """300 single-bit flips of a store: each opens and answers every read, or is a
     StorageError; no other error."""

@@ -48,7 +48,9 @@ from tinydb.queries import QueryInstance
 from tinydb.storages import Storage as TinyStorage
 from tinydb.table import Document, Table
 
+from nounkit._limits import document_problem
 from nounkit.errors import StorageError
+from nounkit.language.spec import NounDef
 from nounkit.storage.base import (
     NOUN_NAME,
     Event,
@@ -417,6 +419,11 @@ class TinyDBStorage(Storage):
         finally:
             self._filelock.release()
 
+    def _prepare(self, nouns: Mapping[str, NounDef]) -> None:
+        # Which properties are unique may have changed: index them again on first use.
+        with self._lock:
+            self._file.uniques.clear()
+
     def hold(self, name: str) -> AbstractContextManager[bool]:
         """An OS file lock beside the store's file."""
         return file_hold(str(self.path), name, self._hold_here(name))
@@ -470,6 +477,7 @@ def _shape_problem(data: Any) -> str | None:
                 if key != str(seq):
                     return f"the events jump from {seq - 1} to {key!r}: the log has a gap"
                 found = _fields_problem(table[key], _EVENT_TYPES, f"event {key}")
+                found = found or _unstorable(table[key], f"event {key}")
                 if found is not None:
                     return found
         elif name == CHECKPOINTS:
@@ -487,17 +495,26 @@ def _shape_problem(data: Any) -> str | None:
                     found = f"{name} {key!r} holds the id {doc['id']!r}"
                 if found is None and doc["version"] < 1:
                     found = f"{name} {key!r} has version {doc['version']}"
+                found = found or _unstorable(doc, f"{name} {key!r}")
                 if found is not None:
                     return found
     return None
 
 
+def _unstorable(doc: Mapping[str, Any], at: str) -> str | None:
+    """What no write of nounkit's stores: text it cannot send on, nesting past the
+    limits, integers past 64 bits (reading them would fail later, or differently)."""
+    found = document_problem(doc, at)
+    return None if found is None else f"{found[0]} {found[1]}"
+
+
 def _seq_order(key: str) -> tuple[int, int | str]:
-    return (0, int(key)) if key.isdigit() else (1, key)
+    return (0, int(key)) if key.isascii() and key.isdigit() else (1, key)
 
 
-# A table's unique values: by field name, the field and each value's holder (by key).
-_Index = dict[str, tuple[Field, dict[Any, str]]]
+# A table's unique values: by field name, the field and each value's holders (by key):
+# more than one only in a file written before the field was unique.
+_Index = dict[str, tuple[Field, dict[Any, set[str]]]]
 
 
 def _unique_key(field: Field, data: Mapping[str, Any]) -> Any:
@@ -517,11 +534,13 @@ def _hold(
         return
     for field, holders in index.values():
         old = None if before is None else _unique_key(field, before)
-        if old is not None and holders.get(old) == id:
-            del holders[old]
+        if old is not None and id in holders.get(old, ()):
+            holders[old].discard(id)
+            if not holders[old]:
+                del holders[old]
         new = None if after is None else _unique_key(field, after)
         if new is not None:
-            holders.setdefault(new, id)
+            holders.setdefault(new, set()).add(id)
 
 
 def _table_name(noun: str, tenant: str | None) -> str:
@@ -675,9 +694,9 @@ class _TinyTransaction(Transaction):
                 _hold(index, key, None, doc["data"])
         for field, holders in index.values():
             value = _unique_key(field, record.data)
-            holder = None if value is None else holders.get(value)
-            if holder is not None and holder != record.id:
-                raise unique_conflict(record, field.name, holder)
+            others = sorted(holders.get(value, set()) - {record.id}) if value is not None else []
+            if others:
+                raise unique_conflict(record, field.name, others[0])
         return index
 
     def query(self, noun: str, query: Query, tenant: str | None) -> Page:
