@@ -252,3 +252,24 @@ def test_the_file_always_holds_what_the_store_holds(tmp_path: Path) -> None:
             with open_storage(url, NOUNS) as fresh:
                 assert fresh.dump() == storage.dump(), f"step {step}"
             json.loads((tmp_path / "db.json").read_text("utf-8"))
+
+
+def test_a_value_is_held_once_in_memory_not_again_in_its_event(tmp_path: Path) -> None:
+    """The event's new values are the stored record's own objects (when the same as JSON),
+    and reading either still gives copies."""
+    url = f"tinydb:///{tmp_path}/db.json"
+    big = {"rows": [{"n": i} for i in range(100)]}
+    with open_storage(url, NOUNS) as storage:
+        record = make_record("p1", {"doc": big, "count": 1})
+        changes = {"doc": {"old": None, "new": big}, "count": {"old": None, "new": 1.0}}
+        with storage.transaction() as tx:
+            tx.insert(record)
+            tx.append([make_event(record, changes=changes)])
+        tables = storage._file.read()  # type: ignore[attr-defined]
+        data, event = tables["Probe"]["p1"]["data"], tables["$events"]["1"]["changes"]
+        assert event["doc"]["new"] is data["doc"]
+        assert event["count"]["new"] is not data["count"]  # 1.0 is not 1 as JSON
+        (read,) = storage.events()
+        assert read.changes["doc"]["new"] == big and read.changes["doc"]["new"] is not big
+    with open_storage(url, NOUNS) as storage:
+        assert storage.events()[0].changes["count"]["new"] == 1.0

@@ -543,6 +543,17 @@ def _hold(
             holders.setdefault(new, set()).add(id)
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON writes them: 1 and 1.0 differ, as do True and 1."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
 def _table_name(noun: str, tenant: str | None) -> str:
     return noun if tenant is None else f"{noun}@{tenant}"
 
@@ -731,10 +742,26 @@ class _TinyTransaction(Transaction):
             key = str(event.seq)
             self._undo.append((EVENTS, key, None))
             doc = {name: getattr(event, name) for name in _EVENT_SCALARS}
-            doc["input"], doc["changes"] = copy_json(event.input), copy_json(event.changes)
+            doc["input"], doc["changes"] = copy_json(event.input), self._changes(event)
             table.insert(Document(doc, doc_id=key))  # type: ignore[arg-type]
             self.store._file.appended(EVENTS, key)
         return stored
+
+    def _changes(self, event: Event) -> dict[str, Any]:
+        """The event's changes, each new value the very object the entity's stored
+        record holds (written in this transaction) when it is the same: a value is held
+        once in memory, not once in the record and again in its event. Stored values
+        are never changed in place (writes replace them, reads copy them)."""
+        doc = self._raw(_table_name(event.noun, event.tenant)).get(event.entity_id)
+        data: Mapping[str, Any] = doc["data"] if doc is not None else {}
+        changes: dict[str, Any] = {}
+        for name, change in event.changes.items():
+            if isinstance(change, dict) and change.keys() == {"old", "new"} and name in data:
+                new = data[name] if _same(data[name], change["new"]) else copy_json(change["new"])
+                changes[name] = {"old": copy_json(change["old"]), "new": new}
+            else:
+                changes[name] = copy_json(change)
+        return changes
 
     def events(
         self,
