@@ -52,6 +52,7 @@ __all__ = [
     "Record",
     "Storage",
     "Transaction",
+    "UndoLog",
     "check_events",
     "check_extras",
     "check_key",
@@ -475,6 +476,28 @@ def check_extras(extras: Sequence[Extra]) -> None:
             )
         if (extra.kind == "value") != (extra.path is not None):
             raise StorageError(f"{extra.kind} of {extra.noun}.{extra.by}: only a value has a path")
+
+
+class UndoLog:
+    """Savepoints for a transaction that keeps a log of how to undo its writes (memory,
+    TinyDB): a savepoint is a mark in the log, and a failed block is undone back to it.
+    Mix in before :class:`Transaction` and implement :meth:`undo`."""
+
+    savepoints = True
+    _undo: list[Any]
+
+    def undo(self, mark: int = 0) -> None:
+        """Undo what was written since ``mark`` (a length of the log): all by default."""
+        raise NotImplementedError
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        mark = len(self._undo)
+        try:
+            yield
+        except BaseException:
+            self.undo(mark)
+            raise
 
 
 def read_extras(

@@ -28,6 +28,7 @@ from nounkit.storage.base import (
     Record,
     Storage,
     Transaction,
+    UndoLog,
     check_events,
     check_tenant,
 )
@@ -142,7 +143,7 @@ class MemoryStorage(Storage):
                 index.setdefault(after, {})[id] = None
 
 
-class _MemoryTransaction(Transaction):
+class _MemoryTransaction(UndoLog, Transaction):
     def __init__(self, store: MemoryStorage, readonly: bool) -> None:
         self.store = store
         self.readonly = readonly
@@ -150,21 +151,8 @@ class _MemoryTransaction(Transaction):
         self._undo: list[Callable[[], None]] = []
 
     def undo(self, mark: int = 0) -> None:
-        """Undo what was written since ``mark`` (a length of the undo list): all of it
-        by default."""
         while len(self._undo) > mark:
             self._undo.pop()()
-
-    savepoints = True
-
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        mark = len(self._undo)
-        try:
-            yield
-        except BaseException:
-            self.undo(mark)
-            raise
 
     def _writable(self) -> None:
         if self.done:

@@ -60,6 +60,7 @@ from nounkit.storage.base import (
     Record,
     Storage,
     Transaction,
+    UndoLog,
     check_events,
     check_tenant,
     file_hold,
@@ -591,7 +592,7 @@ def to_tinydb(cond: Cond) -> QueryInstance:
     return QueryInstance(lambda doc: matcher(doc["id"], doc["data"]), ("nounkit", cond))
 
 
-class _TinyTransaction(Transaction):
+class _TinyTransaction(UndoLog, Transaction):
     def __init__(self, store: TinyDBStorage, *, readonly: bool) -> None:
         self.store = store
         self.readonly = readonly
@@ -619,8 +620,6 @@ class _TinyTransaction(Transaction):
         self._undo.append((name, key, None if old is None else dict(old)))
 
     def undo(self, mark: int = 0) -> None:
-        """Undo what was written since ``mark`` (a length of the undo list): all of it
-        by default."""
         tables = self.store._file.read()
         while len(self._undo) > mark:
             name, key, old = self._undo.pop()
@@ -631,17 +630,6 @@ class _TinyTransaction(Transaction):
                 table[key] = old
             self.store._file.forget(name, key)
             self.store._file.uniques.pop(name, None)
-
-    savepoints = True
-
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        mark = len(self._undo)
-        try:
-            yield
-        except BaseException:
-            self.undo(mark)
-            raise
 
     # Records
 
