@@ -303,3 +303,15 @@ def test_a_rule_reads_a_to_one_path_in_the_acts_transaction(teams: Registry) -> 
         ValidationError,
         "a big spender needs a staffed team",
     )
+
+
+def test_a_hostile_where_on_a_noun_with_read_time_values_is_a_query_error(
+    teams: Registry,
+) -> None:
+    """Looking for read-time keys in a where walks it before it is checked: a where nested
+    1,000 deep is the limit's QueryError, not a RecursionError."""
+    from nounkit.testing.hostile import nested
+
+    for where in (nested("$and", 1_000), nested("$not", 1_000, {"members": 1})):
+        with pytest.raises(QueryError, match="deep"):
+            teams.list("Team", where=where)

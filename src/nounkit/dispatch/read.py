@@ -412,17 +412,15 @@ def read_page(
     model = schema.model(noun.name)
     reads = _reads(schema, noun, lists=True)
     late = set(reads.late)
-    if not late or not (_reads_late(query.where, late) or _sorts_late(query.sort, late)):
-        page = tx.query_with(noun.name, query, tenant, reads.extras)
+    keys = _late_keys(query.where, query.sort, late)
+    computed = None
+    if keys and tx.computed_queries:
+        computed = _computed(schema, noun, keys)
+    if not keys or computed is not None:  # storage answers it all: one page read
+        page = tx.query_with(noun.name, query, tenant, reads.extras, computed)
         filled = [dict(r.data) for r in page.records]
         if reads.extras or reads.late:
             _fill(schema, noun, reads, filled, page.extras if reads.extras else None)
-        return [model.model_validate(data) for data in filled], page.cursor
-    computed = _computed(schema, noun, query, late) if tx.computed_queries else None
-    if computed is not None:  # storage works them out in the query: one page read
-        page = tx.query_with(noun.name, query, tenant, reads.extras, computed)
-        filled = [dict(r.data) for r in page.records]
-        _fill(schema, noun, reads, filled, page.extras if reads.extras else None)
         return [model.model_validate(data) for data in filled], page.cursor
     plan = plan_query(noun, query)  # checked whole first: a bad query fails as it would
     pushed = _without_late(query.where, late)
@@ -442,17 +440,11 @@ _SQL_PATH_TYPES = frozenset({"string", "text", "markdown", "url", "email", "uuid
                              "integer", "date"})  # fmt: skip
 
 
-def _computed(
-    schema: Schema, noun: NounDef, query: Query, late: set[str]
-) -> dict[str, Extra] | None:
-    """The read-time values a query's where and sort read, each as the extra that works
-    it out in SQL, when every one is a bare aggregate over a derived list
+def _computed(schema: Schema, noun: NounDef, keys: set[str]) -> dict[str, Extra] | None:
+    """The read-time values a query's where and sort read (``keys``), each as the extra
+    that works it out in SQL, when every one is a bare aggregate over a derived list
     (``count(customers)``, ``sum(customers.spend)``) or a bare to-one path
     (``customer.status``); None when any is more (then it is worked out here)."""
-    keys: set[str] = set()
-    _late_keys(query.where, late, keys)
-    if isinstance(query.sort, Mapping):
-        keys.update(k for k in query.sort if isinstance(k, str) and k.split(".", 1)[0] in late)
     found: dict[str, Extra] = {}
     for key in sorted(keys):
         extra = schema.memo(
@@ -498,35 +490,24 @@ def _sql_value(schema: Schema, noun: NounDef, name: str) -> Extra | None:
     return Extra("aggregate", source, inverse, (sole.function, sole.property, sole.condition))
 
 
-def _late_keys(where: Any, late: set[str], keys: set[str]) -> None:
-    if isinstance(where, Mapping):
-        for key, value in where.items():
-            if key in ("$and", "$or", "$not"):
-                _late_keys(value, late, keys)
-            elif isinstance(key, str) and key.split(".", 1)[0] in late:
-                keys.add(key)
-    elif isinstance(where, list | tuple):
-        for item in where:
-            _late_keys(item, late, keys)
-
-
-def _reads_late(where: Any, late: set[str]) -> bool:
-    if isinstance(where, Mapping):
-        for key, value in where.items():
-            if key in ("$and", "$or", "$not"):
-                if _reads_late(value, late):
-                    return True
-            elif isinstance(key, str) and key.split(".", 1)[0] in late:
-                return True
-    elif isinstance(where, list | tuple):
-        return any(_reads_late(item, late) for item in where)
-    return False
-
-
-def _sorts_late(sort: Any, late: set[str]) -> bool:
-    return isinstance(sort, Mapping) and any(
-        isinstance(key, str) and key.split(".", 1)[0] in late for key in sort
-    )
+def _late_keys(where: Any, sort: Any, late: set[str]) -> set[str]:
+    """The keys of ``where`` (at any depth of $and, $or and $not) and ``sort`` that read
+    a read-time value. Walked without recursion: the where is not checked yet."""
+    keys: set[str] = set()
+    pending: list[Any] = [where]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key in ("$and", "$or", "$not"):
+                    pending.append(value)
+                elif isinstance(key, str) and key.split(".", 1)[0] in late:
+                    keys.add(key)
+        elif isinstance(node, list | tuple):
+            pending.extend(node)
+    if isinstance(sort, Mapping):
+        keys.update(k for k in sort if isinstance(k, str) and k.split(".", 1)[0] in late)
+    return keys
 
 
 def _without_late(where: Any, late: set[str]) -> dict[str, Any] | None:
@@ -534,5 +515,5 @@ def _without_late(where: Any, late: set[str]) -> dict[str, Any] | None:
     can narrow the candidates with (the whole ``where`` is applied again after)."""
     if not isinstance(where, Mapping):
         return None
-    kept = {key: value for key, value in where.items() if not _reads_late({key: value}, late)}
+    kept = {key: value for key, value in where.items() if not _late_keys({key: value}, None, late)}
     return kept or None
