@@ -83,8 +83,36 @@ def _cut(path: str) -> str:
 
 def document_problem(value: Any, path: str = "") -> tuple[str, str] | None:
     """The first fault of a JSON-like document (see below), its path cut to one line."""
+    if _sound(value, MAX_DEPTH):  # every act and write: the walk that names no path
+        return None
     found = _document_problem(value, path)
     return None if found is None else (_cut(found[0]), found[1])
+
+
+def _sound(value: Any, max_depth: int) -> bool:
+    """Whether :func:`_document_problem` would find nothing, without building the paths
+    it names: the walk every act and every write pays, in about 60% of the time."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    seen = 0
+    search = _UNSTORABLE.search
+    while pending:
+        item, depth = pending.pop()
+        seen += 1
+        if seen > MAX_VALUES or depth > max_depth:
+            return False
+        if isinstance(item, str):
+            if search(item):
+                return False
+        elif isinstance(item, Mapping):
+            for key, child in item.items():
+                if not isinstance(key, str) or search(key):
+                    return False
+                pending.append((child, depth + 1))
+        elif isinstance(item, list | tuple):
+            pending.extend((child, depth + 1) for child in item)
+        elif isinstance(item, int) and not isinstance(item, bool) and not fits(item):
+            return False
+    return True
 
 
 def _document_problem(value: Any, path: str, max_depth: int = MAX_DEPTH) -> tuple[str, str] | None:
@@ -129,7 +157,8 @@ def _query_problem(where: Any, path: str) -> tuple[str, str] | None:
     more than MAX_QUERY_ITEMS items in one $in, $nin or $contains, or any fault
     :func:`document_problem` finds. Shape and types are checked after, against the noun."""
     # Each level of $and or $or is two of the document's (a mapping, then a list).
-    found = _document_problem(where, path, 2 * MAX_QUERY_DEPTH + MAX_DEPTH)
+    deepest = 2 * MAX_QUERY_DEPTH + MAX_DEPTH
+    found = None if _sound(where, deepest) else _document_problem(where, path, deepest)
     if found is not None:
         return found
     pending: list[tuple[Any, str, int]] = [(where, path, 0)]
