@@ -24,7 +24,9 @@ Capabilities tell callers what a backend promises:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import re
 import threading
 import time
@@ -40,6 +42,7 @@ from typing import Any
 from nounkit._limits import MAX_QUERY_ITEMS, fits, text_problem
 from nounkit.errors import QueryError, StorageError
 from nounkit.language.spec import NounDef
+from nounkit.storage.urls import redact
 
 __all__ = [
     "CAPABILITIES",
@@ -57,9 +60,11 @@ __all__ = [
     "check_extras",
     "check_key",
     "check_tenant",
+    "driver_values",
     "file_hold",
     "finish",
     "fold",
+    "hold_key",
     "read_extras",
     "utc_now",
 ]
@@ -153,14 +158,10 @@ def check_key(noun: str, id: str, tenant: str | None) -> None:
         )
     if not isinstance(id, str) or not id:
         raise StorageError(f"{noun}: the id must be a non-empty string, not {id!r}")
-    if tenant is not None and (not isinstance(tenant, str) or not tenant):
-        raise StorageError(
-            f"{noun} {id!r}: the tenant must be None or a non-empty string, not {tenant!r}"
-        )
-    for name, text in (("id", id), ("tenant", tenant)):
-        problem = text_problem(text) if text is not None else None
-        if problem is not None:
-            raise StorageError(f"{noun} {id!r}: the {name} {problem}")
+    problem = text_problem(id)
+    if problem is not None:
+        raise StorageError(f"{noun} {id!r}: the id {problem}")
+    check_tenant(tenant, f"store {noun} {id!r}")
 
 
 def check_tenant(tenant: str | None, what: str = "read") -> None:
@@ -188,13 +189,13 @@ def check_events(
         problem = text_problem(text) if isinstance(text, str) else "is not text"
         if problem is not None:
             raise QueryError(f"events: the {label} {text!r} {problem}")
-    for name, value, least in (("since", since, None), ("limit", limit, 0)):
-        if name == "limit" and value is None:
+    for label, value, least in (("since", since, None), ("limit", limit, 0)):
+        if label == "limit" and value is None:
             continue
         if type(value) is not int or (least is not None and value < least):
-            raise QueryError(f"events: {name} must be a whole number, not {value!r}")
+            raise QueryError(f"events: {label} must be a whole number, not {value!r}")
         if not fits(value):
-            raise QueryError(f"events: {name} must fit 64 bits, not {value}")
+            raise QueryError(f"events: {label} must fit 64 bits, not {value}")
 
 
 # One aggregate over a related noun: (count | sum | avg | min | max, the property or None
@@ -433,26 +434,18 @@ class Transaction(ABC):
         return found
 
 
-@contextmanager
-def file_hold(path: str, name: str, here: AbstractContextManager[bool]) -> Iterator[bool]:
-    """:meth:`Storage.hold` for a store in a file: ``here`` (the handle's own hold of
-    the name, among its threads), then an OS file lock beside the file, one per name
-    (taken without waiting; the OS releases it if the process dies)."""
-    with here as held:
-        if not held:
-            yield False
-            return
-        with _file_lock(path, name) as locked:
-            yield locked
+def hold_key(name: str) -> bytes:
+    """A hold's name as 32 bytes, for lock files and advisory lock keys."""
+    return hashlib.sha256(f"nounkit:{name}".encode("utf-8", "surrogatepass")).digest()
 
 
 @contextmanager
-def _file_lock(path: str, name: str) -> Iterator[bool]:
-    import hashlib
-
+def file_hold(path: str, name: str) -> Iterator[bool]:
+    """``Storage._hold_across`` for a store in a file: an OS file lock beside it, one
+    per name (taken without waiting; the OS releases it if the process dies)."""
     import filelock
 
-    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    digest = hold_key(name).hex()[:16]
     lock = filelock.FileLock(f"{path}.hold-{digest}.lock", thread_local=False)
     try:
         lock.acquire(timeout=0)
@@ -463,6 +456,19 @@ def _file_lock(path: str, name: str) -> Iterator[bool]:
         yield True
     finally:
         lock.release()
+
+
+@contextmanager
+def driver_values(url: str, driver: str, kinds: tuple[type[Exception], ...]) -> Iterator[None]:
+    """Around a statement: a value the driver cannot take (past 64 bits, a lone
+    surrogate), which it refuses with a plain Python error of ``kinds``, a StorageError."""
+    try:
+        yield
+    except kinds as exc:
+        raise StorageError(
+            f"{redact(url)}: {driver} cannot take a value: {exc}; integers must fit 64 bits "
+            "and text must be valid Unicode"
+        ) from exc
 
 
 def check_extras(extras: Sequence[Extra]) -> None:
@@ -616,27 +622,30 @@ class Storage(ABC):
     def close(self) -> None:
         """Release files, connections and locks. Safe to repeat."""
 
-    def hold(self, name: str) -> AbstractContextManager[bool]:
+    @contextmanager
+    def hold(self, name: str) -> Iterator[bool]:
         """Hold ``name`` among everyone sharing this store, without waiting: the block
         gets True when this caller holds it (until the block ends), False when another
         does. A durable subscription holds its name while it handles events, so two
         processes never handle one event twice.
 
-        Here the name is held among this handle's threads, which is all a store private
-        to one handle needs; backends shared by processes hold it across them."""
-        return self._hold_here(name)
-
-    @contextmanager
-    def _hold_here(self, name: str) -> Iterator[bool]:
+        The name is held among this handle's threads first (a lock never taken twice,
+        not even by its own holder), then across processes by :meth:`_hold_across`."""
         with self._nouns_lock:
             lock = self._held.setdefault(name, threading.Lock())
         if not lock.acquire(blocking=False):
             yield False
             return
         try:
-            yield True
+            with self._hold_across(name) as held:
+                yield held
         finally:
             lock.release()
+
+    def _hold_across(self, name: str) -> AbstractContextManager[bool]:
+        """Backend hook for :meth:`hold`: the name held across the processes sharing the
+        store. Here nothing more: a store private to one handle needs nothing more."""
+        return contextlib.nullcontext(True)
 
     # Conveniences for callers that need one read; each is one transaction.
 

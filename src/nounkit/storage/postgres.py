@@ -27,7 +27,6 @@ in one database.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import threading
 import time
@@ -57,6 +56,8 @@ from nounkit.storage.base import (
     check_events,
     check_extras,
     check_tenant,
+    driver_values,
+    hold_key,
 )
 from nounkit.storage.query import (
     Cond,
@@ -394,27 +395,11 @@ class PostgresStorage(Storage):
                     conn.close()
             self._conn = self._listener = self._holder = None
 
-    def hold(self, name: str) -> AbstractContextManager[bool]:
-        return self._advisory(name)
-
     @contextmanager
-    def _advisory(self, name: str) -> Iterator[bool]:
-        """:meth:`hold`: a session advisory lock, on a connection of its own: held across every
+    def _hold_across(self, name: str) -> Iterator[bool]:
+        """A session advisory lock, on a connection of its own: held across every
         process on the server, released by the server if this process dies."""
-        with self._hold_here(name) as here:  # a session's advisory locks are reentrant
-            if not here:
-                yield False
-                return
-            with self._advisory_lock(name) as held:
-                yield held
-
-    @contextmanager
-    def _advisory_lock(self, name: str) -> Iterator[bool]:
-        key = int.from_bytes(
-            hashlib.sha256(f"nounkit:{name}".encode("utf-8", "surrogatepass")).digest()[:8],
-            "big",
-            signed=True,
-        )
+        key = int.from_bytes(hold_key(name)[:8], "big", signed=True)
         with self._hold_lock:  # the holder connection, one statement at a time
             try:
                 if self._holder is None or self._holder.closed or self._holder.broken:
@@ -446,17 +431,11 @@ class _PgTransaction(Transaction):
         with self.binding():
             return self.conn.execute(query, params)
 
-    @contextmanager
-    def binding(self) -> Iterator[None]:
-        """A parameter psycopg cannot adapt (a lone surrogate, an integer too long to
-        write out) is a StorageError; psycopg raises plain Python errors for them."""
-        try:
-            yield
-        except (OverflowError, UnicodeEncodeError, ValueError) as exc:
-            raise StorageError(
-                f"{redact(self.store.url)}: PostgreSQL cannot take a value: {exc}; integers "
-                "must fit 64 bits and text must be valid Unicode"
-            ) from exc
+    def binding(self) -> AbstractContextManager[None]:
+        """psycopg refuses what it cannot adapt (a lone surrogate, an integer too long to
+        write out) with OverflowError, UnicodeEncodeError or ValueError."""
+        kinds = (OverflowError, UnicodeEncodeError, ValueError)
+        return driver_values(self.store.url, "PostgreSQL", kinds)
 
     def ddl_lock(self) -> None:
         self.run(sql.SQL("SELECT pg_advisory_xact_lock(%s)"), (_DDL_LOCK,))
@@ -588,10 +567,9 @@ class _PgTransaction(Transaction):
         self.run(sql.SQL("SAVEPOINT {}").format(mark))
         try:
             yield
-        except BaseException:
-            with self.store._errors():
-                self.run(sql.SQL("ROLLBACK TO SAVEPOINT {}").format(mark))
-                self.run(sql.SQL("RELEASE SAVEPOINT {}").format(mark))
+        except BaseException:  # (the transaction converts a failure of these too)
+            self.run(sql.SQL("ROLLBACK TO SAVEPOINT {}").format(mark))
+            self.run(sql.SQL("RELEASE SAVEPOINT {}").format(mark))
             self.created = created
             raise
         else:

@@ -43,6 +43,7 @@ from nounkit.storage.base import (
     check_events,
     check_extras,
     check_tenant,
+    driver_values,
     file_hold,
 )
 from nounkit.storage.query import (
@@ -242,11 +243,11 @@ class SQLiteStorage(Storage):
                 "writable folder"
             ) from exc
 
-    def hold(self, name: str) -> AbstractContextManager[bool]:
+    def _hold_across(self, name: str) -> AbstractContextManager[bool]:
         """An OS file lock beside the database (an in-memory one is this handle's)."""
         if self.path is None:
-            return super().hold(name)
-        return file_hold(str(self.path), name, self._hold_here(name))
+            return super()._hold_across(name)
+        return file_hold(str(self.path), name)
 
     def _prepare(self, nouns: Mapping[str, NounDef]) -> None:
         with self.transaction() as tx:
@@ -352,17 +353,9 @@ class _SQLiteTransaction(Transaction):
         with self.binding():
             return self.conn.execute(sql, params)
 
-    @contextmanager
-    def binding(self) -> Iterator[None]:
-        """A parameter SQLite cannot take (past 64 bits, a lone surrogate) is a
-        StorageError; sqlite3 raises plain Python errors binding them."""
-        try:
-            yield
-        except (OverflowError, UnicodeEncodeError) as exc:
-            raise StorageError(
-                f"{redact(self.store.url)}: SQLite cannot take a value: {exc}; integers "
-                "must fit 64 bits and text must be valid Unicode"
-            ) from exc
+    def binding(self) -> AbstractContextManager[None]:
+        """sqlite3 refuses what it cannot bind with OverflowError or UnicodeEncodeError."""
+        return driver_values(self.store.url, "SQLite", (OverflowError, UnicodeEncodeError))
 
     def _writable(self) -> None:
         if self.done:
@@ -470,10 +463,9 @@ class _SQLiteTransaction(Transaction):
         self.run(f"SAVEPOINT {mark}")
         try:
             yield
-        except BaseException:
-            with self.store._errors():
-                self.run(f"ROLLBACK TO {mark}")
-                self.run(f"RELEASE {mark}")
+        except BaseException:  # (the transaction converts a failure of these too)
+            self.run(f"ROLLBACK TO {mark}")
+            self.run(f"RELEASE {mark}")
             self.created = created
             raise
         else:
@@ -662,11 +654,8 @@ class _SQLiteTransaction(Transaction):
             f"ORDER BY {compile_order(plan.sort, dialect, 'id')} LIMIT ? OFFSET ?"
         )
         limit = -1 if plan.limit is None or plan.limit >= INT64 else plan.limit + 1
-        try:
-            rows = self.run(sql, [*params, tenant or "", *where_params, limit, plan.offset])
-            fetched = rows.fetchall()
-        except sqlite3.Error as exc:  # a sum past 64 bits, say
-            raise self.store._failure(exc) from exc
+        rows = self.run(sql, [*params, tenant or "", *where_params, limit, plan.offset])
+        fetched = rows.fetchall()
         return page_with(
             noun, tenant, fetched, extras, list((computed or {}).items()), plan, json.loads
         )
@@ -741,14 +730,12 @@ class _SQLiteTransaction(Transaction):
         columns, column_params = aggregate_columns(definition, measures, DIALECT)
 
         def run(chunk: Sequence[str]) -> list[Any]:
-            try:
-                return self.run(
-                    f'SELECT {key}, {", ".join(columns)} FROM "{table}" WHERE tenant = ? AND '
-                    f"{key} IN ({', '.join('?' * len(chunk))}) GROUP BY {key}",
-                    [*column_params, tenant or "", *chunk],
-                ).fetchall()
-            except sqlite3.Error as exc:  # a sum past 64 bits, say
-                raise self.store._failure(exc) from exc
+            # A sum past 64 bits fails here; the transaction converts the error.
+            return self.run(
+                f'SELECT {key}, {", ".join(columns)} FROM "{table}" WHERE tenant = ? AND '
+                f"{key} IN ({', '.join('?' * len(chunk))}) GROUP BY {key}",
+                [*column_params, tenant or "", *chunk],
+            ).fetchall()
 
         return read_aggregates(measures, owners, run)
 

@@ -425,9 +425,9 @@ class TinyDBStorage(Storage):
         with self._lock:
             self._file.uniques.clear()
 
-    def hold(self, name: str) -> AbstractContextManager[bool]:
+    def _hold_across(self, name: str) -> AbstractContextManager[bool]:
         """An OS file lock beside the store's file."""
-        return file_hold(str(self.path), name, self._hold_here(name))
+        return file_hold(str(self.path), name)
 
     def _refresh(self) -> None:
         if self._file.changed_on_disk():
