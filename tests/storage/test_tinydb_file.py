@@ -108,7 +108,7 @@ def test_a_damaged_store_is_refused_naming_what_is_wrong(
 @pytest.mark.parametrize(
     ("spoil", "named"),
     [
-        (lambda d: {**d, "$events": {"²": d["$events"]["1"]}}, "the events jump"),
+        (lambda d: {**d, "$events": {"²": d["$events"]["1"]}}, "the log has a gap"),
         (lambda d: {**d, "Probe": {"p1": {**d["Probe"]["p1"], "data": {"doc": DEEP}}}}, "deep"),
         (lambda d: {**d, "Probe": {"p1": {**d["Probe"]["p1"], "data": {"name": "\ud800"}}}},
          "lone surrogate"),

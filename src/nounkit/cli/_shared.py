@@ -214,8 +214,7 @@ def json_argument(text: str | None, what: str) -> Any:
     return found
 
 
-# The most a JSON argument may hold: far more than any entity, and a file of this
-# size still reads and checks in well under a second.
+# The most a JSON argument may hold: far more than any entity or query.
 MAX_INPUT = 64 << 20
 
 
@@ -234,7 +233,7 @@ def _read(path: Path) -> bytes:
         return handle.read(MAX_INPUT + 1)
 
 
-def _whole(text: str) -> int | str:
+def _whole(text: str) -> int:
     """A JSON integer, refused when too long to be a 64-bit number before Python reads
     it (it refuses integers past 4,300 digits, with an error of its own)."""
     if len(text) > 4_000:

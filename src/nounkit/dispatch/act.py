@@ -1091,9 +1091,8 @@ def run_act(
                 try:
                     entity, entity_id, version = run.perform(noun_def, action_def, id, data)
                 except _StaleVersion:
-                    if run.undone:
+                    if run.undone:  # else the failed nested act's writes, no other writer's
                         raise
-                    entity = None  # the failed nested act's writes: not another writer's
                 if not run.undone:
                     raise StorageError(
                         f"{noun_def.name}.{action_def.name}: a nested act failed and "

@@ -118,7 +118,6 @@ OPERATORS = (
 _OPERATOR_SET = frozenset(OPERATORS)
 LOGICAL = ("$and", "$or", "$not")
 _ORDERED: frozenset[Kind] = frozenset({"string", "number", "date", "datetime"})
-_INT64 = INT64
 
 
 Steps = tuple[tuple[str, bool], ...]
@@ -673,8 +672,8 @@ def _check_op(field: Field, op: str, value: Any, path: str, noun: NounDef | None
     if op == "$size":
         if not field.sized:
             raise _fail_op(field, op, path, "it is not a stored list")
-        if type(value) is not int or value < 0 or value > _INT64:
-            raise QueryError(f"{path}: expected a whole number from 0 to {_INT64:,}, got {value!r}")
+        if type(value) is not int or value < 0 or value > INT64:
+            raise QueryError(f"{path}: expected a whole number from 0 to {INT64:,}, got {value!r}")
         return Leaf(field, "size", value)
     if op == "$elemMatch":
         raise QueryError(f"{path}: $elemMatch needs the noun's definition")  # see _check_field
@@ -851,8 +850,8 @@ def _check_count(value: Any, name: str, *, optional: bool) -> None:
         return
     if type(value) is not int or value < 0:
         raise QueryError(f"{name}: expected a whole number of at least 0, got {value!r}")
-    if value > _INT64:
-        raise QueryError(f"{name}: at most {_INT64} (64 bits), got {value}")
+    if not fits(value):
+        raise QueryError(f"{name}: at most {INT64} (64 bits), got {value}")
 
 
 def plan_query(noun: NounDef, query: Query) -> Plan:

@@ -365,8 +365,9 @@ def decode_extras(extras: Sequence[Extra], row: Sequence[Any]) -> list[Any]:
 
 
 class Computed:
-    """A dialect in which some top-level fields are columns of a derived table (``c0``,
-    ``c1``, ...): values worked out in the query, which where and sort then read."""
+    """A dialect in which some top-level fields are columns of a derived table (``x0``,
+    ``x1``, ...): values worked out in the query, which where and sort then read.
+    Everything else is the wrapped dialect's."""
 
     def __init__(self, dialect: Dialect, columns: dict[str, str]) -> None:
         self.dialect, self.columns = dialect, columns
@@ -376,23 +377,5 @@ class Computed:
             return self.columns[field.name]
         return self.dialect.field(field)
 
-    def param(self, field: Field, value: Any) -> tuple[str, Any]:
-        return self.dialect.param(field, value)
-
-    def has_item(self, field: Field, item: Any) -> tuple[str, Any]:
-        return self.dialect.has_item(field, item)
-
-    def substring(self, expr: str, placeholder: str) -> str:
-        return self.dialect.substring(expr, placeholder)
-
-    def elements(self, field: Field) -> tuple[str, str]:
-        return self.dialect.elements(field)
-
-    def size(self, field: Field) -> str:
-        return self.dialect.size(field)
-
-    def elem_match(self, field: Field, inner: str) -> str:
-        return self.dialect.elem_match(field, inner)
-
-    def order(self, expr: str, direction: int) -> str:
-        return self.dialect.order(expr, direction)
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.dialect, name)

@@ -474,9 +474,11 @@ def _shape_problem(data: Any) -> str | None:
         if name == META:
             continue
         if name == EVENTS:
-            for seq, key in enumerate(sorted(table, key=_seq_order), 1):
-                if key != str(seq):
-                    return f"the events jump from {seq - 1} to {key!r}: the log has a gap"
+            # n events are keyed "1" to "n": any key missing is a gap (or a stray key).
+            for seq in range(1, len(table) + 1):
+                key = str(seq)
+                if key not in table:
+                    return f"event {seq} of {len(table)} is missing: the log has a gap"
                 found = _fields_problem(table[key], _EVENT_TYPES, f"event {key}")
                 found = found or _unstorable(table[key], f"event {key}")
                 if found is not None:
@@ -509,10 +511,6 @@ def _unstorable(doc: Mapping[str, Any], at: str) -> str | None:
     return None if found is None else f"{found[0]} {found[1]}"
 
 
-def _seq_order(key: str) -> tuple[int, int | str]:
-    return (0, int(key)) if key.isascii() and key.isdigit() else (1, key)
-
-
 # A table's unique values: by field name, the field and each value's holders (by key):
 # more than one only in a file written before the field was unique.
 _Index = dict[str, tuple[Field, dict[Any, set[str]]]]
@@ -524,7 +522,7 @@ def _unique_key(field: Field, data: Mapping[str, Any]) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _hold(
+def _index_write(
     index: _Index | None,
     id: str,
     before: Mapping[str, Any] | None,
@@ -643,11 +641,11 @@ class _TinyTransaction(UndoLog, Transaction):
         name = _table_name(record.noun, record.tenant)
         raw = self._raw(name)
         check_insert(record, record.id in raw)
-        index = self._unique(record, raw)
+        index = self._unique(name, record, raw)
         self._remember(name, record.id)
         self._table(name).insert(Document(_document(record), doc_id=record.id))  # type: ignore[arg-type]
         self.store._file.appended(name, record.id)
-        _hold(index, record.id, None, record.data)
+        _index_write(index, record.id, None, record.data)
 
     def update(self, record: Record, expected_version: int) -> None:
         self._writable()
@@ -655,14 +653,14 @@ class _TinyTransaction(UndoLog, Transaction):
         raw = self._raw(name)
         stored = raw.get(record.id)
         check_update(record, expected_version, None if stored is None else stored["version"])
-        index = self._unique(record, raw)
+        index = self._unique(name, record, raw)
         before = None if stored is None else dict(stored["data"])
         self._remember(name, record.id)
         # TinyDB updates the stored dict in place; _remember kept a shallow copy,
         # and every field is replaced by a new object, so the copy stays intact.
         self._table(name).update(_document(record), doc_ids=[record.id])  # type: ignore[list-item]
         self.store._file.forget(name, record.id)
-        _hold(index, record.id, before, record.data)
+        _index_write(index, record.id, before, record.data)
 
     def delete(self, noun: str, id: str, tenant: str | None, expected_version: int) -> None:
         self._writable()
@@ -675,22 +673,21 @@ class _TinyTransaction(UndoLog, Transaction):
         self._table(name).remove(doc_ids=[id])  # type: ignore[list-item]
         self.store._file.forget(name, id)
         if stored is not None:
-            _hold(self.store._file.uniques.get(name), id, stored["data"], None)
+            _index_write(self.store._file.uniques.get(name), id, stored["data"], None)
 
-    def _unique(self, record: Record, raw: Mapping[str, Any]) -> _Index | None:
-        """Conflict when another record of the table holds one of the record's unique
-        values; the table's index of them, to keep in step with the write."""
+    def _unique(self, name: str, record: Record, raw: Mapping[str, Any]) -> _Index | None:
+        """Conflict when another record of the table ``name`` holds one of the record's
+        unique values; the table's index of them, to keep in step with the write."""
         noun = self.store.nouns.get(record.noun)
         fields = unique_fields(noun) if noun is not None else []
         if not fields:
             return None
-        name = _table_name(record.noun, record.tenant)
         uniques = self.store._file.uniques
         index = uniques.get(name)
         if index is None:
             index = uniques[name] = {field.name: (field, {}) for field in fields}
             for key, doc in raw.items():
-                _hold(index, key, None, doc["data"])
+                _index_write(index, key, None, doc["data"])
         for field, holders in index.values():
             value = _unique_key(field, record.data)
             others = sorted(holders.get(value, set()) - {record.id}) if value is not None else []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -154,10 +155,7 @@ class HostileInputContract:
         @self._settings()
         @given(data=_S["value"], id=_S["text"], tenant=st.one_of(st.none(), _S["text"]))
         def run(data: Any, id: Any, tenant: Any) -> None:
-            record = make_record("h", {"doc": data}, tenant=None)
-            record = type(record)(
-                "Probe", id, tenant, 1, {"doc": data}, record.created_at, record.updated_at
-            )
+            record = replace(make_record("h", {"doc": data}), id=id, tenant=tenant)
             try:
                 with storage.transaction() as tx:
                     tx.insert(record)
